@@ -1,0 +1,36 @@
+//! Templates: spanned parsing (YAML and JSON), the template model and intrinsic evaluation.
+
+pub mod eval;
+pub mod json;
+pub mod model;
+pub mod node;
+pub mod yaml;
+
+pub use node::{Entry, Node, NodeKind, ParseError};
+
+/// Which syntax a text is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    Json,
+    Yaml,
+}
+
+/// Guesses the syntax from the content: JSON documents start with `{` or `[`.
+/// (`.template`/`.cfn` files hold either, and YAML flow mappings are rare at top level.)
+pub fn detect_syntax(text: &str) -> Syntax {
+    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        Syntax::Json
+    } else {
+        Syntax::Yaml
+    }
+}
+
+/// Parses a document in the syntax its content shows. A JSON-looking text that is not
+/// valid JSON but is valid YAML (flow style) is accepted as YAML, as CloudFormation does.
+pub fn parse(text: &str) -> Result<Node, ParseError> {
+    match detect_syntax(text) {
+        Syntax::Json => json::parse(text).or_else(|json_err| yaml::parse(text).map_err(|_| json_err)),
+        Syntax::Yaml => yaml::parse(text),
+    }
+}

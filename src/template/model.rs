@@ -1,0 +1,223 @@
+//! The template model: parameters, mappings, conditions, resources, and the reference
+//! graph between resources (Ref, GetAtt, Sub, DependsOn).
+
+use std::collections::HashMap;
+
+use super::node::{Node, NodeKind};
+use crate::source::Span;
+
+#[derive(Debug)]
+pub struct Parameter<'a> {
+    pub name: &'a str,
+    pub name_span: Span,
+    pub type_name: Option<&'a str>,
+    pub default: Option<&'a Node>,
+}
+
+#[derive(Debug)]
+pub struct Resource<'a> {
+    pub id: &'a str,
+    pub id_span: Span,
+    pub node: &'a Node,
+    /// `Type`, or "" when missing.
+    pub type_name: &'a str,
+    pub properties: Option<&'a Node>,
+    /// The name of the resource's `Condition:`, if any.
+    pub condition: Option<&'a str>,
+    pub metadata: Option<&'a Node>,
+}
+
+impl<'a> Resource<'a> {
+    pub fn property(&self, name: &str) -> Option<&'a Node> {
+        self.properties?.get(name)
+    }
+
+    pub fn property_entry(&self, name: &str) -> Option<&'a super::node::Entry> {
+        self.properties?.entry(name)
+    }
+}
+
+/// A use of one resource by another, found anywhere in the user's resource body.
+#[derive(Debug, Clone, Copy)]
+pub struct Reference<'a> {
+    pub from: &'a str,
+    pub to: &'a str,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Template<'a> {
+    pub root: &'a Node,
+    pub parameters: Vec<Parameter<'a>>,
+    pub resources: Vec<Resource<'a>>,
+    pub mappings: Option<&'a Node>,
+    pub conditions: Option<&'a Node>,
+    pub references: Vec<Reference<'a>>,
+    resource_index: HashMap<&'a str, usize>,
+    parameter_index: HashMap<&'a str, usize>,
+}
+
+/// What kind of document a parsed file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentKind {
+    Template,
+    /// An IAM policy document (identity, trust or resource policy).
+    Policy,
+    Unsupported,
+}
+
+impl DocumentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentKind::Template => "template",
+            DocumentKind::Policy => "policy",
+            DocumentKind::Unsupported => "unsupported",
+        }
+    }
+}
+
+/// Classifies a document: a template has `Resources` (or `AWSTemplateFormatVersion`);
+/// a policy has `Statement`.
+pub fn classify(root: &Node) -> DocumentKind {
+    let Some(map) = root.as_map() else {
+        return DocumentKind::Unsupported;
+    };
+    let has = |k: &str| map.iter().any(|e| e.key == k);
+    if has("Resources") || has("AWSTemplateFormatVersion") {
+        DocumentKind::Template
+    } else if has("Statement") {
+        DocumentKind::Policy
+    } else {
+        DocumentKind::Unsupported
+    }
+}
+
+impl<'a> Template<'a> {
+    pub fn new(root: &'a Node) -> Self {
+        let mut parameters = Vec::new();
+        if let Some(entries) = root.get("Parameters").and_then(Node::as_map) {
+            for entry in entries {
+                parameters.push(Parameter {
+                    name: &entry.key,
+                    name_span: entry.key_span,
+                    type_name: entry.value.get("Type").and_then(Node::as_str),
+                    default: entry.value.get("Default"),
+                });
+            }
+        }
+        let mut resources = Vec::new();
+        if let Some(entries) = root.get("Resources").and_then(Node::as_map) {
+            for entry in entries {
+                let node = &entry.value;
+                resources.push(Resource {
+                    id: &entry.key,
+                    id_span: entry.key_span,
+                    node,
+                    type_name: node.get("Type").and_then(Node::as_str).unwrap_or(""),
+                    properties: node.get("Properties").filter(|p| p.as_map().is_some()),
+                    condition: node.get("Condition").and_then(Node::as_str),
+                    metadata: node.get("Metadata"),
+                });
+            }
+        }
+        let resource_index = resources.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+        let parameter_index = parameters.iter().enumerate().map(|(i, p)| (p.name, i)).collect();
+        let mut template = Template {
+            root,
+            parameters,
+            resources,
+            mappings: root.get("Mappings"),
+            conditions: root.get("Conditions"),
+            references: Vec::new(),
+            resource_index,
+            parameter_index,
+        };
+        template.references = template.collect_references();
+        template
+    }
+
+    pub fn resource(&self, id: &str) -> Option<&Resource<'a>> {
+        self.resource_index.get(id).and_then(|&i| self.resources.get(i))
+    }
+
+    pub fn parameter(&self, name: &str) -> Option<&Parameter<'a>> {
+        self.parameter_index
+            .get(name)
+            .and_then(|&i| self.parameters.get(i))
+    }
+
+    pub fn resources_of_type<'s>(
+        &'s self,
+        types: &'s [&str],
+    ) -> impl Iterator<Item = &'s Resource<'a>> + 's {
+        self.resources
+            .iter()
+            .filter(move |r| types.contains(&r.type_name))
+    }
+
+    /// Resources that refer to `id`.
+    pub fn referrers<'s>(&'s self, id: &'s str) -> impl Iterator<Item = &'s Reference<'a>> + 's {
+        self.references.iter().filter(move |r| r.to == id)
+    }
+
+    fn collect_references(&self) -> Vec<Reference<'a>> {
+        let mut out = Vec::new();
+        for resource in &self.resources {
+            let mut todo: Vec<&'a Node> = vec![resource.node];
+            while let Some(node) = todo.pop() {
+                match &node.kind {
+                    NodeKind::Map(entries) => {
+                        for entry in entries {
+                            for target in self.targets_of(&entry.key, &entry.value) {
+                                out.push(Reference {
+                                    from: resource.id,
+                                    to: target,
+                                    span: entry.value.span,
+                                });
+                            }
+                            todo.push(&entry.value);
+                        }
+                    }
+                    NodeKind::Seq(items) => todo.extend(items),
+                    NodeKind::Opaque { value, .. } => todo.push(value),
+                    _ => {}
+                }
+            }
+        }
+        out
+    }
+
+    /// Logical ids of resources named by one `Ref`/`Fn::GetAtt`/`Fn::Sub`/`DependsOn` entry.
+    fn targets_of(&self, key: &str, value: &'a Node) -> Vec<&'a str> {
+        let known = |name: &str| self.resource_index.contains_key(name);
+        let mut names: Vec<&'a str> = Vec::new();
+        match key {
+            "Ref" => names.extend(value.as_str()),
+            "Fn::GetAtt" => match &value.kind {
+                NodeKind::String(s) => names.extend(s.split('.').next()),
+                NodeKind::Seq(items) => names.extend(items.first().and_then(Node::as_str)),
+                _ => {}
+            },
+            "Fn::Sub" => {
+                let text = match &value.kind {
+                    NodeKind::String(s) => Some(s.as_str()),
+                    NodeKind::Seq(items) => items.first().and_then(Node::as_str),
+                    _ => None,
+                };
+                if let Some(text) = text {
+                    for var in super::eval::sub_variables(text) {
+                        names.push(var.split('.').next().unwrap_or(var));
+                    }
+                }
+            }
+            "DependsOn" => match &value.kind {
+                NodeKind::String(s) => names.push(s),
+                NodeKind::Seq(items) => names.extend(items.iter().filter_map(Node::as_str)),
+                _ => {}
+            },
+            _ => {}
+        }
+        names.retain(|n| known(n));
+        names
+    }
+}
