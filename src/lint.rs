@@ -76,8 +76,10 @@ impl FileReport {
         let source = Arc::new(SourceFile::new(name, ""));
         let message = format!("cannot read `{name}`: {reason}");
         let findings = finalize(
-            vec![Finding::new(rules::ParseErrorRule.meta(), Span::new(0, 0), &message)
-                .label("unreadable")],
+            vec![
+                Finding::new(rules::ParseErrorRule.meta(), Span::new(0, 0), &message)
+                    .label("unreadable"),
+            ],
             options,
         );
         FileReport {
@@ -97,9 +99,20 @@ pub fn lint_bytes(name: &str, bytes: &[u8], explicit: bool, options: &LintOption
         Err(e) => {
             let at = e.valid_up_to();
             let source = SourceFile::new(name, String::from_utf8_lossy(bytes).into_owned());
-            let what = if bytes.contains(&0) { "a binary file" } else { "not UTF-8" };
+            let what = if bytes.contains(&0) {
+                "a binary file"
+            } else {
+                "not UTF-8"
+            };
             let message = format!("`{name}` is {what}: invalid UTF-8 at byte {at}");
-            error_report(source, message, Span::new(at, at + 1), "invalid UTF-8 here", Vec::new(), options)
+            error_report(
+                source,
+                message,
+                Span::new(at, at + 1),
+                "invalid UTF-8 here",
+                Vec::new(),
+                options,
+            )
         }
     }
 }

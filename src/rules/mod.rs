@@ -14,6 +14,7 @@ use crate::template::model::Template;
 
 pub mod identity;
 
+pub(crate) mod ingress;
 mod ssm000_parse_error;
 mod ssm001_unsupported_document;
 mod ssm100_instance_profile_missing;
@@ -27,7 +28,6 @@ mod ssm200_ssh_open_to_internet;
 mod ssm201_ssh_ingress;
 mod ssm202_rdp_open_to_internet;
 mod ssm203_nacl_allows_ssh_from_internet;
-pub(crate) mod ingress;
 
 pub use ssm000_parse_error::ParseErrorRule;
 pub use ssm001_unsupported_document::UnsupportedDocument;
@@ -57,9 +57,7 @@ pub fn find_rule(code_or_name: &str) -> Option<&'static dyn Rule> {
     })
 }
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -272,7 +270,11 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    pub fn new(source: &'a SourceFile, template: &'a Template<'a>, eval: &'a Evaluator<'a>) -> Self {
+    pub fn new(
+        source: &'a SourceFile,
+        template: &'a Template<'a>,
+        eval: &'a Evaluator<'a>,
+    ) -> Self {
         Context {
             source,
             template,
@@ -286,4 +288,43 @@ impl<'a> Context<'a> {
         self.chains
             .get_or_init(|| identity::Chains::build(self.template, self.eval))
     }
+}
+
+/// Labels the `Default` of each parameter a finding rests on.
+pub fn label_defaults(mut finding: Finding, template: &Template<'_>, defaults: &[&str]) -> Finding {
+    for name in defaults {
+        if let Some(default) = template.parameter(name).and_then(|p| p.default) {
+            finding = finding.with_label(
+                default.span,
+                format!("default of parameter `{name}` used here"),
+            );
+        }
+    }
+    finding
+}
+
+/// The qualifiers a message needs: the `Fn::If` branches taken, the resource's own
+/// `Condition:`, and the parameter defaults it rests on. Starts with a space when not empty.
+pub fn qualifiers(
+    when: &[(&str, bool)],
+    resource_condition: Option<&str>,
+    defaults: &[&str],
+) -> String {
+    let mut out = String::new();
+    let conditions = crate::template::eval::describe_conditions(when);
+    if !conditions.is_empty() {
+        out.push(' ');
+        out.push_str(&conditions);
+    }
+    if let Some(c) = resource_condition {
+        out.push_str(&format!(" (resource condition `{c}`)"));
+    }
+    if !defaults.is_empty() {
+        let names: Vec<String> = defaults.iter().map(|d| format!("`{d}`")).collect();
+        out.push_str(&format!(
+            " (from the default of parameter {})",
+            names.join(", ")
+        ));
+    }
+    out
 }

@@ -1,24 +1,57 @@
-use crate::rules::{Context, Finding, Rule};
+use crate::policy::{Decision, Origin};
+use crate::rules::{qualifiers, Context, Finding, Rule, RuleInfo};
+
+/// The actions the SSM Agent needs for Session Manager.
+pub const CORE_ACTIONS: [&str; 5] = [
+    "ssm:UpdateInstanceInformation",
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+];
 
 crate::declare_rule! {
     /// ## What it does
-    /// TODO
+    /// Reports an instance role whose effective permissions do not allow the Session
+    /// Manager core actions `ssm:UpdateInstanceInformation`,
+    /// `ssmmessages:CreateControlChannel`, `ssmmessages:CreateDataChannel`,
+    /// `ssmmessages:OpenControlChannel` and `ssmmessages:OpenDataChannel`.
+    ///
+    /// Effective permissions are the AWS managed policies the tool knows (any partition or
+    /// spelling of the ARN), inline `Policies`, and `AWS::IAM::Policy`,
+    /// `AWS::IAM::ManagedPolicy` and `AWS::IAM::RolePolicy` resources attached to the
+    /// role, minus explicit `Deny`, intersected with the `PermissionsBoundary`. Wildcards
+    /// and `NotAction` count. A policy the tool cannot see (a customer managed ARN, a
+    /// parameter) makes the answer unknown, and unknown is never reported.
     ///
     /// ## Why is this bad?
-    /// TODO
+    /// Without these actions the agent cannot register the instance or open the
+    /// control and data channels a session runs over, so Session Manager cannot connect.
     ///
     /// ## Example
     /// ```yaml
-    /// TODO
+    /// SsmRole:
+    ///   Type: AWS::IAM::Role
+    ///   Properties:
+    ///     AssumeRolePolicyDocument: { ... }
+    ///     ManagedPolicyArns:
+    ///       - arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess
     /// ```
     ///
     /// ## Fix
     /// ```yaml
-    /// TODO
+    /// SsmRole:
+    ///   Type: AWS::IAM::Role
+    ///   Properties:
+    ///     AssumeRolePolicyDocument: { ... }
+    ///     ManagedPolicyArns:
+    ///       - arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess
+    ///       - !Sub arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore
     /// ```
     ///
     /// ## References
     /// - <https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html>
+    /// - <https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonSSMManagedInstanceCore.html>
     pub struct RoleLacksSsmPermissions {
         code: "SSM103",
         name: "role-lacks-ssm-permissions",
@@ -30,5 +63,86 @@ crate::declare_rule! {
 }
 
 impl Rule for RoleLacksSsmPermissions {
-    fn check(&self, _cx: &Context<'_>, _out: &mut Vec<Finding>) {}
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let chains = cx.chains();
+        for instance_role in &chains.instance_roles {
+            let role = instance_role.role;
+            let perms = &instance_role.permissions;
+            let mut missing = Vec::new();
+            let mut deniers = Vec::new();
+            let mut boundary_removed = Vec::new();
+            for action in CORE_ACTIONS {
+                match perms.decide(action) {
+                    Decision::Allowed | Decision::Unknown => {}
+                    Decision::NotAllowed => {
+                        if perms.boundary_removes(action) {
+                            boundary_removed.push(action);
+                        }
+                        missing.push(action);
+                    }
+                    Decision::Denied(by) => {
+                        deniers.extend(by);
+                        missing.push(action);
+                    }
+                }
+            }
+            if missing.is_empty() {
+                continue;
+            }
+            let span = ["ManagedPolicyArns", "Policies"]
+                .iter()
+                .find_map(|k| role.property_entry(k))
+                .map_or(role.id_span, |e| e.key_span);
+            let mut finding = Finding::new(
+                self.meta(),
+                span,
+                format!(
+                    "role `{}` does not allow {}{}: the SSM Agent cannot register or open a session",
+                    role.id,
+                    missing.join(", "),
+                    qualifiers(&[], role.condition, &[])
+                ),
+            )
+            .label(if span == role.id_span {
+                "no policy grants the Session Manager actions"
+            } else {
+                "these policies do not grant the Session Manager actions"
+            })
+            .resource(role.id)
+            .help(
+                "attach the AWS managed policy for Systems Manager instances:\n\nManagedPolicyArns:\n  - !Sub arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore",
+            );
+            deniers.sort_unstable();
+            deniers.dedup();
+            for i in deniers {
+                if let Some(st) = perms.statements.get(i) {
+                    let text = match &st.origin {
+                        Origin::Managed { name } => format!("denied by managed policy {name}"),
+                        Origin::Template { .. } => "this Deny removes them".to_string(),
+                    };
+                    if let Some(s) = st.span {
+                        finding = finding.with_label(s, text);
+                    }
+                }
+            }
+            if !boundary_removed.is_empty() {
+                if let Some(b) = role.property_entry("PermissionsBoundary") {
+                    finding = finding.with_label(
+                        b.value.span,
+                        format!(
+                            "the permissions boundary removes {}",
+                            boundary_removed.join(", ")
+                        ),
+                    );
+                }
+            }
+            for profile in &instance_role.profiles {
+                finding = finding.with_label(
+                    profile.id_span,
+                    format!("instance profile `{}` uses this role", profile.id),
+                );
+            }
+            out.push(finding);
+        }
+    }
 }

@@ -23,7 +23,10 @@ fn pseudo_parameter(name: &str) -> Option<Option<&'static str>> {
     Some(match name {
         "AWS::Partition" => Some("aws"),
         "AWS::URLSuffix" => Some("amazonaws.com"),
-        "AWS::Region" | "AWS::AccountId" | "AWS::StackName" | "AWS::StackId"
+        "AWS::Region"
+        | "AWS::AccountId"
+        | "AWS::StackName"
+        | "AWS::StackId"
         | "AWS::NotificationARNs" => None,
         _ => return None,
     })
@@ -150,6 +153,14 @@ impl<'a> Resolved<'a> {
             }
         }
         Some(self)
+    }
+
+    /// The literal mapping or list this value is, if it is one.
+    pub fn value_node(&self) -> Option<&'a Node> {
+        match self.value {
+            Value::Node(n) => Some(n),
+            _ => None,
+        }
     }
 
     /// "when condition `IsProd` is true" (empty when unconditional).
@@ -289,7 +300,11 @@ impl<'a> Evaluator<'a> {
             "Fn::FindInMap" => self.find_in_map(arg, node, depth),
             "Fn::Select" => self.select(arg, node, depth),
             "Fn::Split" => self.split(arg, node, depth),
-            "Fn::Base64" => self.eval_at(arg, depth).into_iter().map(|r| at(r, node)).collect(),
+            "Fn::Base64" => self
+                .eval_at(arg, depth)
+                .into_iter()
+                .map(|r| at(r, node))
+                .collect(),
             "Fn::ImportValue" => one(Value::Unknown(Unknown::ImportValue)),
             "Fn::Equals" | "Fn::And" | "Fn::Or" | "Fn::Not" | "Condition" => {
                 match self.condition_expr(node, depth, &mut Vec::new()) {
@@ -331,9 +346,7 @@ impl<'a> Evaluator<'a> {
             return one(Value::Unknown(Unknown::Parameter(target.to_string())));
         };
         let value = match &default.kind {
-            NodeKind::String(s) | NodeKind::Number(s) if is_list => {
-                param_value(s.clone(), true)
-            }
+            NodeKind::String(s) | NodeKind::Number(s) if is_list => param_value(s.clone(), true),
             NodeKind::String(s) | NodeKind::Number(s) => Value::Str(Cow::Borrowed(s.as_str())),
             NodeKind::Bool(b) => Value::Str(Cow::Owned(b.to_string())),
             NodeKind::Seq(_) => Value::Node(default),
@@ -374,7 +387,10 @@ impl<'a> Evaluator<'a> {
                     }),
                     _ => Value::Unknown(Unknown::Unevaluated("Fn::GetAtt".into())),
                 };
-                Resolved { value, ..at(a, node) }
+                Resolved {
+                    value,
+                    ..at(a, node)
+                }
             })
             .collect()
     }
@@ -459,7 +475,10 @@ impl<'a> Evaluator<'a> {
             let mut pieces = Vec::new();
             for (i, element) in elements.into_iter().enumerate() {
                 if i > 0 && !delimiter.is_empty() {
-                    pieces.push(vec![Resolved::new(Value::Str(Cow::Owned(delimiter.to_string())), node)]);
+                    pieces.push(vec![Resolved::new(
+                        Value::Str(Cow::Owned(delimiter.to_string())),
+                        node,
+                    )]);
                 }
                 pieces.push(element);
             }
@@ -525,9 +544,11 @@ impl<'a> Evaluator<'a> {
                             node,
                         )],
                     };
-                    out.extend(values.into_iter().filter_map(|v| {
-                        at(v, node).under(&m)?.under(&t)?.under(&s)
-                    }));
+                    out.extend(
+                        values
+                            .into_iter()
+                            .filter_map(|v| at(v, node).under(&m)?.under(&t)?.under(&s)),
+                    );
                 }
             }
         }
@@ -540,8 +561,15 @@ impl<'a> Evaluator<'a> {
         };
         let mut out = Vec::new();
         for i in self.eval_at(index, depth) {
-            let Some(n) = i.value.as_str().and_then(|s| s.trim().parse::<usize>().ok()) else {
-                out.push(Resolved { value: Value::Unknown(Unknown::Unevaluated("Fn::Select".into())), ..at(i, node) });
+            let Some(n) = i
+                .value
+                .as_str()
+                .and_then(|s| s.trim().parse::<usize>().ok())
+            else {
+                out.push(Resolved {
+                    value: Value::Unknown(Unknown::Unevaluated("Fn::Select".into())),
+                    ..at(i, node)
+                });
                 continue;
             };
             let elements = self.items(list);
@@ -549,7 +577,10 @@ impl<'a> Evaluator<'a> {
             let unconditional = elements.iter().all(|e| e.when.is_empty());
             match elements.into_iter().nth(n) {
                 Some(e) if unconditional => out.extend(e.under(&i)),
-                _ => out.push(Resolved { value: Value::Unknown(Unknown::Unevaluated("Fn::Select".into())), ..at(i, node) }),
+                _ => out.push(Resolved {
+                    value: Value::Unknown(Unknown::Unevaluated("Fn::Select".into())),
+                    ..at(i, node)
+                }),
             }
         }
         out
@@ -573,7 +604,10 @@ impl<'a> Evaluator<'a> {
                     ),
                     _ => Value::Unknown(Unknown::Unevaluated("Fn::Split".into())),
                 };
-                Resolved { value, ..at(t, node) }
+                Resolved {
+                    value,
+                    ..at(t, node)
+                }
             })
             .collect()
     }
@@ -583,7 +617,12 @@ impl<'a> Evaluator<'a> {
         self.condition_named(name, 0, &mut Vec::new())
     }
 
-    fn condition_named(&self, name: &str, depth: usize, visiting: &mut Vec<String>) -> Option<bool> {
+    fn condition_named(
+        &self,
+        name: &str,
+        depth: usize,
+        visiting: &mut Vec<String>,
+    ) -> Option<bool> {
         if visiting.iter().any(|v| v == name) {
             return None;
         }
@@ -594,7 +633,12 @@ impl<'a> Evaluator<'a> {
         result
     }
 
-    fn condition_expr(&self, node: &'a Node, depth: usize, visiting: &mut Vec<String>) -> Option<bool> {
+    fn condition_expr(
+        &self,
+        node: &'a Node,
+        depth: usize,
+        visiting: &mut Vec<String>,
+    ) -> Option<bool> {
         if depth > MAX_EVAL_DEPTH {
             return None;
         }
@@ -602,7 +646,9 @@ impl<'a> Evaluator<'a> {
         let args = arg.as_seq().unwrap_or_default();
         match name {
             "Condition" => self.condition_named(arg.as_str()?, depth, visiting),
-            "Fn::Not" => self.condition_expr(args.first()?, depth + 1, visiting).map(|b| !b),
+            "Fn::Not" => self
+                .condition_expr(args.first()?, depth + 1, visiting)
+                .map(|b| !b),
             "Fn::And" | "Fn::Or" => {
                 let mut unknown = false;
                 for a in args {

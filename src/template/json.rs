@@ -13,7 +13,11 @@ pub fn parse(text: &str) -> Result<Node, ParseError> {
     // jsonc-parser descends recursively: refuse pathological nesting before it does.
     check_depth(text)?;
     // A byte-order mark is legal at the start of a file but not in JSON: skip it, keep offsets.
-    let base = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+    let base = if text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
     let text = text.get(base..).unwrap_or("");
     let options = ParseOptions {
         allow_comments: false,
@@ -27,8 +31,8 @@ pub fn parse(text: &str) -> Result<Node, ParseError> {
         allow_non_finite_numbers: false,
         allow_extended_string_escapes: false,
     };
-    let result = jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &options)
-        .map_err(|e| {
+    let result =
+        jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &options).map_err(|e| {
             let range = e.range();
             ParseError::new(
                 format!("invalid JSON: {}", e.kind()),

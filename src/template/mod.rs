@@ -30,7 +30,9 @@ pub fn detect_syntax(text: &str) -> Syntax {
 /// valid JSON but is valid YAML (flow style) is accepted as YAML, as CloudFormation does.
 pub fn parse(text: &str) -> Result<Node, ParseError> {
     match detect_syntax(text) {
-        Syntax::Json => json::parse(text).or_else(|json_err| yaml::parse(text).map_err(|_| json_err)),
+        Syntax::Json => {
+            json::parse(text).or_else(|json_err| yaml::parse(text).map_err(|_| json_err))
+        }
         Syntax::Yaml => yaml::parse(text),
     }
 }

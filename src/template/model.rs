@@ -120,8 +120,16 @@ impl<'a> Template<'a> {
                 });
             }
         }
-        let resource_index = resources.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
-        let parameter_index = parameters.iter().enumerate().map(|(i, p)| (p.name, i)).collect();
+        let resource_index = resources
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id, i))
+            .collect();
+        let parameter_index = parameters
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.name, i))
+            .collect();
         let mut template = Template {
             root,
             parameters,
@@ -137,7 +145,9 @@ impl<'a> Template<'a> {
     }
 
     pub fn resource(&self, id: &str) -> Option<&Resource<'a>> {
-        self.resource_index.get(id).and_then(|&i| self.resources.get(i))
+        self.resource_index
+            .get(id)
+            .and_then(|&i| self.resources.get(i))
     }
 
     pub fn parameter(&self, name: &str) -> Option<&Parameter<'a>> {

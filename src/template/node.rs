@@ -23,7 +23,10 @@ pub enum NodeKind {
     Seq(Vec<Node>),
     Map(Vec<Entry>),
     /// A value under a tag CloudFormation does not define.
-    Opaque { tag: String, value: Box<Node> },
+    Opaque {
+        tag: String,
+        value: Box<Node>,
+    },
 }
 
 /// One `key: value` pair of a mapping.

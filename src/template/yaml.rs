@@ -36,7 +36,119 @@ enum Frame {
 }
 
 /// Parses the first YAML document of `text`. An empty or comment-only stream yields `Null`.
+///
+/// CloudFormation's YAML reader (like PyYAML, which cfn-lint uses) accepts flow content —
+/// a multi-line quoted scalar, a `[ ... ]` spread over lines — whose continuation lines
+/// are not indented past the key that owns it; YAML 1.2 and saphyr do not. When saphyr
+/// stops on such a line, the line is indented one column past its key and the parse is
+/// retried; spans are mapped back to the original text.
 pub fn parse(text: &str) -> Result<Node, ParseError> {
+    let first_error = match parse_strict(text) {
+        Ok(node) => return Ok(node),
+        Err(e) => e,
+    };
+    let mut repaired = text.to_string();
+    let mut insertions: Vec<(usize, usize)> = Vec::new(); // (original offset, spaces added)
+    let mut error = first_error.clone();
+    for _ in 0..MAX_INDENT_REPAIRS {
+        if !error.message.contains("invalid indentation") {
+            break;
+        }
+        let fix = if error.message.contains("quoted scalar") {
+            under_indented_continuation(&repaired, error.span.start)
+        } else {
+            reindent_line(&repaired, error.span.start)
+        };
+        let Some((line_start, added)) = fix else {
+            break;
+        };
+        let original = to_original(line_start, &insertions);
+        repaired.insert_str(line_start, &" ".repeat(added));
+        insertions.push((original, added));
+        insertions.sort_unstable();
+        match parse_strict(&repaired) {
+            Ok(mut node) => {
+                remap_spans(&mut node, &insertions);
+                return Ok(node);
+            }
+            Err(e) => error = e,
+        }
+    }
+    Err(first_error)
+}
+
+const MAX_INDENT_REPAIRS: usize = 64;
+
+/// For the line holding `offset`, the byte where it starts and how many spaces bring it
+/// one column past the nearest earlier line that is not indented more.
+fn reindent_line(text: &str, offset: usize) -> Option<(usize, usize)> {
+    let offset = offset.min(text.len());
+    let line_start = text.get(..offset)?.rfind('\n').map_or(0, |i| i + 1);
+    let indent_of = |line: &str| line.len() - line.trim_start_matches(' ').len();
+    let line = text.get(line_start..)?.lines().next().unwrap_or("");
+    let indent = indent_of(line);
+    let owner_indent = text
+        .get(..line_start)?
+        .lines()
+        .rev()
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .map(indent_of)
+        .find(|&i| i <= indent)?;
+    let wanted = owner_indent + 1;
+    (wanted > indent).then(|| (line_start, wanted - indent))
+}
+
+/// saphyr reports a bad quoted scalar at its start: find the first later line that is not
+/// indented past the line the scalar starts on, and the spaces that put it one past.
+fn under_indented_continuation(text: &str, offset: usize) -> Option<(usize, usize)> {
+    let offset = offset.min(text.len());
+    let start = text.get(..offset)?.rfind('\n').map_or(0, |i| i + 1);
+    let indent_of = |line: &str| line.len() - line.trim_start_matches(' ').len();
+    let first = text.get(start..)?.lines().next()?;
+    let owner = indent_of(first);
+    let mut pos = start + first.len() + 1;
+    for line in text.get(pos.min(text.len())..)?.split_inclusive('\n') {
+        if !line.trim().is_empty() && indent_of(line) <= owner {
+            return Some((pos, owner + 1 - indent_of(line)));
+        }
+        pos += line.len();
+    }
+    None
+}
+
+/// Maps an offset in the repaired text back to the original text.
+fn to_original(repaired: usize, insertions: &[(usize, usize)]) -> usize {
+    let mut shift = 0;
+    for &(at, added) in insertions {
+        if repaired >= at + shift + added {
+            shift += added;
+        } else if repaired >= at + shift {
+            return at; // inside inserted spaces: the line start
+        }
+    }
+    repaired - shift
+}
+
+fn remap_spans(node: &mut Node, insertions: &[(usize, usize)]) {
+    let map = |offset: usize| to_original(offset, insertions);
+    let mut todo = vec![node];
+    while let Some(n) = todo.pop() {
+        n.span = Span::new(map(n.span.start), map(n.span.end));
+        match &mut n.kind {
+            NodeKind::Seq(items) => todo.extend(items.iter_mut()),
+            NodeKind::Map(entries) => {
+                for e in entries.iter_mut() {
+                    e.key_span = Span::new(map(e.key_span.start), map(e.key_span.end));
+                    todo.push(&mut e.value);
+                }
+            }
+            NodeKind::Opaque { value, .. } => todo.push(value),
+            _ => {}
+        }
+    }
+}
+
+fn parse_strict(text: &str) -> Result<Node, ParseError> {
     let mut builder = Builder {
         text,
         offsets: CharToByte::new(text),
@@ -148,7 +260,10 @@ impl Builder<'_> {
         while let Some(&b) = rest.get(i) {
             match b {
                 b'!' | b'&' => {
-                    while rest.get(i).is_some_and(|c| !c.is_ascii_whitespace() && *c != open) {
+                    while rest
+                        .get(i)
+                        .is_some_and(|c| !c.is_ascii_whitespace() && *c != open)
+                    {
                         i += 1;
                     }
                 }
@@ -320,7 +435,8 @@ fn looks_numeric(value: &str) -> bool {
     if let Some(oct) = digits.strip_prefix("0o") {
         return !oct.is_empty() && oct.bytes().all(|b| (b'0'..=b'7').contains(&b));
     }
-    matches!(digits, ".inf" | ".Inf" | ".INF") || value.parse::<f64>().is_ok() && !digits.contains(['i', 'I', 'n', 'N'])
+    matches!(digits, ".inf" | ".Inf" | ".INF")
+        || value.parse::<f64>().is_ok() && !digits.contains(['i', 'I', 'n', 'N'])
 }
 
 /// Turns a tagged node into its CloudFormation long form, or an opaque node.
@@ -336,6 +452,10 @@ fn apply_tag(node: Node, tag: Option<Tag>) -> Result<Node, ParseError> {
         });
     }
     let name = tag.suffix.as_str();
+    if (tag.handle == "!" && name.is_empty()) || (tag.handle.is_empty() && name == "!") {
+        // The non-specific tag `! "Ref"` only marks the scalar as a plain string.
+        return Ok(node);
+    }
     if tag.handle == "!" {
         if let Some(long) = long_form_of_tag(name) {
             let span = node.span;
@@ -372,8 +492,126 @@ fn apply_tag(node: Node, tag: Option<Tag>) -> Result<Node, ParseError> {
 
 fn suggest_tag(name: &str) -> Option<&'static str> {
     const KNOWN: &[&str] = &[
-        "Ref", "Condition", "GetAtt", "Sub", "Join", "If", "FindInMap", "Select", "Split",
-        "ImportValue", "Base64", "GetAZs", "Cidr", "Equals", "And", "Or", "Not", "Transform",
+        "Ref",
+        "Condition",
+        "GetAtt",
+        "Sub",
+        "Join",
+        "If",
+        "FindInMap",
+        "Select",
+        "Split",
+        "ImportValue",
+        "Base64",
+        "GetAZs",
+        "Cidr",
+        "Equals",
+        "And",
+        "Or",
+        "Not",
+        "Transform",
     ];
     crate::text::closest(name, KNOWN.iter().copied())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(text: &str) -> NodeKind {
+        parse(text).map(|n| n.kind).unwrap_or(NodeKind::Null)
+    }
+
+    #[test]
+    fn short_and_long_forms_give_the_same_model() {
+        let short = parse("A: !GetAtt Profile.Arn\nB: !Sub [x, {}]\n").map(strip);
+        let long = parse("A: {Fn::GetAtt: Profile.Arn}\nB: {Fn::Sub: [x, {}]}\n").map(strip);
+        assert_eq!(short, long);
+    }
+
+    fn strip(mut n: Node) -> Node {
+        n.span = Span::default();
+        match &mut n.kind {
+            NodeKind::Seq(items) => {
+                for i in items.iter_mut() {
+                    *i = strip(i.clone());
+                }
+            }
+            NodeKind::Map(entries) => {
+                for e in entries.iter_mut() {
+                    e.key_span = Span::default();
+                    e.value = strip(e.value.clone());
+                }
+            }
+            _ => {}
+        }
+        n
+    }
+
+    #[test]
+    fn dates_and_versions_stay_strings() {
+        let n = parse("AWSTemplateFormatVersion: 2010-09-09\nPort: 22\nOn: true\n").unwrap_or_else(|e| panic!("{}", e.message));
+        assert_eq!(n.get("AWSTemplateFormatVersion").and_then(Node::as_str), Some("2010-09-09"));
+        assert_eq!(n.get("Port").map(|p| &p.kind), Some(&NodeKind::Number("22".into())));
+        assert_eq!(n.get("On").map(|p| &p.kind), Some(&NodeKind::Bool(true)));
+    }
+
+    #[test]
+    fn duplicate_keys_show_both_places() {
+        let err = parse("a: 1\nb: 2\na: 3\n").err();
+        let err = err.unwrap_or_else(|| panic!("duplicate accepted"));
+        assert!(err.message.contains("duplicate mapping key `a`"));
+        assert_eq!(err.span.start, 10);
+        assert_eq!(err.related.first().map(|r| r.0.start), Some(0));
+    }
+
+    #[test]
+    fn unknown_tags_are_errors_but_namespaced_tags_are_opaque() {
+        let err = parse("a: !Reff X\n").err().map(|e| e.message);
+        assert_eq!(err.as_deref(), Some("unknown tag `!Reff` (did you mean `!Ref`?)"));
+        assert!(matches!(kind("!Rain::Module x"), NodeKind::Opaque { .. }));
+    }
+
+    #[test]
+    fn non_specific_tag_is_a_plain_string() {
+        let n = parse("a: [! \"Ref\": \"AWS::AccountId\"]\n");
+        assert!(n.is_ok(), "{:?}", n.err());
+    }
+
+    #[test]
+    fn alias_bombs_are_refused() {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 0..8 {
+            let prev = if i == 0 { "a".to_string() } else { format!("l{}", i - 1) };
+            text.push_str(&format!("l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+        }
+        let err = parse(&text).err().map(|e| e.message).unwrap_or_default();
+        assert!(err.contains("alias"), "{err}");
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let text = "[".repeat(100_000);
+        assert!(parse(&text).is_err());
+        let text = "a:\n".to_string() + &(1..400).map(|i| format!("{}k{i}:\n", " ".repeat(i))).collect::<String>();
+        assert!(parse(&text).is_err());
+    }
+
+    #[test]
+    fn under_indented_flow_content_is_accepted_with_original_spans() {
+        let text = "Outputs:\n  X:\n    Value: 'first\n    second'\n    Cmd: [\n      \"a\"\n    ]\n  Y: 1\n";
+        let n = parse(text).unwrap_or_else(|e| panic!("{}", e.message));
+        let y = n.get("Outputs").and_then(|o| o.entry("Y")).map(|e| e.key_span.start);
+        assert_eq!(y, text.find("Y:"));
+        let value = n.get("Outputs").and_then(|o| o.get("X")).and_then(|x| x.get("Value"));
+        assert_eq!(value.and_then(Node::as_str), Some("first second"));
+    }
+
+    #[test]
+    fn spans_are_bytes_not_characters() {
+        let text = "d: \"héllo\"\nk: v\n";
+        let n = parse(text).unwrap_or_else(|e| panic!("{}", e.message));
+        let k = n.entry("k").map(|e| e.key_span.start);
+        assert_eq!(k, text.find("k:"));
+    }
 }
