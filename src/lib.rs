@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod discover;
 pub mod lint;
+pub mod policy;
 pub mod report;
 pub mod rules;
 pub mod source;

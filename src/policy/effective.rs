@@ -169,7 +169,7 @@ fn attach_managed<'a>(
                     add_document(eval, doc, &origin, perms);
                 }
             }
-            _ => perms.unknown_sources.push(format!("{}", r.id)),
+            _ => perms.unknown_sources.push(r.id.to_string()),
         },
         Value::NoValue | Value::Null => {}
         _ => perms

@@ -158,7 +158,7 @@ pub fn decide(statements: &[Statement], action: &str, sources_unknown: bool) -> 
         Decision::Denied(denied_by)
     } else if allow_yes && !deny_maybe {
         Decision::Allowed
-    } else if allow_yes || allow_maybe || deny_maybe && allow_yes {
+    } else if allow_yes || allow_maybe {
         Decision::Unknown
     } else {
         Decision::NotAllowed

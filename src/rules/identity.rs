@@ -255,11 +255,12 @@ fn profile_link<'a>(
             };
             let attribute = reference.attribute.as_deref();
             let right_kind = resource.type_name == INSTANCE_PROFILE;
-            let right_attribute = match (expects, attribute) {
-                (Expects::Name, None) | (Expects::Arn, Some("Arn")) => true,
-                (Expects::NameOrArn, None | Some("Arn")) => true,
-                _ => false,
-            };
+            let right_attribute = matches!(
+                (expects, attribute),
+                (Expects::Name, None)
+                    | (Expects::Arn, Some("Arn"))
+                    | (Expects::NameOrArn, None | Some("Arn"))
+            );
             if right_kind && right_attribute {
                 ProfileTarget::Profile(resource)
             } else {

@@ -87,7 +87,11 @@ impl Rule for InstanceProfileMissing {
                 let mut finding = Finding::new(self.meta(), link.span, message)
                     .label(label)
                     .resource(resource.id)
-                    .help(fix_snippet(cx, resource.type_name));
+                    .help(if compute.property.is_some() {
+                        "give every branch an instance profile; a condition that leaves it out leaves the instance unmanaged:\n\nIamInstanceProfile: !Ref SsmProfile".to_string()
+                    } else {
+                        fix_snippet(cx, resource.type_name)
+                    });
                 if let (Some(data), true) = (
                     resource.property_entry("LaunchTemplateData"),
                     compute.property.is_none(),

@@ -85,9 +85,9 @@ impl Rule for InstanceProfileUnresolved {
                             };
                             (
                                 format!(
-                                    "`{written}` refers to `{}`, a {}, not an instance profile{quals}",
+                                    "`{written}` refers to `{}`, an {}, not an instance profile{quals}",
                                     target.id,
-                                    if target.type_name.is_empty() { "resource without Type" } else { target.type_name }
+                                    if target.type_name.is_empty() { "untyped resource" } else { target.type_name }
                                 ),
                                 profile_help,
                             )
@@ -102,8 +102,10 @@ impl Rule for InstanceProfileUnresolved {
                             .resources_of_type(&[INSTANCE_PROFILE])
                             .map(|p| p.id)
                             .collect();
-                        let suggestion = crate::text::closest(name, profiles.iter().copied())
-                            .or_else(|| match profiles.as_slice() {
+                        let suggestion =
+                            crate::text::closest(name, profiles.iter().copied()).or(match profiles
+                                .as_slice()
+                            {
                                 [only] => Some(*only),
                                 _ => None,
                             });

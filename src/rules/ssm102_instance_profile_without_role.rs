@@ -79,7 +79,7 @@ impl Rule for InstanceProfileWithoutRole {
                 let (message, extra) = match &link.target {
                     RoleTarget::Wrong(target) => (
                         format!(
-                            "instance profile `{}` lists `{}`, a {}, as its role{quals}",
+                            "instance profile `{}` lists `{}`, an {}, as its role{quals}",
                             profile.id, target.id, target.type_name
                         ),
                         Some((target.id_span, format!("`{}` is defined here", target.id))),

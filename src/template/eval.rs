@@ -139,7 +139,7 @@ impl<'a> Resolved<'a> {
     }
 
     /// Combines the provenance of `outer` into `self`; `None` if the branches contradict.
-    fn under(mut self, outer: &Resolved<'a>) -> Option<Self> {
+    pub fn under(mut self, outer: &Resolved<'a>) -> Option<Self> {
         for &(cond, branch) in &outer.when {
             match self.when.iter().find(|(c, _)| *c == cond) {
                 Some(&(_, b)) if b != branch => return None,
@@ -252,6 +252,8 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The value of `key` in a mapping-valued alternative, with the provenance carried over.
+    /// An unknown parent gives itself back (every key of an unknown mapping is unknown), so
+    /// a present-but-unknown result does not mean the key is written.
     pub fn field(&self, parent: &Resolved<'a>, key: &str) -> Alts<'a> {
         match &parent.value {
             Value::Node(n) => match n.get(key) {

@@ -26,13 +26,11 @@ pub fn detect_syntax(text: &str) -> Syntax {
     }
 }
 
-/// Parses a document in the syntax its content shows. A JSON-looking text that is not
-/// valid JSON but is valid YAML (flow style) is accepted as YAML, as CloudFormation does.
+/// Parses a document in the syntax its content shows. JSON is strict: a trailing comma or a
+/// comment is an error even though a YAML reader would accept it.
 pub fn parse(text: &str) -> Result<Node, ParseError> {
     match detect_syntax(text) {
-        Syntax::Json => {
-            json::parse(text).or_else(|json_err| yaml::parse(text).map_err(|_| json_err))
-        }
+        Syntax::Json => json::parse(text),
         Syntax::Yaml => yaml::parse(text),
     }
 }

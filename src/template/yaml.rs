@@ -550,9 +550,16 @@ mod tests {
 
     #[test]
     fn dates_and_versions_stay_strings() {
-        let n = parse("AWSTemplateFormatVersion: 2010-09-09\nPort: 22\nOn: true\n").unwrap_or_else(|e| panic!("{}", e.message));
-        assert_eq!(n.get("AWSTemplateFormatVersion").and_then(Node::as_str), Some("2010-09-09"));
-        assert_eq!(n.get("Port").map(|p| &p.kind), Some(&NodeKind::Number("22".into())));
+        let n = parse("AWSTemplateFormatVersion: 2010-09-09\nPort: 22\nOn: true\n")
+            .unwrap_or_else(|e| panic!("{}", e.message));
+        assert_eq!(
+            n.get("AWSTemplateFormatVersion").and_then(Node::as_str),
+            Some("2010-09-09")
+        );
+        assert_eq!(
+            n.get("Port").map(|p| &p.kind),
+            Some(&NodeKind::Number("22".into()))
+        );
         assert_eq!(n.get("On").map(|p| &p.kind), Some(&NodeKind::Bool(true)));
     }
 
@@ -568,7 +575,10 @@ mod tests {
     #[test]
     fn unknown_tags_are_errors_but_namespaced_tags_are_opaque() {
         let err = parse("a: !Reff X\n").err().map(|e| e.message);
-        assert_eq!(err.as_deref(), Some("unknown tag `!Reff` (did you mean `!Ref`?)"));
+        assert_eq!(
+            err.as_deref(),
+            Some("unknown tag `!Reff` (did you mean `!Ref`?)")
+        );
         assert!(matches!(kind("!Rain::Module x"), NodeKind::Opaque { .. }));
     }
 
@@ -582,7 +592,11 @@ mod tests {
     fn alias_bombs_are_refused() {
         let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 0..8 {
-            let prev = if i == 0 { "a".to_string() } else { format!("l{}", i - 1) };
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("l{}", i - 1)
+            };
             text.push_str(&format!("l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
         }
         let err = parse(&text).err().map(|e| e.message).unwrap_or_default();
@@ -593,7 +607,10 @@ mod tests {
     fn deep_nesting_is_an_error_not_a_crash() {
         let text = "[".repeat(100_000);
         assert!(parse(&text).is_err());
-        let text = "a:\n".to_string() + &(1..400).map(|i| format!("{}k{i}:\n", " ".repeat(i))).collect::<String>();
+        let text = "a:\n".to_string()
+            + &(1..400)
+                .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+                .collect::<String>();
         assert!(parse(&text).is_err());
     }
 
@@ -601,9 +618,15 @@ mod tests {
     fn under_indented_flow_content_is_accepted_with_original_spans() {
         let text = "Outputs:\n  X:\n    Value: 'first\n    second'\n    Cmd: [\n      \"a\"\n    ]\n  Y: 1\n";
         let n = parse(text).unwrap_or_else(|e| panic!("{}", e.message));
-        let y = n.get("Outputs").and_then(|o| o.entry("Y")).map(|e| e.key_span.start);
+        let y = n
+            .get("Outputs")
+            .and_then(|o| o.entry("Y"))
+            .map(|e| e.key_span.start);
         assert_eq!(y, text.find("Y:"));
-        let value = n.get("Outputs").and_then(|o| o.get("X")).and_then(|x| x.get("Value"));
+        let value = n
+            .get("Outputs")
+            .and_then(|o| o.get("X"))
+            .and_then(|x| x.get("Value"));
         assert_eq!(value.and_then(Node::as_str), Some("first second"));
     }
 

@@ -1,0 +1,97 @@
+//! JSON output, versioned: `{"version": 1, "findings": [..], "files": [..], "summary": {..}}`.
+//!
+//! Lines and columns are 1-based; columns count characters. Fields are never removed or
+//! renamed within a version.
+
+use serde::Serialize;
+
+use crate::lint::FileReport;
+use crate::report::Summary;
+
+/// The version of the JSON schema below.
+pub const JSON_VERSION: u32 = 1;
+
+#[derive(Debug, Serialize)]
+pub struct JsonOutput<'a> {
+    pub version: u32,
+    pub findings: Vec<JsonFinding<'a>>,
+    pub files: Vec<JsonFile<'a>>,
+    pub summary: Summary,
+}
+
+#[derive(Debug, Serialize)]
+pub struct JsonFinding<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub severity: &'a str,
+    pub file: &'a str,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub resource: Option<&'a str>,
+    pub message: &'a str,
+    pub help: Option<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct JsonFile<'a> {
+    pub path: &'a str,
+    pub kind: &'a str,
+    pub error: Option<&'a str>,
+}
+
+impl<'a> JsonOutput<'a> {
+    pub fn new(reports: &'a [FileReport]) -> JsonOutput<'a> {
+        let mut findings = Vec::new();
+        for report in reports {
+            let source = &report.source;
+            for f in &report.findings {
+                let start = source.line_col(f.span.start);
+                let end = source.line_col(f.span.end.max(f.span.start));
+                findings.push(JsonFinding {
+                    code: f.code,
+                    name: f.name,
+                    severity: f.severity.as_str(),
+                    file: &source.name,
+                    line: start.line,
+                    column: start.column,
+                    end_line: end.line,
+                    end_column: end.column,
+                    resource: f.resource.as_deref(),
+                    message: &f.message,
+                    help: f.help.as_deref(),
+                });
+            }
+        }
+        let files = reports
+            .iter()
+            .map(|r| JsonFile {
+                path: &r.source.name,
+                kind: r.kind.as_str(),
+                error: r.error.as_deref(),
+            })
+            .collect();
+        JsonOutput {
+            version: JSON_VERSION,
+            findings,
+            files,
+            summary: Summary::of(reports),
+        }
+    }
+}
+
+/// Pretty-printed JSON with a trailing newline.
+pub fn render_json(reports: &[FileReport]) -> String {
+    to_pretty(&JsonOutput::new(reports))
+}
+
+/// Pretty-prints any serializable value, with a trailing newline.
+pub fn to_pretty<T: Serialize + ?Sized>(value: &T) -> String {
+    // Serializing structs of strings and numbers cannot fail.
+    let mut out = serde_json::to_string_pretty(value).unwrap_or_else(|e| {
+        serde_json::json!({ "version": JSON_VERSION, "error": e.to_string() }).to_string()
+    });
+    out.push('\n');
+    out
+}

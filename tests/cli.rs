@@ -1,0 +1,435 @@
+//! End-to-end tests of the `ssmlint` binary: exit codes and snapshots of what it prints.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use ssmlint::rules::{find_rule, ALL_RULES};
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn manifest_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs the binary in `dir` with `args`, feeding `stdin` when given.
+fn ssmlint_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ssmlint"));
+    command
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().expect("the ssmlint binary starts");
+    if let Some(bytes) = stdin {
+        let mut pipe = child.stdin.take().expect("stdin is piped");
+        pipe.write_all(bytes).expect("stdin accepts the input");
+    }
+    let output = child.wait_with_output().expect("ssmlint finishes");
+    let run = Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    };
+    assert!(
+        !run.stderr.contains("panicked"),
+        "ssmlint {args:?} panicked:\n{}",
+        run.stderr
+    );
+    run
+}
+
+fn ssmlint(args: &[&str]) -> Run {
+    ssmlint_in(manifest_dir(), args, None)
+}
+
+fn json(run: &Run) -> serde_json::Value {
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout))
+}
+
+fn codes(run: &Run) -> Vec<String> {
+    json(run)["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["code"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// A fresh directory outside any git repository (so `.gitignore` must work without one).
+fn scratch_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ssmlint-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create scratch dir");
+    dir
+}
+
+fn write(path: &Path, text: impl AsRef<[u8]>) {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("create parent dir");
+    }
+    std::fs::write(path, text).expect("write scratch file");
+}
+
+fn data(name: &str) -> String {
+    std::fs::read_to_string(manifest_dir().join("tests/data").join(name)).expect("test data")
+}
+
+#[test]
+fn clean_file_exits_0() {
+    let run = ssmlint(&["--color", "never", "tests/data/clean.yaml"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    insta::assert_snapshot!("clean_human", run.stdout);
+    let run = ssmlint(&["--format", "json", "tests/data/clean.yaml"]);
+    assert_eq!(run.code, 0);
+    insta::assert_snapshot!("clean_json", run.stdout);
+}
+
+#[test]
+fn errors_exit_1() {
+    let run = ssmlint(&["--color", "never", "tests/data/missing-profile.yaml"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    insta::assert_snapshot!("missing_profile_human", run.stdout);
+    let run = ssmlint(&["--format", "json", "tests/data/missing-profile.yaml"]);
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!("missing_profile_json", run.stdout);
+}
+
+#[test]
+fn parse_error_exits_2_and_other_files_are_still_linted() {
+    let args = ["tests/data/invalid.yaml", "tests/data/missing-profile.yaml"];
+    let run = ssmlint(&[&["--color", "never"], &args[..]].concat());
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    insta::assert_snapshot!("parse_error_human", run.stdout);
+    let run = ssmlint(&[&["--format", "json"], &args[..]].concat());
+    assert_eq!(run.code, 2);
+    assert_eq!(codes(&run), ["SSM000", "SSM100"]);
+    insta::assert_snapshot!("parse_error_json", run.stdout);
+}
+
+#[test]
+fn fail_on_warning() {
+    let file = "tests/data/deprecated-policy.yaml";
+    let run = ssmlint(&["--color", "never", file]);
+    assert_eq!(
+        run.code, 0,
+        "a warning alone passes by default:\n{}",
+        run.stdout
+    );
+    insta::assert_snapshot!("deprecated_policy_human", run.stdout);
+    let run = ssmlint(&["--color", "never", "--fail-on", "warning", file]);
+    assert_eq!(run.code, 1);
+    let run = ssmlint(&["--color", "never", "--fail-on", "info", file]);
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn select_runs_only_the_named_rules() {
+    let file = "tests/data/missing-profile.yaml";
+    let run = ssmlint(&["--format", "json", "--select", "SSM105,SSM200", file]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(codes(&run).is_empty());
+    let run = ssmlint(&[
+        "--format",
+        "json",
+        "--select",
+        "instance-profile-missing",
+        file,
+    ]);
+    assert_eq!(run.code, 1);
+    assert_eq!(codes(&run), ["SSM100"]);
+    insta::assert_snapshot!("select_json", run.stdout);
+}
+
+#[test]
+fn ignore_skips_the_named_rules() {
+    let file = "tests/data/missing-profile.yaml";
+    let run = ssmlint(&["--color", "never", "--ignore", "ssm100", file]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    insta::assert_snapshot!("ignore_human", run.stdout);
+    let run = ssmlint(&["--format", "json", "--severity", "SSM100=off", file]);
+    assert_eq!(run.code, 0, "`off` disables the rule:\n{}", run.stdout);
+    assert!(codes(&run).is_empty());
+}
+
+#[test]
+fn severity_override() {
+    let file = "tests/data/missing-profile.yaml";
+    let run = ssmlint(&["--color", "never", "--severity", "SSM100=warning", file]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(run.stdout.contains("⚠"), "{}", run.stdout);
+    assert!(
+        run.stdout.ends_with("1 warning in 1 file\n"),
+        "{}",
+        run.stdout
+    );
+    let run = ssmlint(&[
+        "--format",
+        "json",
+        "--severity",
+        "instance-profile-missing=warning",
+        "--fail-on",
+        "warning",
+        file,
+    ]);
+    assert_eq!(run.code, 1);
+    assert_eq!(json(&run)["findings"][0]["severity"], "warning");
+    insta::assert_snapshot!("severity_override_json", run.stdout);
+}
+
+#[test]
+fn unknown_rule_codes_are_usage_errors() {
+    for args in [
+        &["--select", "SSM10", "tests/data/clean.yaml"][..],
+        &[
+            "--ignore",
+            "instance-profile-mising",
+            "tests/data/clean.yaml",
+        ],
+        &["--severity", "SSM10=warning", "tests/data/clean.yaml"],
+        &["explain", "SSM10"],
+    ] {
+        let run = ssmlint(args);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert!(run.stdout.is_empty(), "{args:?}: {}", run.stdout);
+        assert!(
+            run.stderr.contains("did you mean"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    let run = ssmlint(&["--severity", "SSM100=fatal", "tests/data/clean.yaml"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("unknown level"), "{}", run.stderr);
+    let run = ssmlint(&["explain", "no-such-rule-at-all"]);
+    assert_eq!(run.code, 2);
+    insta::assert_snapshot!("explain_unknown_stderr", run.stderr);
+}
+
+#[test]
+fn no_paths_is_a_usage_error() {
+    let run = ssmlint(&[]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("Usage: ssmlint"), "{}", run.stderr);
+    let run = ssmlint(&["--format", "json"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("no paths given"), "{}", run.stderr);
+}
+
+#[test]
+fn explain_prints_the_rule_documentation() {
+    let meta = find_rule("SSM100").expect("SSM100 exists").meta();
+    for query in ["SSM100", "ssm100", "instance-profile-missing"] {
+        let run = ssmlint(&["explain", query]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let first = run.stdout.lines().next().unwrap_or_default();
+        assert_eq!(first, "SSM100 instance-profile-missing");
+        assert!(
+            run.stdout.contains("Default severity: error"),
+            "{}",
+            run.stdout
+        );
+        assert!(run.stdout.contains(meta.summary));
+        assert!(run.stdout.contains(meta.documentation().trim_end()));
+        let last = run.stdout.lines().last().unwrap_or_default();
+        assert_eq!(last, format!("Documentation: {}", meta.url));
+    }
+}
+
+#[test]
+fn rules_lists_every_rule() {
+    let run = ssmlint(&["rules"]);
+    assert_eq!(run.code, 0);
+    assert_eq!(run.stdout.lines().count(), ALL_RULES.len() + 1);
+    insta::assert_snapshot!("rules_human", run.stdout);
+    let run = ssmlint(&["rules", "--format", "json"]);
+    assert_eq!(run.code, 0);
+    let value = json(&run);
+    let rules = value.as_array().expect("an array of rules");
+    assert_eq!(rules.len(), ALL_RULES.len());
+    for (rule, item) in ALL_RULES.iter().zip(rules) {
+        let meta = rule.meta();
+        assert_eq!(item["code"], meta.code);
+        assert_eq!(item["name"], meta.name);
+        assert_eq!(item["default_severity"], meta.severity.as_str());
+        assert_eq!(item["url"], meta.url);
+    }
+    insta::assert_snapshot!("rules_json", run.stdout);
+}
+
+#[test]
+fn stdin_with_a_filename() {
+    let text = data("missing-profile.yaml");
+    let args = [
+        "--color",
+        "never",
+        "--stdin-filename",
+        "stack/app.yaml",
+        "-",
+    ];
+    let run = ssmlint_in(manifest_dir(), &args, Some(text.as_bytes()));
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("[stack/app.yaml:4:3]"),
+        "{}",
+        run.stdout
+    );
+    insta::assert_snapshot!("stdin_human", run.stdout);
+    // Without a name stdin is `<stdin>`; with a name and no paths stdin is read.
+    let run = ssmlint_in(
+        manifest_dir(),
+        &["--format", "json", "-"],
+        Some(text.as_bytes()),
+    );
+    assert_eq!(json(&run)["files"][0]["path"], "<stdin>");
+    let args = ["--format", "json", "--stdin-filename", "x.yaml"];
+    let run = ssmlint_in(manifest_dir(), &args, Some(text.as_bytes()));
+    assert_eq!(run.code, 1);
+    assert_eq!(json(&run)["files"][0]["path"], "x.yaml");
+}
+
+#[test]
+fn directory_walk_skips_hidden_ignored_and_unsupported_files() {
+    let root = scratch_dir("walk");
+    let tree = root.join("stacks");
+    let clean = data("clean.yaml");
+    write(&tree.join("a.yaml"), &clean);
+    write(&tree.join("sub/b.yml"), data("missing-profile.yaml"));
+    write(&tree.join("sub/c.template"), &clean);
+    write(&tree.join("sub/deep/d.json"), r#"{"Resources": {}}"#);
+    write(&tree.join("ignored.yaml"), "this: [is not: valid");
+    write(&tree.join(".gitignore"), "ignored.yaml\nbuild/\n");
+    write(&tree.join("build/out.yaml"), "this: [is not: valid");
+    write(&tree.join(".hidden/x.yaml"), "this: [is not: valid");
+    write(&tree.join(".hidden.yaml"), "this: [is not: valid");
+    write(&tree.join("notes.txt"), "not a template");
+    write(&tree.join("package.json"), r#"{"name": "not-a-template"}"#);
+    write(
+        &tree.join("docker-compose.yml"),
+        "services: {web: {image: nginx}}\n",
+    );
+
+    let run = ssmlint_in(&root, &["--format", "json", "stacks"], None);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    insta::assert_snapshot!("walk_json", run.stdout);
+    let value = json(&run);
+    let paths: Vec<&str> = value["files"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["path"].as_str())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "stacks/a.yaml",
+            "stacks/sub/b.yml",
+            "stacks/sub/c.template",
+            "stacks/sub/deep/d.json"
+        ]
+    );
+
+    // `--exclude` prunes walked directories and drops explicit files; `--include` adds.
+    let args = [
+        "--format",
+        "json",
+        "--exclude",
+        "sub",
+        "--include",
+        "*.txt",
+        "stacks",
+    ];
+    let run = ssmlint_in(&root, &args, None);
+    let value = json(&run);
+    let paths: Vec<&str> = value["files"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["path"].as_str())
+        .collect();
+    assert_eq!(
+        paths,
+        ["stacks/a.yaml"],
+        "notes.txt is walked but unsupported, so skipped"
+    );
+    let args = [
+        "--format",
+        "json",
+        "--exclude",
+        "*.yml",
+        "stacks/sub/b.yml",
+        "stacks/a.yaml",
+    ];
+    let run = ssmlint_in(&root, &args, None);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(json(&run)["summary"]["files"], 1);
+
+    // Named explicitly, an ignored or unsupported file is linted.
+    let args = [
+        "--format",
+        "json",
+        "stacks/package.json",
+        "stacks/ignored.yaml",
+    ];
+    let run = ssmlint_in(&root, &args, None);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert_eq!(codes(&run), ["SSM001", "SSM000"]);
+
+    // `.` is walked too, and shown without a `./` prefix.
+    let run = ssmlint_in(&tree, &["--format", "json", "."], None);
+    assert_eq!(json(&run)["files"][0]["path"], "a.yaml");
+
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn odd_inputs_never_panic() {
+    let root = scratch_dir("odd");
+    write(&root.join("empty.yaml"), "");
+    write(&root.join("latin1.yaml"), b"Description: caf\xe9\n");
+    write(&root.join("binary.json"), b"\x00\x01\x02\xff");
+    write(&root.join("eof.yaml"), "a: [");
+    write(&root.join("bom.yaml"), "\u{feff}Resources: {}\n");
+    std::fs::create_dir_all(root.join("dir.yaml")).expect("create dir");
+    let files = [
+        "empty.yaml",
+        "latin1.yaml",
+        "binary.json",
+        "eof.yaml",
+        "bom.yaml",
+        "dir.yaml",
+        "missing.yaml",
+    ];
+    let run = ssmlint_in(&root, &[&["--color", "never"], &files[..]].concat(), None);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    insta::assert_snapshot!("odd_inputs_human", run.stdout);
+    let run = ssmlint_in(&root, &[&["--format", "json"], &files[..]].concat(), None);
+    assert_eq!(run.code, 2);
+    insta::assert_snapshot!("odd_inputs_json", run.stdout);
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn color_always_colours_and_never_does_not() {
+    let file = "tests/data/missing-profile.yaml";
+    let run = ssmlint(&["--color", "always", file]);
+    assert!(run.stdout.contains('\u{1b}'), "{}", run.stdout);
+    assert!(!run.stdout.contains("\u{1b}]8;"), "no hyperlink escapes");
+    let run = ssmlint(&["--color", "never", file]);
+    assert!(!run.stdout.contains('\u{1b}'));
+    let run = ssmlint(&[file]);
+    assert!(
+        !run.stdout.contains('\u{1b}'),
+        "auto: a pipe is not a terminal"
+    );
+}

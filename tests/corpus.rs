@@ -1,0 +1,219 @@
+//! Runs ssmlint over the public corpus in `$SSMLINT_CORPUS` (`../shared/corpus` in CI):
+//! no panic, no parse error on a file CloudFormation accepts, and the reviewer's verdicts
+//! in MANIFEST.tsv matched — or each disagreement listed, with its reason, in
+//! `tests/corpus/disagreements.tsv`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use ssmlint::lint::{lint_bytes, FileKind, FileReport, LintOptions};
+
+const EXTENSIONS: &[&str] = &["yaml", "yml", "json", "template", "cfn"];
+
+fn corpus_dir() -> Option<PathBuf> {
+    match std::env::var_os("SSMLINT_CORPUS") {
+        Some(dir) => Some(PathBuf::from(dir)),
+        None => {
+            eprintln!("notice: SSMLINT_CORPUS is not set; skipping the corpus test");
+            None
+        }
+    }
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            walk(&path, out);
+        } else if path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| EXTENSIONS.contains(&e))
+        {
+            out.push(path);
+        }
+    }
+}
+
+fn lint_all(root: &Path) -> BTreeMap<String, FileReport> {
+    let mut files = Vec::new();
+    walk(root, &mut files);
+    let options = LintOptions::default();
+    files
+        .into_iter()
+        .map(|path| {
+            let rel = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            let bytes = std::fs::read(&path).unwrap_or_default();
+            let report = lint_bytes(&rel, &bytes, false, &options);
+            (rel, report)
+        })
+        .collect()
+}
+
+/// `path<TAB>...` lines of a committed list, comments and blank lines skipped.
+fn read_list(name: &str) -> Vec<Vec<String>> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/corpus")
+        .join(name);
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| l.split('\t').map(str::to_string).collect())
+        .collect()
+}
+
+fn codes(report: &FileReport) -> BTreeSet<&'static str> {
+    report.findings.iter().map(|f| f.code).collect()
+}
+
+#[test]
+fn corpus_parses_like_cloudformation() {
+    let Some(root) = corpus_dir() else { return };
+    let reports = lint_all(&root);
+    assert!(
+        reports.len() > 2000,
+        "corpus looks incomplete: {} files",
+        reports.len()
+    );
+    let expected: BTreeSet<String> = read_list("expected-parse-errors.tsv")
+        .into_iter()
+        .filter_map(|row| row.first().cloned())
+        .collect();
+    let actual: BTreeSet<String> = reports
+        .iter()
+        .filter(|(_, r)| r.kind == FileKind::Error)
+        .map(|(p, _)| p.clone())
+        .collect();
+    let unexpected: Vec<_> = actual.difference(&expected).collect();
+    let missing: Vec<_> = expected.difference(&actual).collect();
+    for path in &unexpected {
+        let f = reports[*path].findings.first();
+        eprintln!("unexpected SSM000 in {path}: {:?}", f.map(|f| &f.message));
+    }
+    assert!(
+        unexpected.is_empty(),
+        "files CloudFormation accepts failed to parse: {unexpected:?}"
+    );
+    assert!(
+        missing.is_empty(),
+        "files listed as broken now parse: {missing:?}"
+    );
+    // Every parse error has a location inside the file and a message.
+    for path in &actual {
+        let report = &reports[path];
+        let finding = report.findings.first();
+        assert!(
+            finding.is_some_and(|f| f.code == "SSM000" && !f.message.is_empty()),
+            "{path}"
+        );
+        assert!(
+            finding.is_some_and(|f| f.span.start <= report.source.text.len()),
+            "{path}"
+        );
+    }
+}
+
+/// What a verdict column expects of the findings.
+fn verdict_holds(column: &str, verdict: &str, found: &BTreeSet<&str>) -> bool {
+    let verdict = verdict.trim_matches('"');
+    let any = |cs: &[&str]| cs.iter().any(|c| found.contains(c));
+    match column {
+        "linkage" => {
+            let chain_error = any(&["SSM100", "SSM101", "SSM102"]);
+            if verdict.starts_with("fail") {
+                chain_error
+            } else {
+                // pass, n.a. and unknown: no chain error (unknown may bring SSM106 info).
+                !chain_error
+            }
+        }
+        "port22" => {
+            if verdict.starts_with("fail(")
+                && (verdict.contains("world") || verdict.contains("param"))
+            {
+                found.contains("SSM200")
+            } else if verdict.starts_with("fail(") {
+                found.contains("SSM201") && !found.contains("SSM200")
+            } else if verdict == "unknown" {
+                !found.contains("SSM200")
+            } else {
+                !any(&["SSM200", "SSM201"])
+            }
+        }
+        _ => true,
+    }
+}
+
+#[test]
+fn manifest_verdicts_for_linkage_and_port22() {
+    let Some(root) = corpus_dir() else { return };
+    let manifest = std::fs::read_to_string(root.join("MANIFEST.tsv")).unwrap_or_default();
+    let mut lines = manifest.lines();
+    let header: Vec<&str> = lines.next().unwrap_or_default().split('\t').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name);
+    let (Some(path_col), Some(link_col), Some(port_col)) =
+        (col("local_path"), col("linkage"), col("port22"))
+    else {
+        panic!("MANIFEST.tsv lacks the expected columns: {header:?}");
+    };
+    let disagreements: BTreeMap<(String, String), String> = read_list("disagreements.tsv")
+        .into_iter()
+        .filter_map(|row| match row.as_slice() {
+            [path, column, _verdict, reason, ..] => {
+                Some(((path.clone(), column.clone()), reason.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    let options = LintOptions::default();
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for line in lines {
+        let cells: Vec<&str> = line.split('\t').collect();
+        let Some(path) = cells.get(path_col) else {
+            continue;
+        };
+        for (column, index) in [("linkage", link_col), ("port22", port_col)] {
+            // Bulk rows carry no verdict ("-").
+            let Some(verdict) = cells.get(index).filter(|v| {
+                ["pass", "fail", "unknown", "n.a."]
+                    .iter()
+                    .any(|k| v.trim_matches('"').starts_with(k))
+            }) else {
+                continue;
+            };
+            let bytes = std::fs::read(root.join(path)).unwrap_or_default();
+            let report = lint_bytes(path, &bytes, true, &options);
+            let found = codes(&report);
+            let holds = verdict_holds(column, verdict, &found);
+            checked += 1;
+            match (
+                holds,
+                disagreements.contains_key(&(path.to_string(), column.to_string())),
+            ) {
+                (true, false) => {}
+                (false, true) => {}
+                (false, false) => {
+                    failures.push(format!("{path} {column}={verdict}: found {found:?}"))
+                }
+                (true, true) => failures.push(format!(
+                    "{path} {column}: listed as a disagreement but ssmlint now agrees; remove it"
+                )),
+            }
+        }
+    }
+    assert!(checked > 50, "only {checked} verdicts checked");
+    assert!(
+        failures.is_empty(),
+        "verdicts not matched:\n{}",
+        failures.join("\n")
+    );
+}
