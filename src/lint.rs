@@ -154,7 +154,10 @@ pub fn lint_source(source: SourceFile, explicit: bool, options: &LintOptions) ->
                     Finding::new(
                         rules::UnsupportedDocument.meta(),
                         root.span,
-                        format!("not a CloudFormation template or IAM policy document: {what}"),
+                        format!(
+                            "`{}` is not a CloudFormation template or IAM policy document: {what}",
+                            source.name
+                        ),
                     )
                     .label("expected a template with `Resources`, or a policy with `Statement`")
                     .help("ssmlint lints CloudFormation templates (YAML or JSON) and IAM policy documents; pass --exclude to skip this file"),

@@ -89,6 +89,8 @@ impl SourceFile {
 /// much between calls for this to be cheap; it restarts from the beginning when they do).
 pub struct CharToByte<'a> {
     text: &'a str,
+    /// Checked once: for ASCII text character and byte offsets coincide.
+    ascii: bool,
     char_pos: usize,
     byte_pos: usize,
 }
@@ -97,13 +99,14 @@ impl<'a> CharToByte<'a> {
     pub fn new(text: &'a str) -> Self {
         CharToByte {
             text,
+            ascii: text.is_ascii(),
             char_pos: 0,
             byte_pos: 0,
         }
     }
 
     pub fn byte(&mut self, char_index: usize) -> usize {
-        if self.text.is_ascii() {
+        if self.ascii {
             return char_index.min(self.text.len());
         }
         if char_index < self.char_pos {

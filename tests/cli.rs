@@ -433,3 +433,42 @@ fn color_always_colours_and_never_does_not() {
         "auto: a pipe is not a terminal"
     );
 }
+
+#[test]
+fn a_named_file_that_is_no_template_exits_2_and_others_are_still_linted() {
+    let root = scratch_dir("unsupported");
+    write(&root.join("empty.yaml"), "");
+    write(
+        &root.join("compose.yaml"),
+        "services:\n  web:\n    image: nginx\n",
+    );
+    let clean = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/clean.yaml"),
+    )
+    .expect("clean fixture");
+    write(&root.join("clean.yaml"), clean.as_str());
+    let run = ssmlint_in(
+        &root,
+        &[
+            "--format",
+            "json",
+            "empty.yaml",
+            "compose.yaml",
+            "clean.yaml",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    let report = json(&run);
+    assert_eq!(codes(&run), ["SSM001", "SSM001"]);
+    let clean = report["files"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|f| f["path"] == "clean.yaml");
+    assert_eq!(
+        clean.map(|f| &f["kind"]),
+        Some(&serde_json::json!("template"))
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}

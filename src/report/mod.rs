@@ -75,7 +75,13 @@ fn plural(n: usize, word: &str) -> String {
 /// 2 when a file could not be read or parsed; else 1 when a finding is at least `fail_on`;
 /// else 0.
 pub fn exit_code(reports: &[FileReport], fail_on: Severity) -> u8 {
-    if reports.iter().any(|r| r.kind == FileKind::Error) {
+    // A file named on the command line that is no template or policy (SSM001) counts as
+    // unreadable input, like a parse error.
+    let unusable = |r: &FileReport| {
+        r.kind == FileKind::Error
+            || (r.kind == FileKind::Unsupported && r.findings.iter().any(|f| f.code == "SSM001"))
+    };
+    if reports.iter().any(unusable) {
         EXIT_ERROR
     } else if reports
         .iter()
