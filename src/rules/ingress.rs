@@ -15,9 +15,9 @@ use std::net::IpAddr;
 
 use ipnet::IpNet;
 
-use crate::rules::{Context, Finding, RuleMeta};
+use crate::rules::{label_defaults, qualifiers, Context, Finding, RuleMeta};
 use crate::source::Span;
-use crate::template::eval::{describe_conditions, Resolved, Unknown, Value};
+use crate::template::eval::{merge_provenance, Resolved, Unknown, Value};
 use crate::template::model::Resource;
 use crate::template::{Node, NodeKind};
 
@@ -322,19 +322,7 @@ type Provenance<'a> = (Vec<(&'a str, bool)>, Vec<&'a str>);
 /// Merges the provenance of `b` into `a`; `None` when their `Fn::If` branches contradict.
 fn merge<'a>(a: &Provenance<'a>, b: &Resolved<'a>) -> Option<Provenance<'a>> {
     let (mut when, mut defaults) = a.clone();
-    for &(cond, branch) in &b.when {
-        match when.iter().find(|(c, _)| *c == cond) {
-            Some(&(_, existing)) if existing != branch => return None,
-            Some(_) => {}
-            None => when.push((cond, branch)),
-        }
-    }
-    for d in &b.defaults {
-        if !defaults.contains(d) {
-            defaults.push(d);
-        }
-    }
-    Some((when, defaults))
+    merge_provenance(&mut when, &mut defaults, &b.when, &b.defaults).then_some((when, defaults))
 }
 
 /// Alternatives of an optional field: `[None]` when absent, so products keep going.
@@ -696,55 +684,6 @@ fn parse_bool(value: &Value<'_>) -> Option<bool> {
 // ---------------------------------------------------------------------------------
 // Message helpers shared by the SSM20x rules
 
-/// The qualifiers every finding appends: the `Fn::If` branches, the parameter defaults
-/// and the resource condition, e.g. " when condition `IsProd` is true (from the default
-/// of parameter `SSHLocation`) (resource condition `HasSsh`)".
-pub(crate) fn qualifiers(
-    when: &[(&str, bool)],
-    defaults: &[&str],
-    resource: &Resource<'_>,
-) -> String {
-    let mut text = String::new();
-    let conditions = describe_conditions(when);
-    if !conditions.is_empty() {
-        let _ = write!(text, " {conditions}");
-    }
-    match defaults {
-        [] => {}
-        [one] => {
-            let _ = write!(text, " (from the default of parameter `{one}`)");
-        }
-        many => {
-            let names: Vec<String> = many.iter().map(|p| format!("`{p}`")).collect();
-            let _ = write!(
-                text,
-                " (from the defaults of parameters {})",
-                names.join(", ")
-            );
-        }
-    }
-    if let Some(cond) = resource.condition {
-        let _ = write!(text, " (resource condition `{cond}`)");
-    }
-    text
-}
-
-/// Secondary labels on the `Default` of every parameter a finding rests on.
-pub(crate) fn default_labels(cx: &Context<'_>, defaults: &[&str]) -> Vec<(Span, String)> {
-    defaults
-        .iter()
-        .filter_map(|name| {
-            let param = cx.template.parameter(name)?;
-            let default = param.default?;
-            let text = match default.as_scalar() {
-                Some(v) => format!("parameter `{name}` defaults to `{v}`"),
-                None => format!("default of parameter `{name}`"),
-            };
-            Some((default.span, text))
-        })
-        .collect()
-}
-
 /// "SSH (TCP 22)", "all traffic, including SSH (TCP 22),", "TCP 0-65535, including SSH (22),".
 pub(crate) fn describe_match(m: PortMatch, service: &str, port: i64) -> String {
     match m {
@@ -815,7 +754,7 @@ pub(crate) fn ingress_finding(
         rule.subject(),
         describe_match(m, service, port),
         rule.source.describe(),
-        qualifiers(&rule.when, &rule.defaults, rule.resource)
+        qualifiers(&rule.when, rule.resource.condition, &rule.defaults)
     );
     if !internet {
         let _ = write!(
@@ -843,9 +782,7 @@ pub(crate) fn ingress_finding(
         }
         _ => {}
     }
-    for (span, text) in default_labels(cx, &rule.defaults) {
-        finding = finding.with_label(span, text);
-    }
+    finding = label_defaults(finding, cx.template, &rule.defaults);
     Some(finding.help(fix_snippet(rule, m, port, service, session)))
 }
 

@@ -290,21 +290,24 @@ impl<'a> Context<'a> {
     }
 }
 
-/// Labels the `Default` of each parameter a finding rests on.
+/// Labels the `Default` of each parameter a finding rests on, with its value.
 pub fn label_defaults(mut finding: Finding, template: &Template<'_>, defaults: &[&str]) -> Finding {
     for name in defaults {
         if let Some(default) = template.parameter(name).and_then(|p| p.default) {
-            finding = finding.with_label(
-                default.span,
-                format!("default of parameter `{name}` used here"),
-            );
+            let text = match default.as_scalar() {
+                Some(v) => format!("parameter `{name}` defaults to `{v}`"),
+                None => format!("default of parameter `{name}`"),
+            };
+            finding = finding.with_label(default.span, text);
         }
     }
     finding
 }
 
-/// The qualifiers a message needs: the `Fn::If` branches taken, the resource's own
-/// `Condition:`, and the parameter defaults it rests on. Starts with a space when not empty.
+/// The qualifiers a message needs: the `Fn::If` branches taken, the parameter defaults
+/// it rests on, and the resource's own `Condition:` — e.g. " when condition `IsProd` is
+/// true (from the default of parameter `SSHLocation`) (resource condition `HasSsh`)".
+/// Starts with a space when not empty.
 pub fn qualifiers(
     when: &[(&str, bool)],
     resource_condition: Option<&str>,
@@ -316,15 +319,19 @@ pub fn qualifiers(
         out.push(' ');
         out.push_str(&conditions);
     }
+    match defaults {
+        [] => {}
+        [one] => out.push_str(&format!(" (from the default of parameter `{one}`)")),
+        many => {
+            let names: Vec<String> = many.iter().map(|p| format!("`{p}`")).collect();
+            out.push_str(&format!(
+                " (from the defaults of parameters {})",
+                names.join(", ")
+            ));
+        }
+    }
     if let Some(c) = resource_condition {
         out.push_str(&format!(" (resource condition `{c}`)"));
-    }
-    if !defaults.is_empty() {
-        let names: Vec<String> = defaults.iter().map(|d| format!("`{d}`")).collect();
-        out.push_str(&format!(
-            " (from the default of parameter {})",
-            names.join(", ")
-        ));
     }
     out
 }

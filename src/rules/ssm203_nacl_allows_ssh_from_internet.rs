@@ -3,9 +3,9 @@
 use std::fmt::Write as _;
 
 use crate::rules::ingress::{
-    default_labels, describe_match, nacl_entries, port_label, push_unique, qualifiers, NaclEntry,
-    Tristate,
+    describe_match, nacl_entries, port_label, push_unique, NaclEntry, Tristate,
 };
+use crate::rules::{label_defaults, qualifiers};
 use crate::rules::{Context, Finding, Rule, RuleInfo};
 
 crate::declare_rule! {
@@ -83,7 +83,7 @@ impl Rule for NaclAllowsSshFromInternet {
                 entry.resource.id,
                 describe_match(m, "SSH", 22),
                 entry.source.describe(),
-                qualifiers(&entry.when, &entry.defaults, entry.resource)
+                qualifiers(&entry.when, entry.resource.condition, &entry.defaults)
             );
             let mut finding = Finding::new(self.meta(), entry.source_node.span, message)
                 .label("the whole internet")
@@ -95,9 +95,7 @@ impl Rule for NaclAllowsSshFromInternet {
             if let Some(node) = entry.action_node {
                 finding = finding.with_label(node.span, "allowed");
             }
-            for (span, text) in default_labels(cx, &entry.defaults) {
-                finding = finding.with_label(span, text);
-            }
+            finding = label_defaults(finding, cx.template, &entry.defaults);
             push_unique(out, finding.help(deny_snippet(cx, entry)));
         }
     }

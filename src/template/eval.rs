@@ -140,19 +140,13 @@ impl<'a> Resolved<'a> {
 
     /// Combines the provenance of `outer` into `self`; `None` if the branches contradict.
     pub fn under(mut self, outer: &Resolved<'a>) -> Option<Self> {
-        for &(cond, branch) in &outer.when {
-            match self.when.iter().find(|(c, _)| *c == cond) {
-                Some(&(_, b)) if b != branch => return None,
-                Some(_) => {}
-                None => self.when.push((cond, branch)),
-            }
-        }
-        for d in &outer.defaults {
-            if !self.defaults.contains(d) {
-                self.defaults.push(d);
-            }
-        }
-        Some(self)
+        merge_provenance(
+            &mut self.when,
+            &mut self.defaults,
+            &outer.when,
+            &outer.defaults,
+        )
+        .then_some(self)
     }
 
     /// The literal mapping or list this value is, if it is one.
@@ -167,6 +161,30 @@ impl<'a> Resolved<'a> {
     pub fn condition_text(&self) -> String {
         describe_conditions(&self.when)
     }
+}
+
+/// Adds another value's `Fn::If` branches and parameter defaults to these; false when the
+/// branches contradict (the same condition both true and false), so the combination
+/// cannot happen.
+pub fn merge_provenance<'a>(
+    when: &mut Vec<(&'a str, bool)>,
+    defaults: &mut Vec<&'a str>,
+    other_when: &[(&'a str, bool)],
+    other_defaults: &[&'a str],
+) -> bool {
+    for &(cond, branch) in other_when {
+        match when.iter().find(|(c, _)| *c == cond) {
+            Some(&(_, b)) if b != branch => return false,
+            Some(_) => {}
+            None => when.push((cond, branch)),
+        }
+    }
+    for d in other_defaults {
+        if !defaults.contains(d) {
+            defaults.push(d);
+        }
+    }
+    true
 }
 
 /// Renders a list of `(condition, branch)` pairs for messages.
