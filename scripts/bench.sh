@@ -20,3 +20,10 @@ else
     mean=$(python3 -c "print($end - $start)")
 fi
 python3 -c "m=float('$mean'); f=int('$files'); print(f'mean wall time {m*1000:.0f} ms for {f} files = {m*1000000/f:.0f} ms per thousand files')"
+
+# IAM engine cost: the largest corpus template, and synthetic roles with many conditions
+# (cost per statement x question must stay flat as N grows: linear, no blow-up).
+largest=$(grep -rl 'AWS::IAM::' "$corpus" --include='*.yaml' --include='*.yml' --include='*.json' --include='*.template' | xargs ls -S | head -1)
+cargo build --release --quiet --example policy_cost
+target/release/examples/policy_cost "$largest"
+for n in 100 1000 5000; do target/release/examples/policy_cost --synthetic "$n"; done

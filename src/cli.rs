@@ -3,14 +3,15 @@
 
 use std::collections::{HashMap, HashSet};
 use std::io::{IsTerminal, Read};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use globset::Glob;
 
+use crate::config::{self, Config};
 use crate::discover::{self, Filters, InputSource, STDIN_NAME};
-use crate::lint::LintOptions;
-use crate::report::{self, human, json, EXIT_ERROR, EXIT_OK};
+use crate::lint::{FileKind, FileReport, LintOptions};
+use crate::report::{self, github, human, json, junit, sarif, EXIT_ERROR, EXIT_OK};
 use crate::rules::{find_rule, RuleMeta, Severity, ALL_RULES};
 
 /// Lint CloudFormation templates for AWS Systems Manager Session Manager readiness.
@@ -33,6 +34,8 @@ pub struct Cli {
     pub check: CheckArgs,
 }
 
+// Parsed once per run: the size of `Check` does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint files and directories (the default command).
@@ -49,6 +52,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Write a commented starter `.ssmlint.yaml` in the current directory.
+    Init,
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -57,13 +62,28 @@ pub struct CheckArgs {
     #[arg(value_name = "PATHS")]
     pub paths: Vec<PathBuf>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Output format: human (the default), json, sarif, github or junit; FORMAT=PATH
+    /// writes it to a file. Repeatable; at most one format goes to stdout.
+    #[arg(long, value_name = "FORMAT[=PATH]", value_parser = parse_format_spec)]
+    pub format: Vec<FormatSpec>,
 
-    /// Exit with status 1 when a finding is at least this severe.
-    #[arg(long, value_enum, value_name = "LEVEL", default_value_t = Severity::Error)]
-    pub fail_on: Severity,
+    /// Exit with status 1 when a finding is at least this severe [default: `fail_on` of
+    /// the configuration file, else error].
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_on: Option<Severity>,
+
+    /// Read this configuration file instead of the nearest `.ssmlint.yaml`.
+    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Read no configuration file.
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Skip files that are neither templates nor policies even when they are named
+    /// (pre-commit names every YAML and JSON file that changed).
+    #[arg(long)]
+    pub skip_unsupported: bool,
 
     /// Override a rule's severity; LEVEL is error, warning, info or off (repeatable).
     #[arg(long = "severity", value_name = "CODE=LEVEL", value_parser = parse_severity_override)]
@@ -81,11 +101,13 @@ pub struct CheckArgs {
     #[arg(long = "parameter", value_name = "KEY=VALUE", value_parser = parse_parameter)]
     pub parameters: Vec<(String, String)>,
 
-    /// Also lint files matching this glob when walking directories (repeatable).
+    /// Also lint files matching this glob when walking directories (repeatable; replaces
+    /// the configuration file's `include`).
     #[arg(long, value_name = "GLOB", value_parser = parse_glob)]
     pub include: Vec<Glob>,
 
-    /// Skip files and directories matching this glob, even when named (repeatable).
+    /// Skip files and directories matching this glob, even when named (repeatable;
+    /// replaces the configuration file's `exclude`).
     #[arg(long, value_name = "GLOB", value_parser = parse_glob)]
     pub exclude: Vec<Glob>,
 
@@ -102,11 +124,40 @@ pub struct CheckArgs {
     pub quiet: bool,
 }
 
+/// The formats of `ssmlint rules`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     #[default]
     Human,
     Json,
+}
+
+/// The report formats of `--format`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum OutputFormat {
+    #[default]
+    Human,
+    Json,
+    Sarif,
+    Github,
+    Junit,
+}
+
+impl OutputFormat {
+    pub const ALL: &'static [(&'static str, OutputFormat)] = &[
+        ("human", OutputFormat::Human),
+        ("json", OutputFormat::Json),
+        ("sarif", OutputFormat::Sarif),
+        ("github", OutputFormat::Github),
+        ("junit", OutputFormat::Junit),
+    ];
+}
+
+/// One `--format FORMAT[=PATH]`: where no path is given, the report goes to stdout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormatSpec {
+    pub format: OutputFormat,
+    pub path: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
@@ -157,12 +208,27 @@ pub fn run(cli: Cli, terminal: &Terminal, stdin: &mut dyn Read) -> Outcome {
     match cli.command {
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Rules { format }) => rules(format),
+        Some(Command::Init) => init(),
         Some(Command::Check(args)) => check(args, terminal, stdin),
         None => check(cli.check, terminal, stdin),
     }
 }
 
 fn check(args: CheckArgs, terminal: &Terminal, stdin: &mut dyn Read) -> Outcome {
+    let formats = if args.format.is_empty() {
+        vec![FormatSpec {
+            format: OutputFormat::Human,
+            path: None,
+        }]
+    } else {
+        args.format.clone()
+    };
+    if formats.iter().filter(|f| f.path.is_none()).count() > 1 {
+        return usage_error(
+            "at most one --format can go to stdout; write the others to files, \
+             e.g. --format github --format sarif=ssmlint.sarif",
+        );
+    }
     let mut paths = args.paths.clone();
     if paths.is_empty() {
         if args.stdin_filename.is_none() {
@@ -178,8 +244,30 @@ fn check(args: CheckArgs, terminal: &Terminal, stdin: &mut dyn Read) -> Outcome 
         }
         paths.push(PathBuf::from("-"));
     }
-    let options = lint_options(&args);
-    let filters = match Filters::new(&args.include, &args.exclude) {
+    let cwd = std::env::current_dir().ok();
+    let config = match load_config(&args, cwd.as_deref()) {
+        Ok(config) => config,
+        Err(err) => {
+            return Outcome {
+                stdout: String::new(),
+                stderr: err.lines().map(|line| format!("error: {line}\n")).collect(),
+                code: EXIT_ERROR,
+            }
+        }
+    };
+    let options = lint_options(&args, &config);
+    let fail_on = args.fail_on.or(config.fail_on).unwrap_or(Severity::Error);
+    let include = if args.include.is_empty() {
+        &config.include
+    } else {
+        &args.include
+    };
+    let exclude = if args.exclude.is_empty() {
+        &config.exclude
+    } else {
+        &args.exclude
+    };
+    let filters = match Filters::new(include, exclude) {
         Ok(filters) => filters,
         Err(err) => return usage_error(&format!("invalid glob: {err}")),
     };
@@ -195,47 +283,138 @@ fn check(args: CheckArgs, terminal: &Terminal, stdin: &mut dyn Read) -> Outcome 
                 .map(|_| bytes)
                 .map_err(|e| discover::io_reason(&e))
         });
-    let reports = discover::lint_inputs(&inputs, stdin_bytes.as_ref(), &options);
+    let mut reports = discover::lint_inputs(&inputs, stdin_bytes.as_ref(), &options);
+    if args.skip_unsupported {
+        reports.retain(|r| r.kind != FileKind::Unsupported);
+    }
 
-    let stdout = match args.format {
-        Format::Json => json::render_json(&reports),
-        Format::Human => {
-            let color = match args.color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => terminal.stdout_is_terminal && !terminal.no_color,
-            };
-            let width = terminal.width.filter(|w| *w >= 40).unwrap_or(100);
-            let options = human::HumanOptions { color, width };
-            if args.quiet {
-                human::render_findings(&reports, &options)
-            } else {
-                human::render_human(&reports, &options)
+    let mut outcome = Outcome {
+        stdout: String::new(),
+        stderr: String::new(),
+        code: report::exit_code(&reports, fail_on),
+    };
+    for spec in &formats {
+        let render = Render {
+            reports: &reports,
+            args: &args,
+            options: &options,
+            fail_on,
+            cwd: cwd.as_deref(),
+        };
+        match &spec.path {
+            None => outcome.stdout = render.render(spec.format, Some(terminal)),
+            Some(path) => {
+                let text = render.render(spec.format, None);
+                if let Err(err) = std::fs::write(path, text) {
+                    outcome.stderr.push_str(&format!(
+                        "error: cannot write {}: {}\n",
+                        path.display(),
+                        discover::io_reason(&err)
+                    ));
+                    outcome.code = EXIT_ERROR;
+                }
             }
         }
-    };
-    Outcome {
-        stdout,
-        stderr: String::new(),
-        code: report::exit_code(&reports, args.fail_on),
+    }
+    outcome
+}
+
+/// What rendering a report needs.
+struct Render<'a> {
+    reports: &'a [FileReport],
+    args: &'a CheckArgs,
+    options: &'a LintOptions,
+    fail_on: Severity,
+    cwd: Option<&'a Path>,
+}
+
+impl Render<'_> {
+    /// Renders one format; `terminal` is set when it goes to stdout.
+    fn render(&self, format: OutputFormat, terminal: Option<&Terminal>) -> String {
+        let reports = self.reports;
+        match format {
+            OutputFormat::Json => json::render_json(reports),
+            OutputFormat::Sarif => {
+                sarif::render_sarif(reports, self.cwd, &|code| self.options.is_enabled(code))
+            }
+            OutputFormat::Github => github::render_github(reports),
+            OutputFormat::Junit => {
+                junit::render_junit(reports, self.fail_on, &|code| self.options.is_enabled(code))
+            }
+            OutputFormat::Human => {
+                let color = match (self.args.color, terminal) {
+                    (ColorChoice::Always, _) => true,
+                    (ColorChoice::Auto, Some(t)) => t.stdout_is_terminal && !t.no_color,
+                    _ => false,
+                };
+                let width = terminal
+                    .and_then(|t| t.width)
+                    .filter(|w| *w >= 40)
+                    .unwrap_or(100);
+                let options = human::HumanOptions { color, width };
+                if self.args.quiet {
+                    human::render_findings(reports, &options)
+                } else {
+                    human::render_human(reports, &options)
+                }
+            }
+        }
     }
 }
 
-/// Turns `--select`, `--ignore`, `--severity` and `--parameter` into lint options. Later
-/// `--severity` flags for the same rule win.
-pub fn lint_options(args: &CheckArgs) -> LintOptions {
+/// The configuration: none with `--no-config`, the file named by `--config`, or the
+/// nearest `.ssmlint.yaml` from `cwd` upward. Errors come one per line.
+fn load_config(args: &CheckArgs, cwd: Option<&Path>) -> Result<Config, String> {
+    if args.no_config {
+        return Ok(Config::default());
+    }
+    if let Some(path) = &args.config {
+        return Config::load(path, &path.to_string_lossy()).map_err(|e| e.to_string());
+    }
+    let Some(cwd) = cwd else {
+        return Ok(Config::default());
+    };
+    match config::discover(cwd) {
+        Some(path) => {
+            Config::load(&path, &config::shown_path(&path, cwd)).map_err(|e| e.to_string())
+        }
+        None => Ok(Config::default()),
+    }
+}
+
+fn init() -> Outcome {
+    let dir = match std::env::current_dir() {
+        Ok(dir) => dir,
+        Err(err) => return usage_error(&format!("cannot find the current directory: {err}")),
+    };
+    match config::init(&dir) {
+        Ok(path) => Outcome {
+            stdout: format!(
+                "Wrote {}: every setting is listed there with its default.\n",
+                config::shown_path(&path, &dir)
+            ),
+            stderr: String::new(),
+            code: EXIT_OK,
+        },
+        Err(message) => usage_error(&message),
+    }
+}
+
+/// Turns the configuration's settings, then `--select`, `--ignore`, `--severity` and
+/// `--parameter`, into lint options: flags override the file, later `--severity` flags
+/// for the same rule win, and a rule named in `--select` runs even if the file turns it
+/// off.
+pub fn lint_options(args: &CheckArgs, config: &Config) -> LintOptions {
     let mut severities = HashMap::new();
     let mut off = HashSet::new();
+    for &(code, level) in &config.rules {
+        set_level(&mut severities, &mut off, code, level);
+    }
+    for code in &args.select {
+        off.remove(code);
+    }
     for &(code, level) in &args.severity {
-        match level {
-            Some(level) => {
-                severities.insert(code, level);
-                off.remove(code);
-            }
-            None => {
-                off.insert(code);
-            }
-        }
+        set_level(&mut severities, &mut off, code, level);
     }
     let mut ignore = args.ignore.clone();
     ignore.extend(
@@ -253,10 +432,34 @@ pub fn lint_options(args: &CheckArgs) -> LintOptions {
         select
     });
     LintOptions {
-        parameters: args.parameters.iter().cloned().collect(),
+        parameters: config
+            .parameters
+            .iter()
+            .chain(&args.parameters)
+            .cloned()
+            .collect(),
         severities,
         select,
         ignore,
+        require_session_logging: config.require_session_logging.unwrap_or(false),
+        trusted_principals: config.trusted_principals.clone(),
+    }
+}
+
+fn set_level(
+    severities: &mut HashMap<&'static str, Severity>,
+    off: &mut HashSet<&'static str>,
+    code: &'static str,
+    level: Option<Severity>,
+) {
+    match level {
+        Some(level) => {
+            severities.insert(code, level);
+            off.remove(code);
+        }
+        None => {
+            off.insert(code);
+        }
     }
 }
 
@@ -367,6 +570,26 @@ fn parse_parameter(text: &str) -> Result<(String, String), String> {
     }
 }
 
+fn parse_format_spec(text: &str) -> Result<FormatSpec, String> {
+    let (name, path) = match text.split_once('=') {
+        Some((name, path)) if !path.is_empty() => (name, Some(PathBuf::from(path))),
+        Some(_) => return Err(format!("expected FORMAT=PATH, got `{text}`")),
+        None => (text, None),
+    };
+    let name = name.trim().to_ascii_lowercase();
+    let names = OutputFormat::ALL.iter().map(|(n, _)| *n);
+    let Some(&(_, format)) = OutputFormat::ALL.iter().find(|(n, _)| *n == name) else {
+        let hint = match crate::text::closest(&name, names) {
+            Some(best) => format!("; did you mean `{best}`?"),
+            None => String::new(),
+        };
+        return Err(format!(
+            "unknown format `{name}`{hint} (expected human, json, sarif, github or junit)"
+        ));
+    };
+    Ok(FormatSpec { format, path })
+}
+
 fn parse_glob(text: &str) -> Result<Glob, String> {
     Glob::new(text).map_err(|e| e.to_string())
 }
@@ -393,7 +616,7 @@ mod tests {
             "x.yaml",
         ])
         .unwrap();
-        let options = lint_options(&cli.check);
+        let options = lint_options(&cli.check, &Config::default());
         assert_eq!(options.ignore, vec!["SSM100"]);
         assert_eq!(options.severities.get("SSM105"), Some(&Severity::Error));
         assert_eq!(options.select, Some(vec!["SSM100", "SSM105"]));
@@ -404,6 +627,67 @@ mod tests {
         let err = Cli::try_parse_from(["ssmlint", "--select", "SSM10", "x.yaml"]).unwrap_err();
         assert_eq!(err.exit_code(), 2);
         assert!(err.to_string().contains("did you mean"), "{err}");
+    }
+
+    #[test]
+    fn the_file_is_overridden_by_flags() {
+        let config = Config::from_text(
+            "rules: {SSM100: off, SSM105: error, SSM106: off}\nparameters: {A: file, B: file}\n",
+            "c.yaml",
+        )
+        .unwrap();
+        let cli = Cli::try_parse_from([
+            "ssmlint",
+            "--severity",
+            "SSM105=info",
+            "--select",
+            "SSM106,SSM105,SSM100",
+            "--parameter",
+            "B=flag",
+            "x.yaml",
+        ])
+        .unwrap();
+        let options = lint_options(&cli.check, &config);
+        assert!(
+            options.ignore.is_empty(),
+            "--select enables rules the file turns off"
+        );
+        let cli = Cli::try_parse_from(["ssmlint", "x.yaml"]).unwrap();
+        assert_eq!(
+            lint_options(&cli.check, &config).ignore,
+            ["SSM100", "SSM106"]
+        );
+        assert_eq!(options.severities.get("SSM105"), Some(&Severity::Info));
+        assert_eq!(options.parameters["A"], "file");
+        assert_eq!(options.parameters["B"], "flag");
+    }
+
+    #[test]
+    fn formats_take_an_optional_path() {
+        let cli = Cli::try_parse_from([
+            "ssmlint",
+            "--format",
+            "github",
+            "--format",
+            "sarif=out/x.sarif",
+            "x.yaml",
+        ])
+        .unwrap();
+        assert_eq!(
+            cli.check.format,
+            [
+                FormatSpec {
+                    format: OutputFormat::Github,
+                    path: None
+                },
+                FormatSpec {
+                    format: OutputFormat::Sarif,
+                    path: Some(PathBuf::from("out/x.sarif"))
+                }
+            ]
+        );
+        let err = Cli::try_parse_from(["ssmlint", "--format", "sarff", "x"]).unwrap_err();
+        assert!(err.to_string().contains("did you mean `sarif`"), "{err}");
     }
 
     #[test]

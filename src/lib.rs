@@ -5,12 +5,14 @@
 //! [`lint::FileReport`], and the `report` module renders reports.
 
 pub mod cli;
+pub mod config;
 pub mod discover;
 pub mod lint;
 pub mod policy;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod suppress;
 pub mod template;
 pub mod text;
 

@@ -7,6 +7,7 @@ use crate::rules::{self, Context, Finding, RuleInfo, RuleMeta, Severity};
 use crate::source::{SourceFile, Span};
 use crate::template::eval::Evaluator;
 use crate::template::model::{classify, DocumentKind, Template};
+use crate::template::{Entry, Node, NodeKind};
 
 /// Per-run settings that change what is reported.
 #[derive(Debug, Clone, Default)]
@@ -19,6 +20,12 @@ pub struct LintOptions {
     pub select: Option<Vec<&'static str>>,
     /// Rule codes that never run.
     pub ignore: Vec<&'static str>,
+    /// `require_session_logging: true` in `.ssmlint.yaml`: a template without session
+    /// logging is an error rather than an info (SSM301).
+    pub require_session_logging: bool,
+    /// `trusted_principals` in `.ssmlint.yaml`: principal ARNs or names exempt from the
+    /// audit-trail rules (SSM307).
+    pub trusted_principals: Vec<String>,
 }
 
 impl LintOptions {
@@ -31,10 +38,13 @@ impl LintOptions {
     }
 
     pub fn severity_of(&self, meta: &RuleMeta) -> Severity {
-        self.severities
-            .get(meta.code)
-            .copied()
-            .unwrap_or(meta.severity)
+        // `require_session_logging` makes SSM301 an error; an explicit severity still wins.
+        let default = if self.require_session_logging && meta.code == "SSM301" {
+            Severity::Error
+        } else {
+            meta.severity
+        };
+        self.severities.get(meta.code).copied().unwrap_or(default)
     }
 }
 
@@ -42,7 +52,12 @@ impl LintOptions {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
     Template,
-    Policy,
+    /// A standalone IAM identity policy document.
+    IdentityPolicy,
+    /// A standalone trust or resource policy (its statements name a `Principal`).
+    ResourcePolicy,
+    /// A standalone Session Manager document (`aws ssm create-document` input).
+    SessionDocument,
     /// Neither template nor policy; skipped silently when found by walking a directory.
     Unsupported,
     /// Could not be read or parsed.
@@ -53,7 +68,9 @@ impl FileKind {
     pub fn as_str(self) -> &'static str {
         match self {
             FileKind::Template => "template",
-            FileKind::Policy => "policy",
+            FileKind::IdentityPolicy => "identity-policy",
+            FileKind::ResourcePolicy => "resource-policy",
+            FileKind::SessionDocument => "session-document",
             FileKind::Unsupported => "unsupported",
             FileKind::Error => "error",
         }
@@ -68,6 +85,11 @@ pub struct FileReport {
     pub findings: Vec<Finding>,
     /// Why the file could not be read or parsed.
     pub error: Option<String>,
+    /// Something the user should know that is not a finding (a bare policy statement
+    /// accepted without its `Statement` wrapper).
+    pub note: Option<String>,
+    /// Findings hidden by a suppression (`crate::suppress`), with the reason.
+    pub suppressed: Vec<crate::suppress::Suppressed>,
 }
 
 impl FileReport {
@@ -87,6 +109,8 @@ impl FileReport {
             kind: FileKind::Error,
             findings,
             error: Some(message),
+            note: None,
+            suppressed: Vec::new(),
         }
     }
 }
@@ -127,20 +151,72 @@ pub fn lint_source(source: SourceFile, explicit: bool, options: &LintOptions) ->
         }
     };
     let kind = classify(&root);
+    let suppressions = match kind {
+        DocumentKind::Unsupported => crate::suppress::Suppressions::default(),
+        _ => crate::suppress::Suppressions::collect(&source, &root, kind == DocumentKind::Template),
+    };
     let mut findings = Vec::new();
+    let mut note = None;
     let file_kind = match kind {
         DocumentKind::Template => {
-            let template = Template::new(&root);
+            let template = Template::new(&root).with_source_text(&source.text);
             let eval = Evaluator::new(&template, &options.parameters);
             let cx = Context::new(&source, &template, &eval);
             for rule in rules::ALL_RULES {
-                if options.is_enabled(rule.meta().code) {
+                if suppressions.should_run(rule.meta().code, options) {
                     rule.check(&cx, &mut findings);
                 }
             }
             FileKind::Template
         }
-        DocumentKind::Policy => FileKind::Policy,
+        DocumentKind::Policy {
+            has_principal,
+            bare_statement,
+        } => {
+            // A bare statement is read as a document holding just that statement.
+            let document = if bare_statement {
+                note = Some(
+                    "a bare policy statement: read as {\"Version\": \"2012-10-17\", \"Statement\": [ ... ]}"
+                        .to_string(),
+                );
+                Node::new(
+                    NodeKind::Map(vec![Entry {
+                        key: "Statement".into(),
+                        key_span: root.span,
+                        value: root.clone(),
+                    }]),
+                    root.span,
+                )
+            } else {
+                root.clone()
+            };
+            let empty = Node::new(NodeKind::Map(Vec::new()), Span::default());
+            let template = Template::new(&empty).with_source_text(&source.text);
+            let eval = Evaluator::new(&template, &options.parameters);
+            let cx = Context::for_policy(&source, &template, &eval, &document, has_principal);
+            for rule in rules::ALL_RULES {
+                if suppressions.should_run(rule.meta().code, options) {
+                    rule.check(&cx, &mut findings);
+                }
+            }
+            if has_principal {
+                FileKind::ResourcePolicy
+            } else {
+                FileKind::IdentityPolicy
+            }
+        }
+        DocumentKind::SessionDocument => {
+            let empty = Node::new(NodeKind::Map(Vec::new()), Span::default());
+            let template = Template::new(&empty).with_source_text(&source.text);
+            let eval = Evaluator::new(&template, &options.parameters);
+            let cx = Context::for_session_document(&source, &template, &eval, &root);
+            for rule in rules::ALL_RULES {
+                if suppressions.should_run(rule.meta().code, options) {
+                    rule.check(&cx, &mut findings);
+                }
+            }
+            FileKind::SessionDocument
+        }
         DocumentKind::Unsupported => {
             if explicit {
                 let what = match &root.kind {
@@ -166,11 +242,14 @@ pub fn lint_source(source: SourceFile, explicit: bool, options: &LintOptions) ->
             FileKind::Unsupported
         }
     };
+    let (findings, suppressed) = suppressions.apply(findings, &source, options);
     FileReport {
         source: Arc::new(source),
         kind: file_kind,
         findings: finalize(findings, options),
         error: None,
+        note,
+        suppressed,
     }
 }
 
@@ -191,6 +270,8 @@ fn error_report(
         kind: FileKind::Error,
         findings: finalize(vec![finding], options),
         error: Some(message),
+        note: None,
+        suppressed: Vec::new(),
     }
 }
 

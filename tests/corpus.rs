@@ -148,22 +148,40 @@ fn verdict_holds(column: &str, verdict: &str, found: &BTreeSet<&str>) -> bool {
                 !any(&["SSM200", "SSM201"])
             }
         }
+        "ssm_core" => {
+            // Anything that leaves the instance without the core permissions: no profile,
+            // a broken link, a role that lacks them, or the deprecated policy.
+            let lacks = any(&["SSM100", "SSM101", "SSM102", "SSM103", "SSM105"]);
+            if verdict.starts_with("fail") {
+                lacks
+            } else {
+                !found.contains("SSM103")
+            }
+        }
+        "trust" => verdict.starts_with("fail") == found.contains("SSM104"),
+        // `startsession=UNSCOPED` in the `extra` column of iam-policies/.
+        "startsession" => (verdict == "UNSCOPED") == found.contains("SSM400"),
         _ => true,
     }
 }
 
 #[test]
-fn manifest_verdicts_for_linkage_and_port22() {
+fn manifest_verdicts() {
     let Some(root) = corpus_dir() else { return };
     let manifest = std::fs::read_to_string(root.join("MANIFEST.tsv")).unwrap_or_default();
     let mut lines = manifest.lines();
     let header: Vec<&str> = lines.next().unwrap_or_default().split('\t').collect();
     let col = |name: &str| header.iter().position(|h| *h == name);
-    let (Some(path_col), Some(link_col), Some(port_col)) =
-        (col("local_path"), col("linkage"), col("port22"))
-    else {
+    let (Some(path_col), Some(link_col), Some(port_col), Some(core_col), Some(trust_col)) = (
+        col("local_path"),
+        col("linkage"),
+        col("port22"),
+        col("ssm_core"),
+        col("trust"),
+    ) else {
         panic!("MANIFEST.tsv lacks the expected columns: {header:?}");
     };
+    let extra_col = col("extra");
     let disagreements: BTreeMap<(String, String), String> = read_list("disagreements.tsv")
         .into_iter()
         .filter_map(|row| match row.as_slice() {
@@ -181,26 +199,43 @@ fn manifest_verdicts_for_linkage_and_port22() {
         let Some(path) = cells.get(path_col) else {
             continue;
         };
-        for (column, index) in [("linkage", link_col), ("port22", port_col)] {
-            // Bulk rows carry no verdict ("-").
-            let Some(verdict) = cells.get(index).filter(|v| {
-                ["pass", "fail", "unknown", "n.a."]
-                    .iter()
-                    .any(|k| v.trim_matches('"').starts_with(k))
-            }) else {
-                continue;
-            };
-            let bytes = std::fs::read(root.join(path)).unwrap_or_default();
-            let report = lint_bytes(path, &bytes, true, &options);
-            let found = codes(&report);
+        // `startsession=...;` inside the extra column of the iam-policies/ files.
+        let startsession = extra_col
+            .and_then(|i| cells.get(i))
+            .and_then(|extra| {
+                extra
+                    .split(';')
+                    .find_map(|p| p.trim().strip_prefix("startsession="))
+            })
+            .map(|v| v.split('(').next().unwrap_or(v));
+        let mut verdicts: Vec<(&str, &str)> = [
+            ("linkage", link_col),
+            ("port22", port_col),
+            ("ssm_core", core_col),
+            ("trust", trust_col),
+        ]
+        .into_iter()
+        .filter_map(|(column, index)| cells.get(index).map(|v| (column, v.trim_matches('"'))))
+        // Bulk rows carry no verdict ("-").
+        .filter(|(_, v)| {
+            ["pass", "fail", "unknown", "n.a."]
+                .iter()
+                .any(|k| v.starts_with(k))
+        })
+        .collect();
+        verdicts.extend(startsession.map(|s| ("startsession", s)));
+        if verdicts.is_empty() {
+            continue;
+        }
+        let bytes = std::fs::read(root.join(path)).unwrap_or_default();
+        let report = lint_bytes(path, &bytes, true, &options);
+        let found = codes(&report);
+        for (column, verdict) in verdicts {
             let holds = verdict_holds(column, verdict, &found);
             checked += 1;
-            match (
-                holds,
-                disagreements.contains_key(&(path.to_string(), column.to_string())),
-            ) {
-                (true, false) => {}
-                (false, true) => {}
+            let listed = disagreements.contains_key(&(path.to_string(), column.to_string()));
+            match (holds, listed) {
+                (true, false) | (false, true) => {}
                 (false, false) => {
                     failures.push(format!("{path} {column}={verdict}: found {found:?}"))
                 }

@@ -5,7 +5,7 @@
 //! attach to the role, minus explicit `Deny`, intersected with `PermissionsBoundary`.
 
 use super::managed::{self, ManagedArn};
-use super::{decide, statements_of, Decision, Origin, Statement};
+use super::{decide_for, decide_in, statements_of, Decision, Origin, Statement, Target};
 use crate::source::Span;
 use crate::template::eval::{Evaluator, Value};
 use crate::template::model::Resource;
@@ -32,64 +32,213 @@ pub struct Permissions {
 impl Permissions {
     /// Whether the role may perform `action` on every resource.
     pub fn decide(&self, action: &str) -> Decision {
-        let identity = decide(&self.statements, action, !self.unknown_sources.is_empty());
+        self.decide_in(action, &[])
+    }
+
+    /// [`Permissions::decide`] with the template conditions of `scenario` decided.
+    pub fn decide_in(&self, action: &str, scenario: &[(String, bool)]) -> Decision {
+        self.decide_for(action, Target::All, scenario)
+    }
+
+    /// Whether the principal may perform `action` on `target` (one ARN, or every
+    /// resource) when the template's conditions take the values of `scenario`.
+    pub fn decide_for(
+        &self,
+        action: &str,
+        target: Target<'_>,
+        scenario: &[(String, bool)],
+    ) -> Decision {
+        let unknown = !self.unknown_sources.is_empty();
+        let identity = decide_for(&self.statements, action, target, unknown, scenario);
         match (&self.boundary, identity) {
             (_, d @ (Decision::Denied(_) | Decision::NotAllowed)) => d,
             (None, d) => d,
-            (Some((boundary, unknown)), d) => match (decide(boundary, action, *unknown), d) {
-                (Decision::Allowed, d) => d,
-                (Decision::Unknown, _) | (_, Decision::Unknown) => Decision::Unknown,
-                // The boundary does not allow it: the action is removed.
-                _ => Decision::NotAllowed,
-            },
+            (Some((boundary, unknown)), d) => {
+                match (decide_for(boundary, action, target, *unknown, scenario), d) {
+                    (Decision::Allowed, d) => d,
+                    (Decision::Unknown, _) | (_, Decision::Unknown) => Decision::Unknown,
+                    // The boundary does not allow it: the action is removed.
+                    _ => Decision::NotAllowed,
+                }
+            }
         }
     }
 
     /// Whether the boundary (and not the identity policies) is what removes `action`.
-    pub fn boundary_removes(&self, action: &str) -> bool {
-        let identity = decide(&self.statements, action, !self.unknown_sources.is_empty());
-        identity == Decision::Allowed && self.decide(action) == Decision::NotAllowed
+    pub fn boundary_removes(&self, action: &str, scenario: &[(String, bool)]) -> bool {
+        let unknown = !self.unknown_sources.is_empty();
+        let identity = decide_in(&self.statements, action, unknown, scenario);
+        identity == Decision::Allowed && self.decide_in(action, scenario) == Decision::NotAllowed
+    }
+
+    /// The template conditions the statements rest on, each once, in order.
+    pub fn conditions(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let boundary = self.boundary.iter().flat_map(|(b, _)| b);
+        for st in self.statements.iter().chain(boundary) {
+            for (c, _) in &st.when {
+                if !out.contains(c) {
+                    out.push(c.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// Every assignment of true/false to [`Permissions::conditions`], or just the empty
+    /// scenario when there are none or too many to enumerate (then answers stay unknown).
+    pub fn scenarios(&self) -> Vec<Vec<(String, bool)>> {
+        const MAX_CONDITIONS: usize = 4;
+        let conditions = self.conditions();
+        if conditions.is_empty() || conditions.len() > MAX_CONDITIONS {
+            return vec![Vec::new()];
+        }
+        (0..1usize << conditions.len())
+            .map(|bits| {
+                conditions
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| (c.clone(), bits & (1 << i) != 0))
+                    .collect()
+            })
+            .collect()
     }
 }
 
-/// Collects everything that grants or denies permissions to `role`.
+/// The IAM principal types a template can define, with the property holding their name
+/// and the keys other resources use to attach policies to them.
+struct PrincipalKind {
+    type_name: &'static str,
+    name_property: &'static str,
+    /// List property of `AWS::IAM::Policy` / `AWS::IAM::ManagedPolicy`.
+    list_key: &'static str,
+    /// The single-principal policy resource (`AWS::IAM::RolePolicy`) and its key.
+    single_policy: (&'static str, &'static str),
+}
+
+const KINDS: [PrincipalKind; 3] = [
+    PrincipalKind {
+        type_name: "AWS::IAM::Role",
+        name_property: "RoleName",
+        list_key: "Roles",
+        single_policy: ("AWS::IAM::RolePolicy", "RoleName"),
+    },
+    PrincipalKind {
+        type_name: "AWS::IAM::User",
+        name_property: "UserName",
+        list_key: "Users",
+        single_policy: ("AWS::IAM::UserPolicy", "UserName"),
+    },
+    PrincipalKind {
+        type_name: "AWS::IAM::Group",
+        name_property: "GroupName",
+        list_key: "Groups",
+        single_policy: ("AWS::IAM::GroupPolicy", "GroupName"),
+    },
+];
+
+/// Collects everything that grants or denies permissions to a role (kept for the
+/// identity-chain rules).
 pub fn role_permissions<'a>(eval: &Evaluator<'a>, role: &Resource<'a>) -> Permissions {
+    principal_permissions(eval, role)
+}
+
+/// Collects everything that grants or denies permissions to a role, user or group of
+/// the template; a user also gets the permissions of its groups.
+pub fn principal_permissions<'a>(eval: &Evaluator<'a>, principal: &Resource<'a>) -> Permissions {
+    let mut perms = own_permissions(eval, principal);
+    if principal.type_name == "AWS::IAM::User" {
+        for group in groups_of_user(eval, principal) {
+            let group_perms = own_permissions(eval, group);
+            perms.statements.extend(group_perms.statements);
+            perms.unknown_sources.extend(group_perms.unknown_sources);
+            perms.attached.extend(group_perms.attached);
+        }
+    }
+    perms
+}
+
+/// Whether `value` names `principal`: a `Ref` to it or its literal name.
+fn names<'a>(value: &Value<'a>, principal: &Resource<'a>, literal_name: Option<&str>) -> bool {
+    match value {
+        Value::Ref(r) => r.id == principal.id && r.attribute.is_none(),
+        Value::Str(s) => literal_name == Some(s.as_ref()),
+        _ => false,
+    }
+}
+
+fn literal_name<'a>(principal: &Resource<'a>, kind: &PrincipalKind) -> Option<&'a str> {
+    principal
+        .property(kind.name_property)
+        .and_then(|n| n.as_str())
+}
+
+/// The groups of the template a user belongs to (`Groups`, `UserToGroupAddition`).
+pub fn groups_of_user<'a>(eval: &Evaluator<'a>, user: &Resource<'a>) -> Vec<&'a Resource<'a>> {
+    let template = eval.template();
+    let group_kind = &KINDS[2];
+    let user_kind = &KINDS[1];
+    let groups: Vec<&'a Resource<'a>> = template
+        .resources
+        .iter()
+        .filter(|r| r.type_name == group_kind.type_name)
+        .collect();
+    let mut out: Vec<&'a Resource<'a>> = Vec::new();
+    let mut add = |value: &Value<'a>| {
+        for g in &groups {
+            if names(value, g, literal_name(g, group_kind)) && !out.iter().any(|o| o.id == g.id) {
+                out.push(g);
+            }
+        }
+    };
+    for item in eval.items_opt(user.property("Groups")) {
+        add(&item.value);
+    }
+    for addition in template.resources_of_type(&["AWS::IAM::UserToGroupAddition"]) {
+        let has_user = eval
+            .items_opt(addition.property("Users"))
+            .iter()
+            .any(|u| names(&u.value, user, literal_name(user, user_kind)));
+        if has_user {
+            for g in eval.eval_opt(addition.property("GroupName")) {
+                add(&g.value);
+            }
+        }
+    }
+    out
+}
+
+/// Policies attached to the principal itself (not through groups).
+fn own_permissions<'a>(eval: &Evaluator<'a>, principal: &Resource<'a>) -> Permissions {
     let template = eval.template();
     let mut perms = Permissions::default();
-    let origin = Origin::Template {
-        resource: role.id.to_string(),
+    let Some(kind) = KINDS.iter().find(|k| k.type_name == principal.type_name) else {
+        return perms;
     };
-
-    for item in eval.items_opt(role.property("ManagedPolicyArns")) {
+    let origin = Origin::Template {
+        resource: principal.id.to_string(),
+    };
+    for item in eval.items_opt(principal.property("ManagedPolicyArns")) {
         attach_managed(eval, &item.value, item.node.span, &item.when, &mut perms);
     }
-    for policy in eval.items_opt(role.property("Policies")) {
-        let doc = eval.field(&policy, "PolicyDocument");
-        for d in doc {
+    for policy in eval.items_opt(principal.property("Policies")) {
+        for d in eval.field(&policy, "PolicyDocument") {
             add_document(eval, d.node, &origin, &mut perms);
         }
     }
-    let role_name = role
-        .property("RoleName")
-        .and_then(|n| n.as_str())
-        .map(str::to_string);
-    // Policy resources that name this role (by Ref or by its literal RoleName).
+    let own_name = literal_name(principal, kind);
+    // Policy resources that name this principal (by Ref or by its literal name).
     for resource in &template.resources {
-        let (list_key, single_key) = match resource.type_name {
-            "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" => ("Roles", None),
-            "AWS::IAM::RolePolicy" => ("", Some("RoleName")),
+        let targets = match resource.type_name {
+            "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" => {
+                eval.items_opt(resource.property(kind.list_key))
+            }
+            t if t == kind.single_policy.0 => {
+                eval.eval_opt(resource.property(kind.single_policy.1))
+            }
             _ => continue,
         };
-        let targets = match single_key {
-            Some(key) => eval.eval_opt(resource.property(key)),
-            None => eval.items_opt(resource.property(list_key)),
-        };
-        let names_role = targets.iter().any(|t| match &t.value {
-            Value::Ref(r) => r.id == role.id && r.attribute.is_none(),
-            Value::Str(s) => role_name.as_deref() == Some(s.as_ref()),
-            _ => false,
-        });
-        if names_role {
+        if targets.iter().any(|t| names(&t.value, principal, own_name)) {
             let origin = Origin::Template {
                 resource: resource.id.to_string(),
             };
@@ -98,7 +247,7 @@ pub fn role_permissions<'a>(eval: &Evaluator<'a>, role: &Resource<'a>) -> Permis
             }
         }
     }
-    if let Some(boundary) = role.property("PermissionsBoundary") {
+    if let Some(boundary) = principal.property("PermissionsBoundary") {
         let mut inner = Permissions::default();
         for b in eval.eval(boundary) {
             attach_managed(eval, &b.value, b.node.span, &b.when, &mut inner);
@@ -175,5 +324,152 @@ fn attach_managed<'a>(
         _ => perms
             .unknown_sources
             .push("a policy ARN that cannot be evaluated".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::policy::Tri;
+    use crate::template::model::Template;
+
+    /// Parses `yaml`, then asks about the principal `id`.
+    fn with_permissions<R>(yaml: &str, id: &str, ask: impl FnOnce(&Permissions) -> R) -> R {
+        let root = crate::template::parse(yaml).unwrap_or_else(|e| panic!("{}", e.message));
+        let template = Template::new(&root).with_source_text(yaml);
+        let eval = Evaluator::new(&template, &HashMap::new());
+        let principal = template
+            .resource(id)
+            .unwrap_or_else(|| panic!("no resource {id}"));
+        ask(&principal_permissions(&eval, principal))
+    }
+
+    fn role(statements: &str) -> String {
+        format!(
+            "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      Policies:\n        - PolicyName: p\n          PolicyDocument:\n            Statement:\n{statements}"
+        )
+    }
+
+    #[test]
+    fn not_action_with_allow_grants_everything_else() {
+        let yaml = role("              - Effect: Allow\n                NotAction: iam:*\n                Resource: '*'\n");
+        with_permissions(&yaml, "R", |p| {
+            assert_eq!(p.decide("ssmmessages:OpenDataChannel"), Decision::Allowed);
+            assert_eq!(p.decide("iam:CreateUser"), Decision::NotAllowed);
+        });
+    }
+
+    #[test]
+    fn deny_through_a_wildcard_wins() {
+        let yaml = role("              - Effect: Allow\n                Action: '*'\n                Resource: '*'\n              - Effect: Deny\n                Action: ssmmessages:Open*\n                Resource: '*'\n");
+        with_permissions(&yaml, "R", |p| {
+            assert!(matches!(
+                p.decide("ssmmessages:OpenControlChannel"),
+                Decision::Denied(_)
+            ));
+            assert_eq!(
+                p.decide("ssmmessages:CreateControlChannel"),
+                Decision::Allowed
+            );
+        });
+    }
+
+    #[test]
+    fn boundary_removes_what_it_does_not_allow() {
+        let yaml = "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      ManagedPolicyArns: [arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore]\n      PermissionsBoundary: arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess\n";
+        with_permissions(yaml, "R", |p| {
+            assert_eq!(
+                p.decide("ssm:UpdateInstanceInformation"),
+                Decision::NotAllowed
+            );
+            assert!(p.boundary_removes("ssm:UpdateInstanceInformation", &[]));
+            assert_eq!(p.decide("ssm:GetDocument"), Decision::Allowed);
+        });
+    }
+
+    #[test]
+    fn conditions_make_the_answer_unknown() {
+        let yaml = role("              - Effect: Allow\n                Action: ssm:*\n                Resource: '*'\n                Condition: {Bool: {aws:SecureTransport: 'true'}}\n");
+        with_permissions(&yaml, "R", |p| {
+            assert_eq!(p.decide("ssm:UpdateInstanceInformation"), Decision::Unknown);
+            assert_eq!(p.statements[0].condition_keys, ["Bool:aws:SecureTransport"]);
+        });
+    }
+
+    #[test]
+    fn policy_variables_match_any_user() {
+        let yaml = role("              - Effect: Allow\n                Action: ssm:TerminateSession\n                Resource: !Sub arn:aws:ssm:*:*:session/${!aws:username}-*\n");
+        with_permissions(&yaml, "R", |p| {
+            let st = &p.statements[0];
+            assert_eq!(
+                st.resources.known,
+                ["arn:aws:ssm:*:*:session/${aws:username}-*"]
+            );
+            assert_eq!(
+                st.covers_resource("arn:aws:ssm:us-east-1:1:session/alice-0abc"),
+                Tri::Yes
+            );
+            assert_eq!(
+                st.covers_resource("arn:aws:ssm:us-east-1:1:document/x"),
+                Tri::No
+            );
+        });
+    }
+
+    #[test]
+    fn statements_inside_fn_if_are_conditional() {
+        let yaml = "Conditions:\n  C: !Equals [a, b]\nResources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      Policies:\n        - PolicyName: p\n          PolicyDocument:\n            Statement:\n              - !If [C, {Effect: Allow, Action: 'ssm:*', Resource: '*'}, !Ref AWS::NoValue]\n";
+        with_permissions(yaml, "R", |p| {
+            assert_eq!(p.statements.len(), 1);
+            assert_eq!(p.statements[0].when, [("C".to_string(), true)]);
+            assert_eq!(p.decide("ssm:UpdateInstanceInformation"), Decision::Unknown);
+            let yes = [("C".to_string(), true)];
+            let no = [("C".to_string(), false)];
+            assert_eq!(
+                p.decide_in("ssm:UpdateInstanceInformation", &yes),
+                Decision::Allowed
+            );
+            assert_eq!(
+                p.decide_in("ssm:UpdateInstanceInformation", &no),
+                Decision::NotAllowed
+            );
+            assert_eq!(p.scenarios().len(), 2);
+        });
+    }
+
+    #[test]
+    fn a_policy_given_as_a_json_string_points_into_the_file() {
+        let yaml = "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      Policies:\n        - PolicyName: p\n          PolicyDocument: |\n            {\"Statement\": [{\"Effect\": \"Allow\",\n              \"Action\": \"ssmmessages:*\", \"Resource\": \"*\"}]}\n";
+        with_permissions(yaml, "R", |p| {
+            assert_eq!(p.decide("ssmmessages:OpenDataChannel"), Decision::Allowed);
+            let span = p.statements[0].action_span.unwrap_or_default();
+            assert_eq!(yaml.get(span.start..span.end), Some("\"ssmmessages:*\""));
+        });
+    }
+
+    #[test]
+    fn users_get_their_groups_policies() {
+        let yaml = "Resources:\n  G:\n    Type: AWS::IAM::Group\n    Properties:\n      Policies:\n        - PolicyName: p\n          PolicyDocument:\n            Statement:\n              - {Effect: Allow, Action: 'ssm:StartSession', Resource: '*'}\n  U:\n    Type: AWS::IAM::User\n  Add:\n    Type: AWS::IAM::UserToGroupAddition\n    Properties:\n      GroupName: !Ref G\n      Users: [!Ref U]\n  Deny:\n    Type: AWS::IAM::UserPolicy\n    Properties:\n      UserName: !Ref U\n      PolicyName: d\n      PolicyDocument:\n        Statement:\n          - {Effect: Deny, Action: 'ssm:Start*', Resource: '*'}\n";
+        with_permissions(yaml, "U", |p| {
+            assert_eq!(p.statements.len(), 2);
+            assert!(matches!(p.decide("ssm:StartSession"), Decision::Denied(_)));
+        });
+        with_permissions(yaml, "G", |p| {
+            assert_eq!(p.decide("ssm:StartSession"), Decision::Allowed);
+        });
+    }
+
+    #[test]
+    fn questions_about_one_arn_honour_a_deny_scoped_to_this_stack() {
+        let yaml = "Resources:\n  U:\n    Type: AWS::IAM::User\n    Properties:\n      Policies:\n        - PolicyName: p\n          PolicyDocument:\n            Statement:\n              - {Effect: Allow, Action: 'ssm:*', Resource: '*'}\n              - Effect: Deny\n                Action: ssm:UpdateDocument\n                Resource: !Sub arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:document/SSM-SessionManagerRunShell\n";
+        with_permissions(yaml, "U", |p| {
+            let prefs = "arn:aws:ssm:eu-west-1:123456789012:document/SSM-SessionManagerRunShell";
+            let other = "arn:aws:ssm:eu-west-1:123456789012:document/Other";
+            let ask = |arn| p.decide_for("ssm:UpdateDocument", Target::Arn(arn), &[]);
+            assert!(matches!(ask(prefs), Decision::Denied(_)));
+            assert_eq!(ask(other), Decision::Allowed);
+        });
     }
 }

@@ -6,9 +6,10 @@
 
 pub mod effective;
 pub mod managed;
+pub mod refs;
 
 use crate::source::Span;
-use crate::template::eval::{Evaluator, Resolved, Value};
+use crate::template::eval::{Evaluator, Part, Resolved, Value};
 use crate::template::Node;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,11 +66,24 @@ pub struct Statement {
     pub not_resource: bool,
     /// `Principal.Service` values (trust policies).
     pub services: Patterns,
+    /// `Principal.AWS` values (accounts, roles, users).
+    pub aws_principals: Patterns,
+    /// `Principal.Federated` values (identity providers).
+    pub federated: Patterns,
     /// `Principal: "*"` or `{"AWS": "*"}`.
     pub principal_anyone: bool,
     pub has_principal: bool,
-    /// Condition operators and keys, empty when the statement is unconditional.
+    /// `NotPrincipal` instead of `Principal`.
+    pub not_principal: bool,
+    /// Condition operators and keys (`StringLike:ssm:resourceTag/Env`), empty when the
+    /// statement is unconditional.
     pub condition_keys: Vec<String>,
+    /// Some condition value names the caller (`${aws:username}`, `${aws:userid}`).
+    pub condition_names_caller: bool,
+    /// Spans of the `Action`/`NotAction` and `Resource`/`NotResource` values.
+    pub action_span: Option<Span>,
+    pub resource_span: Option<Span>,
+    pub principal_span: Option<Span>,
     pub sid: Option<String>,
     /// The statement node in the template (none for managed policies).
     pub span: Option<Span>,
@@ -85,6 +99,21 @@ impl Statement {
             (Tri::Unknown, _) => Tri::Unknown,
             (Tri::Yes, false) | (Tri::No, true) => Tri::Yes,
             _ => Tri::No,
+        }
+    }
+
+    /// Whether the statement covers the resource `arn` (wildcards; policy variables such as
+    /// `${aws:username}` match any text, since they differ per caller).
+    pub fn covers_resource(&self, arn: &str) -> Tri {
+        let hit = self
+            .resources
+            .known
+            .iter()
+            .any(|p| wildcard_match(&variables_as_wildcards(p), arn));
+        match (hit, self.not_resource, self.resources.unknown) {
+            (true, false, _) | (false, true, false) => Tri::Yes,
+            (true, true, _) | (false, false, false) => Tri::No,
+            _ => Tri::Unknown,
         }
     }
 
@@ -109,24 +138,68 @@ impl Statement {
 
     /// Whether the statement applies to `action` on all resources, unconditionally.
     pub fn applies(&self, action: &str) -> Tri {
+        self.applies_in(action, &[])
+    }
+
+    /// Whether the statement exists when the template's conditions take the values of
+    /// `scenario` (`Yes` when it is under no `Fn::If`, `Unknown` when it rests on a
+    /// condition the scenario leaves open).
+    pub fn exists_in(&self, scenario: &[(String, bool)]) -> Tri {
+        let mut open = false;
+        for (cond, branch) in &self.when {
+            match scenario.iter().find(|(c, _)| c == cond) {
+                Some((_, b)) if b != branch => return Tri::No,
+                Some(_) => {}
+                None => open = true,
+            }
+        }
+        if open {
+            Tri::Unknown
+        } else {
+            Tri::Yes
+        }
+    }
+
+    /// [`Statement::applies`] with the conditions of `scenario` decided.
+    pub fn applies_in(&self, action: &str, scenario: &[(String, bool)]) -> Tri {
+        self.applies_to(action, Target::All, scenario)
+    }
+
+    /// Whether the statement applies to `action` on `target`, unconditionally, when the
+    /// template's conditions take the values of `scenario`.
+    pub fn applies_to(&self, action: &str, target: Target<'_>, scenario: &[(String, bool)]) -> Tri {
+        let exists = self.exists_in(scenario);
+        if exists == Tri::No {
+            return Tri::No;
+        }
         let action_tri = self.covers_action(action);
         if action_tri == Tri::No {
             return Tri::No;
         }
-        let resource_tri = self.covers_all_resources();
+        let resource_tri = match target {
+            Target::All => self.covers_all_resources(),
+            Target::Arn(arn) => self.covers_resource(arn),
+        };
         if resource_tri == Tri::No {
             return Tri::No;
         }
         if action_tri == Tri::Yes
             && resource_tri == Tri::Yes
             && self.condition_keys.is_empty()
-            && self.when.is_empty()
+            && exists == Tri::Yes
         {
             Tri::Yes
         } else {
             Tri::Unknown
         }
     }
+}
+
+/// What a question is about: every resource (`*`), or one ARN.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target<'t> {
+    All,
+    Arn(&'t str),
 }
 
 /// The outcome of asking whether a set of statements allows an action.
@@ -141,12 +214,33 @@ pub enum Decision {
 
 /// IAM evaluation of `action` on all resources: explicit Deny wins, then Allow.
 pub fn decide(statements: &[Statement], action: &str, sources_unknown: bool) -> Decision {
+    decide_in(statements, action, sources_unknown, &[])
+}
+
+/// [`decide`] with the template conditions of `scenario` decided.
+pub fn decide_in(
+    statements: &[Statement],
+    action: &str,
+    sources_unknown: bool,
+    scenario: &[(String, bool)],
+) -> Decision {
+    decide_for(statements, action, Target::All, sources_unknown, scenario)
+}
+
+/// IAM evaluation of `action` on `target`: explicit Deny wins, then Allow.
+pub fn decide_for(
+    statements: &[Statement],
+    action: &str,
+    target: Target<'_>,
+    sources_unknown: bool,
+    scenario: &[(String, bool)],
+) -> Decision {
     let mut deny_maybe = false;
     let mut allow_yes = false;
     let mut allow_maybe = sources_unknown;
     let mut denied_by = Vec::new();
     for (i, st) in statements.iter().enumerate() {
-        match (st.effect, st.applies(action)) {
+        match (st.effect, st.applies_to(action, target, scenario)) {
             (Effect::Deny, Tri::Yes) => denied_by.push(i),
             (Effect::Deny, Tri::Unknown) => deny_maybe = true,
             (Effect::Allow, Tri::Yes) => allow_yes = true,
@@ -163,6 +257,30 @@ pub fn decide(statements: &[Statement], action: &str, sources_unknown: bool) -> 
     } else {
         Decision::NotAllowed
     }
+}
+
+/// `${aws:username}` and other policy variables become `*` for matching.
+pub fn variables_as_wildcards(pattern: &str) -> std::borrow::Cow<'_, str> {
+    if !pattern.contains("${") {
+        return pattern.into();
+    }
+    let mut out = String::new();
+    let mut rest = pattern;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find('}') {
+            Some(end) => {
+                out.push('*');
+                rest = &rest[start + end + 1..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out.into()
 }
 
 /// Case-insensitive match with `*` (any run) and `?` (one character), as IAM does for
@@ -219,12 +337,24 @@ pub fn statements_of<'a>(
                 }
             }
             Value::Str(text) => match crate::template::parse(text) {
-                // A document written as a JSON string: read it on its own; its statements
-                // point at the string.
-                Ok(parsed) => {
+                // A document written as a JSON string: read it on its own. In a YAML block
+                // scalar its spans are mapped back into the file; otherwise they point at
+                // the whole string.
+                Ok(mut parsed) => {
+                    let lines = block_scalar_lines(eval.template().source_text, doc.node, text);
+                    match &lines {
+                        Some(lines) => parsed.map_spans(&|offset| map_block_offset(lines, offset)),
+                        None => parsed.map_spans(&|_| doc.node.span.start),
+                    }
                     let (mut sts, u) = managed::statements_of_plain(&parsed, origin);
                     for s in &mut sts {
-                        s.span = Some(doc.node.span);
+                        if lines.is_none() {
+                            s.span = Some(doc.node.span);
+                            s.action_span = Some(doc.node.span);
+                            s.resource_span = Some(doc.node.span);
+                            s.principal_span = Some(doc.node.span);
+                        }
+                        s.when = doc.when.iter().map(|(c, b)| (c.to_string(), *b)).collect();
                     }
                     out.extend(sts);
                     unknown |= u;
@@ -236,6 +366,51 @@ pub fn statements_of<'a>(
         }
     }
     (out, unknown)
+}
+
+/// For a YAML literal block scalar (`|`) holding `value`, the start of each value line
+/// paired with the start of its text in the file (after the indentation).
+pub(crate) fn block_scalar_lines(text: &str, node: &Node, value: &str) -> Option<Vec<(usize, usize)>> {
+    // saphyr's span of a block scalar starts at its first content character; the
+    // header (`|`, `|-`, `|+`, `|2`) ends the text before it.
+    let before = text.get(..node.span.start)?;
+    let header = before.trim_end_matches([' ', '\n', '\r']);
+    let indicator = header.rsplit([' ', ':', '\n']).next().unwrap_or("");
+    if !indicator.starts_with('|') {
+        return None;
+    }
+    let body_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let indent = node.span.start - body_start;
+    let body = text.get(body_start..node.span.end.max(body_start))?;
+    let mut lines = Vec::new();
+    let mut value_offset = 0;
+    let mut file_offset = body_start;
+    for line in body.split_inclusive('\n') {
+        let content = line.get(indent.min(line.len())..).unwrap_or("");
+        let trimmed = content.trim_end_matches('\n');
+        // Each value line must be the file line minus its indentation (not so after a
+        // `Fn::Sub` substitution: then no mapping at all).
+        if !value
+            .get(value_offset..)
+            .is_some_and(|v| v.starts_with(trimmed))
+        {
+            return None;
+        }
+        lines.push((value_offset, file_offset + (line.len() - content.len())));
+        value_offset += trimmed.len() + 1;
+        file_offset += line.len();
+        if value_offset >= value.trim_end_matches('\n').len() {
+            return Some(lines);
+        }
+    }
+    None
+}
+
+pub(crate) fn map_block_offset(lines: &[(usize, usize)], offset: usize) -> usize {
+    let index = lines
+        .partition_point(|&(v, _)| v <= offset)
+        .saturating_sub(1);
+    lines.get(index).map_or(offset, |&(v, f)| f + (offset - v))
 }
 
 fn merge_when<'a>(outer: &Resolved<'a>, inner: &Resolved<'a>) -> Vec<(&'a str, bool)> {
@@ -280,16 +455,28 @@ fn read_statement<'a>(
         ),
     };
     let mut services = Patterns::default();
+    let mut aws_principals = Patterns::default();
+    let mut federated = Patterns::default();
     let mut principal_anyone = false;
-    for principal in eval.field(st, "Principal") {
+    let not_principal = node.get("Principal").is_none() && node.get("NotPrincipal").is_some();
+    let principal_key = if not_principal {
+        "NotPrincipal"
+    } else {
+        "Principal"
+    };
+    for principal in eval.field(st, principal_key) {
         match &principal.value {
             Value::Str(s) if s == "*" => principal_anyone = true,
             Value::Node(_) => {
                 services = patterns(eval, &principal, "Service");
-                let aws = patterns(eval, &principal, "AWS");
-                principal_anyone |= aws.known.iter().any(|a| a == "*");
+                aws_principals = patterns(eval, &principal, "AWS");
+                federated = patterns(eval, &principal, "Federated");
+                principal_anyone |= aws_principals.known.iter().any(|a| a == "*");
             }
-            _ => services.unknown = true,
+            _ => {
+                services.unknown = true;
+                aws_principals.unknown = true;
+            }
         }
     }
     let condition_keys = node
@@ -312,6 +499,8 @@ fn read_statement<'a>(
                 .map(|_| vec!["?".to_string()])
                 .unwrap_or_default()
         });
+    let condition_names_caller = node.get("Condition").is_some_and(names_caller);
+    let span_of = |keys: [&str; 2]| keys.iter().find_map(|k| node.get(k)).map(|n| n.span);
     Some(Statement {
         effect,
         actions,
@@ -319,9 +508,16 @@ fn read_statement<'a>(
         resources,
         not_resource,
         services,
+        aws_principals,
+        federated,
         principal_anyone,
         has_principal: node.get("Principal").is_some() || node.get("NotPrincipal").is_some(),
+        not_principal,
         condition_keys,
+        condition_names_caller,
+        action_span: span_of(["Action", "NotAction"]),
+        resource_span: span_of(["Resource", "NotResource"]),
+        principal_span: span_of(["Principal", "NotPrincipal"]),
         sid: node.get("Sid").and_then(Node::as_str).map(str::to_string),
         span: Some(node.span),
         when: st.when.iter().map(|(c, b)| (c.to_string(), *b)).collect(),
@@ -329,8 +525,57 @@ fn read_statement<'a>(
     })
 }
 
-/// The string elements of `key` (a string or list), unknown ones flagged.
+/// An ARN whose only unknown pieces are its partition, region or account
+/// (`arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/*`) names the same
+/// resources wherever the stack is deployed: read those pieces as `*`. An unknown piece
+/// in the resource part (`instance/${InstanceId}`) stays unknown.
+fn arn_with_unknown_scope(parts: &[Part]) -> Option<String> {
+    const HOLE: char = '\u{0}';
+    let text: String = parts
+        .iter()
+        .map(|p| match p {
+            Part::Literal(l) => l.clone(),
+            Part::Hole(_) => HOLE.to_string(),
+        })
+        .collect();
+    let fields: Vec<&str> = text.splitn(6, ':').collect();
+    let [arn, scope @ .., resource] = fields.as_slice() else {
+        return None;
+    };
+    if *arn != "arn" || scope.len() != 4 || resource.contains(HOLE) {
+        return None;
+    }
+    Some(text.replace(HOLE, "*"))
+}
+
+/// Whether any string under `node` mentions the calling user (`${aws:username}`,
+/// `${aws:userid}`).
+fn names_caller(node: &Node) -> bool {
+    let mut todo = vec![node];
+    while let Some(n) = todo.pop() {
+        match &n.kind {
+            crate::template::NodeKind::String(s) => {
+                let s = s.to_ascii_lowercase();
+                if s.contains("${aws:username}") || s.contains("${aws:userid}") {
+                    return true;
+                }
+            }
+            crate::template::NodeKind::Seq(items) => todo.extend(items),
+            crate::template::NodeKind::Map(entries) => {
+                todo.extend(entries.iter().map(|e| &e.value))
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// The string elements of `key` (a string or list), unknown ones flagged. In `Resource`
+/// and `NotResource`, an element that refers to template resources or parameters is kept
+/// as a pattern with tokens ([`refs`]): it matches questions asked about the same
+/// resource; one that rests on a parameter also stays unknown for every other question.
 fn patterns<'a>(eval: &Evaluator<'a>, parent: &Resolved<'a>, key: &str) -> Patterns {
+    let resource_key = matches!(key, "Resource" | "NotResource");
     let mut out = Patterns::default();
     for field in eval.field(parent, key) {
         let items = match &field.value {
@@ -338,9 +583,19 @@ fn patterns<'a>(eval: &Evaluator<'a>, parent: &Resolved<'a>, key: &str) -> Patte
             _ => vec![field],
         };
         for item in items {
-            match item.value.as_str() {
-                Some(s) => out.known.push(s.to_string()),
-                None => out.unknown = true,
+            match &item.value {
+                Value::Str(s) => out.known.push(s.to_string()),
+                Value::Partial(parts) if arn_with_unknown_scope(parts).is_some() => {
+                    out.known.extend(arn_with_unknown_scope(parts));
+                }
+                other => match resource_key.then(|| refs::render(eval, other)).flatten() {
+                    // A generated name is no literal's: only an open token stays unknown.
+                    Some(pattern) => {
+                        out.unknown |= refs::is_open(&pattern);
+                        out.known.push(pattern);
+                    }
+                    None => out.unknown = true,
+                },
             }
         }
     }

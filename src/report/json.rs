@@ -7,6 +7,8 @@ use serde::Serialize;
 
 use crate::lint::FileReport;
 use crate::report::Summary;
+use crate::rules::Finding;
+use crate::source::SourceFile;
 
 /// The version of the JSON schema below.
 pub const JSON_VERSION: u32 = 1;
@@ -17,6 +19,21 @@ pub struct JsonOutput<'a> {
     pub findings: Vec<JsonFinding<'a>>,
     pub files: Vec<JsonFile<'a>>,
     pub summary: Summary,
+    /// Findings hidden by suppressions (added in version 1; not counted in `summary`
+    /// except as `suppressed`).
+    pub suppressions: Vec<JsonSuppressed<'a>>,
+}
+
+/// A suppressed finding: the finding's fields, the reason, and where the suppression is.
+#[derive(Debug, Serialize)]
+pub struct JsonSuppressed<'a> {
+    #[serde(flatten)]
+    pub finding: JsonFinding<'a>,
+    pub reason: Option<&'a str>,
+    /// `comment`, `resource-metadata` or `template-metadata`.
+    pub suppressed_by: &'static str,
+    pub suppression_line: usize,
+    pub suppression_column: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -41,26 +58,43 @@ pub struct JsonFile<'a> {
     pub error: Option<&'a str>,
 }
 
+impl<'a> JsonFinding<'a> {
+    pub fn new(source: &'a SourceFile, f: &'a Finding) -> JsonFinding<'a> {
+        let start = source.line_col(f.span.start);
+        let end = source.line_col(f.span.end.max(f.span.start));
+        JsonFinding {
+            code: f.code,
+            name: f.name,
+            severity: f.severity.as_str(),
+            file: &source.name,
+            line: start.line,
+            column: start.column,
+            end_line: end.line,
+            end_column: end.column,
+            resource: f.resource.as_deref(),
+            message: &f.message,
+            help: f.help.as_deref(),
+        }
+    }
+}
+
 impl<'a> JsonOutput<'a> {
     pub fn new(reports: &'a [FileReport]) -> JsonOutput<'a> {
         let mut findings = Vec::new();
+        let mut suppressions = Vec::new();
         for report in reports {
             let source = &report.source;
             for f in &report.findings {
-                let start = source.line_col(f.span.start);
-                let end = source.line_col(f.span.end.max(f.span.start));
-                findings.push(JsonFinding {
-                    code: f.code,
-                    name: f.name,
-                    severity: f.severity.as_str(),
-                    file: &source.name,
-                    line: start.line,
-                    column: start.column,
-                    end_line: end.line,
-                    end_column: end.column,
-                    resource: f.resource.as_deref(),
-                    message: &f.message,
-                    help: f.help.as_deref(),
+                findings.push(JsonFinding::new(source, f));
+            }
+            for s in &report.suppressed {
+                let at = source.line_col(s.span.start);
+                suppressions.push(JsonSuppressed {
+                    finding: JsonFinding::new(source, &s.finding),
+                    reason: s.reason.as_deref(),
+                    suppressed_by: s.origin.as_str(),
+                    suppression_line: at.line,
+                    suppression_column: at.column,
                 });
             }
         }
@@ -77,6 +111,7 @@ impl<'a> JsonOutput<'a> {
             findings,
             files,
             summary: Summary::of(reports),
+            suppressions,
         }
     }
 }

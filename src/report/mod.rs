@@ -1,4 +1,5 @@
-//! Rendering reports (human, JSON) and turning them into an exit code.
+//! Rendering reports (human, JSON, SARIF, GitHub workflow commands, JUnit XML) and turning
+//! them into an exit code.
 
 use std::fmt;
 
@@ -7,8 +8,11 @@ use serde::Serialize;
 use crate::lint::{FileKind, FileReport};
 use crate::rules::Severity;
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
 /// No finding at or above the `--fail-on` level.
 pub const EXIT_OK: u8 = 0;
@@ -24,12 +28,15 @@ pub struct Summary {
     pub warnings: usize,
     pub infos: usize,
     pub files: usize,
+    /// Findings hidden by suppressions (not in the counts above).
+    pub suppressed: usize,
 }
 
 impl Summary {
     pub fn of(reports: &[FileReport]) -> Summary {
         let mut summary = Summary {
             files: reports.len(),
+            suppressed: reports.iter().map(|r| r.suppressed.len()).sum(),
             ..Summary::default()
         };
         for finding in reports.iter().flat_map(|r| &r.findings) {
@@ -43,7 +50,8 @@ impl Summary {
     }
 }
 
-/// `3 errors, 1 warning, 2 infos in 2 files`, or `No problems found in 2 files`.
+/// `3 errors, 1 warning, 2 infos in 2 files`, or `No problems found in 2 files`, followed
+/// by ` (1 suppressed)` when suppressions hid findings.
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let counts: Vec<String> = [
@@ -57,10 +65,14 @@ impl fmt::Display for Summary {
         .collect();
         let files = plural(self.files, "file");
         if counts.is_empty() {
-            write!(f, "No problems found in {files}")
+            write!(f, "No problems found in {files}")?;
         } else {
-            write!(f, "{} in {files}", counts.join(", "))
+            write!(f, "{} in {files}", counts.join(", "))?;
         }
+        if self.suppressed > 0 {
+            write!(f, " ({} suppressed)", self.suppressed)?;
+        }
+        Ok(())
     }
 }
 
@@ -105,6 +117,7 @@ mod tests {
             warnings: 1,
             infos: 2,
             files: 2,
+            suppressed: 0,
         };
         assert_eq!(s.to_string(), "3 errors, 1 warning, 2 infos in 2 files");
         let s = Summary {
@@ -118,5 +131,12 @@ mod tests {
             ..Summary::default()
         };
         assert_eq!(s.to_string(), "No problems found in 0 files");
+        let s = Summary {
+            warnings: 1,
+            files: 1,
+            suppressed: 2,
+            ..Summary::default()
+        };
+        assert_eq!(s.to_string(), "1 warning in 1 file (2 suppressed)");
     }
 }

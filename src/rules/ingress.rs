@@ -43,7 +43,7 @@ pub(crate) enum Protocol {
 }
 
 impl Protocol {
-    fn parse(value: &Value<'_>) -> Protocol {
+    pub(crate) fn parse(value: &Value<'_>) -> Protocol {
         let Some(text) = value.as_str() else {
             return Protocol::Unknown;
         };
@@ -134,7 +134,7 @@ pub(crate) struct Port<'a> {
 }
 
 impl<'a> Port<'a> {
-    fn parse(resolved: Option<&Resolved<'a>>) -> Port<'a> {
+    pub(crate) fn parse(resolved: Option<&Resolved<'a>>) -> Port<'a> {
         Port {
             value: resolved
                 .and_then(|r| r.value.as_str())
@@ -224,7 +224,12 @@ impl<'a> IngressRule<'a> {
     }
 }
 
-fn admits(protocol: &Protocol, from: Option<i64>, to: Option<i64>, port: i64) -> Tristate {
+pub(crate) fn admits(
+    protocol: &Protocol,
+    from: Option<i64>,
+    to: Option<i64>,
+    port: i64,
+) -> Tristate {
     match protocol {
         Protocol::All => Tristate::Yes,
         Protocol::Other => Tristate::No,
@@ -672,7 +677,7 @@ fn missing<'a>(range: &Resolved<'a>) -> Resolved<'a> {
     }
 }
 
-fn parse_bool(value: &Value<'_>) -> Option<bool> {
+pub(crate) fn parse_bool(value: &Value<'_>) -> Option<bool> {
     match value {
         Value::Bool(b) => Some(*b),
         Value::Str(s) if s.trim().eq_ignore_ascii_case("true") => Some(true),

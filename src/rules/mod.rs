@@ -12,11 +12,15 @@ use crate::source::{SourceFile, Span};
 use crate::template::eval::Evaluator;
 use crate::template::model::Template;
 
+pub mod access;
 pub mod identity;
+pub mod logging;
 
 pub(crate) mod ingress;
+pub(crate) mod network;
 mod ssm000_parse_error;
 mod ssm001_unsupported_document;
+pub(crate) mod ssm002_unused_suppression;
 mod ssm100_instance_profile_missing;
 mod ssm101_instance_profile_unresolved;
 mod ssm102_instance_profile_without_role;
@@ -28,6 +32,12 @@ mod ssm200_ssh_open_to_internet;
 mod ssm201_ssh_ingress;
 mod ssm202_rdp_open_to_internet;
 mod ssm203_nacl_allows_ssh_from_internet;
+mod ssm400_start_session_unrestricted;
+mod ssm401_session_control_unscoped;
+mod ssm402_trust_policy_allows_anyone;
+mod ssm500_no_path_to_ssm;
+mod ssm501_ssm_endpoint_misconfigured;
+mod ssm502_egress_blocks_https;
 
 pub use ssm000_parse_error::ParseErrorRule;
 pub use ssm001_unsupported_document::UnsupportedDocument;
@@ -36,6 +46,7 @@ pub use ssm001_unsupported_document::UnsupportedDocument;
 pub static ALL_RULES: &[&dyn Rule] = &[
     &ssm000_parse_error::ParseErrorRule,
     &ssm001_unsupported_document::UnsupportedDocument,
+    &ssm002_unused_suppression::UnusedSuppression,
     &ssm100_instance_profile_missing::InstanceProfileMissing,
     &ssm101_instance_profile_unresolved::InstanceProfileUnresolved,
     &ssm102_instance_profile_without_role::InstanceProfileWithoutRole,
@@ -47,6 +58,12 @@ pub static ALL_RULES: &[&dyn Rule] = &[
     &ssm201_ssh_ingress::SshIngress,
     &ssm202_rdp_open_to_internet::RdpOpenToInternet,
     &ssm203_nacl_allows_ssh_from_internet::NaclAllowsSshFromInternet,
+    &ssm400_start_session_unrestricted::StartSessionUnrestricted,
+    &ssm401_session_control_unscoped::SessionControlUnscoped,
+    &ssm402_trust_policy_allows_anyone::TrustPolicyAllowsAnyone,
+    &ssm500_no_path_to_ssm::NoPathToSsm,
+    &ssm501_ssm_endpoint_misconfigured::SsmEndpointMisconfigured,
+    &ssm502_egress_blocks_https::EgressBlocksHttps,
 ];
 
 /// Finds a rule by code (`SSM100`, any case) or name (`instance-profile-missing`).
@@ -96,6 +113,9 @@ pub enum Category {
     Input,
     IdentityChain,
     NetworkExposure,
+    SessionLogging,
+    Access,
+    Connectivity,
 }
 
 impl Category {
@@ -104,6 +124,9 @@ impl Category {
             Category::Input => "input",
             Category::IdentityChain => "identity chain",
             Category::NetworkExposure => "network exposure and instance hardening",
+            Category::SessionLogging => "session logging",
+            Category::Connectivity => "connectivity to Systems Manager",
+            Category::Access => "who may start sessions",
         }
     }
 }
@@ -266,7 +289,22 @@ pub struct Context<'a> {
     pub source: &'a SourceFile,
     pub template: &'a Template<'a>,
     pub eval: &'a Evaluator<'a>,
+    /// A standalone policy file being linted (the template is then empty).
+    pub policy_file: Option<PolicyFile<'a>>,
+    /// A standalone Session Manager document being linted (the template is then empty).
+    pub session_document: Option<&'a crate::template::Node>,
     chains: OnceCell<identity::Chains<'a>>,
+    logging: OnceCell<logging::Logging<'a>>,
+    network: OnceCell<network::Network<'a>>,
+}
+
+/// A standalone IAM policy document given as an input file.
+#[derive(Debug, Clone, Copy)]
+pub struct PolicyFile<'a> {
+    /// The document (a bare statement is wrapped in a `Statement` mapping).
+    pub document: &'a crate::template::Node,
+    /// Its statements name a `Principal`: a trust or resource policy.
+    pub has_principal: bool,
 }
 
 impl<'a> Context<'a> {
@@ -279,14 +317,60 @@ impl<'a> Context<'a> {
             source,
             template,
             eval,
+            policy_file: None,
+            session_document: None,
             chains: OnceCell::new(),
+            logging: OnceCell::new(),
+            network: OnceCell::new(),
         }
+    }
+
+    /// The context for a standalone policy file: an empty template and the document.
+    pub fn for_policy(
+        source: &'a SourceFile,
+        template: &'a Template<'a>,
+        eval: &'a Evaluator<'a>,
+        document: &'a crate::template::Node,
+        has_principal: bool,
+    ) -> Self {
+        Context {
+            policy_file: Some(PolicyFile {
+                document,
+                has_principal,
+            }),
+            ..Context::new(source, template, eval)
+        }
+    }
+
+    /// The context for a standalone Session Manager document: an empty template and the
+    /// document.
+    pub fn for_session_document(
+        source: &'a SourceFile,
+        template: &'a Template<'a>,
+        eval: &'a Evaluator<'a>,
+        document: &'a crate::template::Node,
+    ) -> Self {
+        Context {
+            session_document: Some(document),
+            ..Context::new(source, template, eval)
+        }
+    }
+
+    /// The Session Manager preferences documents and where their logs go.
+    pub fn logging(&self) -> &logging::Logging<'a> {
+        self.logging.get_or_init(|| logging::Logging::build(self))
     }
 
     /// The instance → profile → role chains of every compute resource.
     pub fn chains(&self) -> &identity::Chains<'a> {
         self.chains
             .get_or_init(|| identity::Chains::build(self.template, self.eval))
+    }
+
+    /// The network model: subnets, routes, endpoints and where compute resources launch.
+    pub(crate) fn network(&self) -> &network::Network<'a> {
+        self.network
+            .get_or_init(|| network::Network::build(self.template, self.eval))
     }
 }
 

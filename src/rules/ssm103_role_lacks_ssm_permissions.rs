@@ -1,3 +1,5 @@
+use super::identity::InstanceRole;
+use crate::policy::effective::Permissions;
 use crate::policy::{Decision, Origin};
 use crate::rules::{qualifiers, Context, Finding, Rule, RuleInfo};
 
@@ -62,87 +64,129 @@ crate::declare_rule! {
     }
 }
 
+/// What one scenario of template conditions leaves the role without.
+#[derive(PartialEq)]
+struct Gap {
+    missing: Vec<&'static str>,
+    deniers: Vec<usize>,
+    boundary_removed: Vec<&'static str>,
+}
+
+fn gap_in(perms: &Permissions, scenario: &[(String, bool)]) -> Gap {
+    let mut gap = Gap {
+        missing: Vec::new(),
+        deniers: Vec::new(),
+        boundary_removed: Vec::new(),
+    };
+    for action in CORE_ACTIONS {
+        match perms.decide_in(action, scenario) {
+            Decision::Allowed | Decision::Unknown => {}
+            Decision::NotAllowed => {
+                if perms.boundary_removes(action, scenario) {
+                    gap.boundary_removed.push(action);
+                }
+                gap.missing.push(action);
+            }
+            Decision::Denied(by) => {
+                gap.deniers.extend(by);
+                gap.missing.push(action);
+            }
+        }
+    }
+    gap.deniers.sort_unstable();
+    gap.deniers.dedup();
+    gap
+}
+
 impl Rule for RoleLacksSsmPermissions {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        let chains = cx.chains();
-        for instance_role in &chains.instance_roles {
-            let role = instance_role.role;
+        for instance_role in &cx.chains().instance_roles {
             let perms = &instance_role.permissions;
-            let mut missing = Vec::new();
-            let mut deniers = Vec::new();
-            let mut boundary_removed = Vec::new();
-            for action in CORE_ACTIONS {
-                match perms.decide(action) {
-                    Decision::Allowed | Decision::Unknown => {}
-                    Decision::NotAllowed => {
-                        if perms.boundary_removes(action) {
-                            boundary_removed.push(action);
-                        }
-                        missing.push(action);
-                    }
-                    Decision::Denied(by) => {
-                        deniers.extend(by);
-                        missing.push(action);
-                    }
+            // Statements under `Fn::If`: decide each combination of their conditions.
+            let gaps: Vec<(Vec<(String, bool)>, Gap)> = perms
+                .scenarios()
+                .into_iter()
+                .map(|scenario| {
+                    let gap = gap_in(perms, &scenario);
+                    (scenario, gap)
+                })
+                .collect();
+            let same_everywhere = gaps.windows(2).all(|w| w[0].1 == w[1].1);
+            for (scenario, gap) in &gaps {
+                if gap.missing.is_empty() {
+                    continue;
+                }
+                let scenario: &[(String, bool)] = if same_everywhere { &[] } else { scenario };
+                out.push(self.finding(instance_role, perms, scenario, gap));
+                if same_everywhere {
+                    break;
                 }
             }
-            if missing.is_empty() {
-                continue;
-            }
-            let span = ["ManagedPolicyArns", "Policies"]
-                .iter()
-                .find_map(|k| role.property_entry(k))
-                .map_or(role.id_span, |e| e.key_span);
-            let mut finding = Finding::new(
-                self.meta(),
-                span,
-                format!(
-                    "role `{}` does not allow {}{}: the SSM Agent cannot register or open a session",
-                    role.id,
-                    missing.join(", "),
-                    qualifiers(&[], role.condition, &[])
-                ),
-            )
-            .label(if span == role.id_span {
-                "no policy grants the Session Manager actions"
-            } else {
-                "these policies do not grant the Session Manager actions"
-            })
-            .resource(role.id)
-            .help(
-                "attach the AWS managed policy for Systems Manager instances:\n\nManagedPolicyArns:\n  - !Sub arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore",
-            );
-            deniers.sort_unstable();
-            deniers.dedup();
-            for i in deniers {
-                if let Some(st) = perms.statements.get(i) {
-                    let text = match &st.origin {
-                        Origin::Managed { name } => format!("denied by managed policy {name}"),
-                        Origin::Template { .. } => "this Deny removes them".to_string(),
-                    };
-                    if let Some(s) = st.span {
-                        finding = finding.with_label(s, text);
-                    }
+        }
+    }
+}
+
+impl RoleLacksSsmPermissions {
+    fn finding(
+        &self,
+        instance_role: &InstanceRole<'_>,
+        perms: &Permissions,
+        scenario: &[(String, bool)],
+        gap: &Gap,
+    ) -> Finding {
+        let role = instance_role.role;
+        let when: Vec<(&str, bool)> = scenario.iter().map(|(c, b)| (c.as_str(), *b)).collect();
+        let span = ["ManagedPolicyArns", "Policies"]
+            .iter()
+            .find_map(|k| role.property_entry(k))
+            .map_or(role.id_span, |e| e.key_span);
+        let mut finding = Finding::new(
+            self.meta(),
+            span,
+            format!(
+                "role `{}` does not allow {}{}: the SSM Agent cannot register or open a session",
+                role.id,
+                gap.missing.join(", "),
+                qualifiers(&when, role.condition, &[])
+            ),
+        )
+        .label(if span == role.id_span {
+            "no policy grants the Session Manager actions"
+        } else {
+            "these policies do not grant the Session Manager actions"
+        })
+        .resource(role.id)
+        .help(
+            "attach the AWS managed policy for Systems Manager instances:\n\nManagedPolicyArns:\n  - !Sub arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore",
+        );
+        for &i in &gap.deniers {
+            if let Some(st) = perms.statements.get(i) {
+                let text = match &st.origin {
+                    Origin::Managed { name } => format!("denied by managed policy {name}"),
+                    Origin::Template { .. } => "this Deny removes them".to_string(),
+                };
+                if let Some(s) = st.span {
+                    finding = finding.with_label(s, text);
                 }
             }
-            if !boundary_removed.is_empty() {
-                if let Some(b) = role.property_entry("PermissionsBoundary") {
-                    finding = finding.with_label(
-                        b.value.span,
-                        format!(
-                            "the permissions boundary removes {}",
-                            boundary_removed.join(", ")
-                        ),
-                    );
-                }
-            }
-            for profile in &instance_role.profiles {
+        }
+        if !gap.boundary_removed.is_empty() {
+            if let Some(b) = role.property_entry("PermissionsBoundary") {
                 finding = finding.with_label(
-                    profile.id_span,
-                    format!("instance profile `{}` uses this role", profile.id),
+                    b.value.span,
+                    format!(
+                        "the permissions boundary removes {}",
+                        gap.boundary_removed.join(", ")
+                    ),
                 );
             }
-            out.push(finding);
         }
+        for profile in &instance_role.profiles {
+            finding = finding.with_label(
+                profile.id_span,
+                format!("instance profile `{}` uses this role", profile.id),
+            );
+        }
+        finding
     }
 }

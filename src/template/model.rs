@@ -53,6 +53,8 @@ pub struct Template<'a> {
     pub mappings: Option<&'a Node>,
     pub conditions: Option<&'a Node>,
     pub references: Vec<Reference<'a>>,
+    /// The file's text, when known: lets policies written as strings point into it.
+    pub source_text: &'a str,
     resource_index: HashMap<&'a str, usize>,
     parameter_index: HashMap<&'a str, usize>,
 }
@@ -61,8 +63,17 @@ pub struct Template<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DocumentKind {
     Template,
-    /// An IAM policy document (identity, trust or resource policy).
-    Policy,
+    /// An IAM policy document: an identity policy, or a trust/resource policy when its
+    /// statements name a `Principal`. `bare_statement`: a single statement object without
+    /// the `Statement` wrapper.
+    Policy {
+        has_principal: bool,
+        bare_statement: bool,
+    },
+    /// A standalone Session Manager document (the JSON or YAML given to
+    /// `aws ssm create-document --document-type Session`): `schemaVersion` with
+    /// `sessionType` or `inputs` at top level.
+    SessionDocument,
     Unsupported,
 }
 
@@ -70,7 +81,12 @@ impl DocumentKind {
     pub fn as_str(self) -> &'static str {
         match self {
             DocumentKind::Template => "template",
-            DocumentKind::Policy => "policy",
+            DocumentKind::Policy {
+                has_principal: false,
+                ..
+            } => "identity-policy",
+            DocumentKind::Policy { .. } => "resource-policy",
+            DocumentKind::SessionDocument => "session-document",
             DocumentKind::Unsupported => "unsupported",
         }
     }
@@ -84,12 +100,31 @@ pub fn classify(root: &Node) -> DocumentKind {
     };
     let has = |k: &str| map.iter().any(|e| e.key == k);
     if has("Resources") || has("AWSTemplateFormatVersion") {
-        DocumentKind::Template
-    } else if has("Statement") {
-        DocumentKind::Policy
-    } else {
-        DocumentKind::Unsupported
+        return DocumentKind::Template;
     }
+    let names_principal = |statement: &Node| {
+        statement.get("Principal").is_some() || statement.get("NotPrincipal").is_some()
+    };
+    if let Some(statements) = root.get("Statement") {
+        let has_principal = match &statements.kind {
+            NodeKind::Seq(items) => items.iter().any(names_principal),
+            _ => names_principal(statements),
+        };
+        return DocumentKind::Policy {
+            has_principal,
+            bare_statement: false,
+        };
+    }
+    if has("Effect") && (has("Action") || has("NotAction")) {
+        return DocumentKind::Policy {
+            has_principal: names_principal(root),
+            bare_statement: true,
+        };
+    }
+    if has("schemaVersion") && (has("sessionType") || has("inputs")) {
+        return DocumentKind::SessionDocument;
+    }
+    DocumentKind::Unsupported
 }
 
 impl<'a> Template<'a> {
@@ -137,11 +172,19 @@ impl<'a> Template<'a> {
             mappings: root.get("Mappings"),
             conditions: root.get("Conditions"),
             references: Vec::new(),
+            source_text: "",
             resource_index,
             parameter_index,
         };
         template.references = template.collect_references();
         template
+    }
+
+    /// Records the file's text (see [`Template::source_text`]).
+    #[must_use]
+    pub fn with_source_text(mut self, text: &'a str) -> Self {
+        self.source_text = text;
+        self
     }
 
     pub fn resource(&self, id: &str) -> Option<&Resource<'a>> {

@@ -92,6 +92,25 @@ impl Node {
             .then_some((key, &entry.value))
     }
 
+    /// Rewrites every span in the tree (keys included) through `map`.
+    pub fn map_spans(&mut self, map: &impl Fn(usize) -> usize) {
+        let mut todo = vec![self];
+        while let Some(n) = todo.pop() {
+            n.span = Span::new(map(n.span.start), map(n.span.end));
+            match &mut n.kind {
+                NodeKind::Seq(items) => todo.extend(items.iter_mut()),
+                NodeKind::Map(entries) => {
+                    for e in entries.iter_mut() {
+                        e.key_span = Span::new(map(e.key_span.start), map(e.key_span.end));
+                        todo.push(&mut e.value);
+                    }
+                }
+                NodeKind::Opaque { value, .. } => todo.push(value),
+                _ => {}
+            }
+        }
+    }
+
     pub fn is_null(&self) -> bool {
         matches!(self.kind, NodeKind::Null)
     }

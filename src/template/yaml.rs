@@ -68,7 +68,7 @@ pub fn parse(text: &str) -> Result<Node, ParseError> {
         insertions.sort_unstable();
         match parse_strict(&repaired) {
             Ok(mut node) => {
-                remap_spans(&mut node, &insertions);
+                node.map_spans(&|offset| to_original(offset, &insertions));
                 return Ok(node);
             }
             Err(e) => error = e,
@@ -127,25 +127,6 @@ fn to_original(repaired: usize, insertions: &[(usize, usize)]) -> usize {
         }
     }
     repaired - shift
-}
-
-fn remap_spans(node: &mut Node, insertions: &[(usize, usize)]) {
-    let map = |offset: usize| to_original(offset, insertions);
-    let mut todo = vec![node];
-    while let Some(n) = todo.pop() {
-        n.span = Span::new(map(n.span.start), map(n.span.end));
-        match &mut n.kind {
-            NodeKind::Seq(items) => todo.extend(items.iter_mut()),
-            NodeKind::Map(entries) => {
-                for e in entries.iter_mut() {
-                    e.key_span = Span::new(map(e.key_span.start), map(e.key_span.end));
-                    todo.push(&mut e.value);
-                }
-            }
-            NodeKind::Opaque { value, .. } => todo.push(value),
-            _ => {}
-        }
-    }
 }
 
 fn parse_strict(text: &str) -> Result<Node, ParseError> {

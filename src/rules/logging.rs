@@ -1,0 +1,1192 @@
+//! Session Manager preferences and where session logs go, read once for the SSM30x rules.
+//!
+//! The preferences are an `AWS::SSM::Document` with `DocumentType: Session` whose content
+//! has `sessionType: Standard_Stream` (or, as a standalone input file, that content
+//! itself). `Content` may be a mapping, a JSON/YAML string (spans then point into the
+//! string when it is a YAML block scalar) or a `!Sub` string. Each logging input is read
+//! into its possible values ([`Setting`]), one per `Fn::If` branch, and the log bucket,
+//! log group and KMS key are resolved to template resources or external names
+//! ([`Dest`]).
+//!
+//! The permission questions of SSM306 and SSM307 are asked about **probe ARNs**: the ARN
+//! of the bucket object, log group or key as the agent or a user would touch it. A
+//! physical name that is only known at deploy time (a bucket without `BucketName`) is a
+//! token (see [`crate::policy::refs`]) that the policies' own `!GetAtt LogBucket.Arn` and
+//! `!Sub ...${LogBucket}/*` patterns match; a literal pattern that might or might not
+//! match it makes the answer unknown.
+
+use std::collections::HashSet;
+
+use crate::policy::effective::Permissions;
+use crate::policy::refs;
+use crate::policy::{variables_as_wildcards, Decision, Effect, Statement, Target, Tri};
+use crate::rules::Context;
+use crate::source::Span;
+use crate::template::eval::{Evaluator, Resolved, Unknown, Value};
+use crate::template::model::{Resource, Template};
+use crate::template::{Entry, Node, NodeKind};
+
+pub const DOCUMENT: &str = "AWS::SSM::Document";
+pub const BUCKET: &str = "AWS::S3::Bucket";
+pub const LOG_GROUP: &str = "AWS::Logs::LogGroup";
+pub const KEY: &str = "AWS::KMS::Key";
+pub const ALIAS: &str = "AWS::KMS::Alias";
+/// The name Session Manager reads its preferences from.
+pub const DEFAULT_DOCUMENT: &str = "SSM-SessionManagerRunShell";
+
+/// Region and account of the probe ARNs; policies' own regions and accounts are read as
+/// this stack's (see [`scoped_here`]).
+const REGION: &str = "us-east-1";
+const ACCOUNT: &str = "111122223333";
+/// A session log object / stream name as the agent writes it (`<session-id>.log`).
+const SESSION_ID: &str = "ssmlint-0123456789abcdef0";
+
+/// `(condition, branch)` pairs an alternative rests on.
+pub type When = Vec<(String, bool)>;
+
+/// The logging inputs of a preferences document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    S3Bucket,
+    S3Prefix,
+    S3Encryption,
+    CloudWatchGroup,
+    CloudWatchEncryption,
+    KmsKey,
+}
+
+impl Key {
+    pub const ALL: [Key; 6] = [
+        Key::S3Bucket,
+        Key::S3Prefix,
+        Key::S3Encryption,
+        Key::CloudWatchGroup,
+        Key::CloudWatchEncryption,
+        Key::KmsKey,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Key::S3Bucket => "s3BucketName",
+            Key::S3Prefix => "s3KeyPrefix",
+            Key::S3Encryption => "s3EncryptionEnabled",
+            Key::CloudWatchGroup => "cloudWatchLogGroupName",
+            Key::CloudWatchEncryption => "cloudWatchEncryptionEnabled",
+            Key::KmsKey => "kmsKeyId",
+        }
+    }
+}
+
+/// One possible value of a logging input.
+#[derive(Debug, Clone)]
+pub enum Input<'a> {
+    /// Not written, null or `AWS::NoValue`.
+    Absent,
+    /// An empty (or blank) string: the same as unset.
+    Empty,
+    Bool(bool),
+    /// A literal string or number.
+    Text(String),
+    /// A string built by `!Sub`/`!Join` with unknown pieces (tokens, see
+    /// [`crate::policy::refs`]); `None` when it cannot be rendered.
+    Partial(Option<String>),
+    /// `Ref`/`Fn::GetAtt` of a template resource.
+    Ref {
+        resource: &'a Resource<'a>,
+        attribute: Option<String>,
+    },
+    /// `Ref`/`Fn::GetAtt` of a logical id the template does not define.
+    Undefined(String),
+    /// A value that cannot be known here, and why.
+    Unknown(String),
+}
+
+impl PartialEq for Input<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (
+                Input::Ref {
+                    resource: a,
+                    attribute: x,
+                },
+                Input::Ref {
+                    resource: b,
+                    attribute: y,
+                },
+            ) => a.id == b.id && x == y,
+            (Input::Absent, Input::Absent) | (Input::Empty, Input::Empty) => true,
+            (Input::Bool(a), Input::Bool(b)) => a == b,
+            (Input::Text(a), Input::Text(b))
+            | (Input::Undefined(a), Input::Undefined(b))
+            | (Input::Unknown(a), Input::Unknown(b)) => a == b,
+            (Input::Partial(a), Input::Partial(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// Whether an input turns its feature on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    Unset,
+    Set,
+    Unknown,
+}
+
+impl Input<'_> {
+    pub fn state(&self) -> State {
+        match self {
+            Input::Absent | Input::Empty => State::Unset,
+            Input::Unknown(_) => State::Unknown,
+            _ => State::Set,
+        }
+    }
+
+    /// Whether a boolean input is `true` (`true` or `"true"`).
+    pub fn is_true(&self) -> Tri {
+        match self {
+            Input::Bool(b) => tri(*b),
+            Input::Text(t) => tri(t.trim().eq_ignore_ascii_case("true")),
+            Input::Absent | Input::Empty => Tri::No,
+            _ => Tri::Unknown,
+        }
+    }
+
+    /// The value as written, for messages.
+    pub fn describe(&self) -> String {
+        match self {
+            Input::Absent => "not set".into(),
+            Input::Empty => "an empty string".into(),
+            Input::Bool(b) => format!("`{b}`"),
+            Input::Text(t) => format!("`{t}`"),
+            Input::Partial(Some(p)) => format!("`{}`", refs::display(p)),
+            Input::Partial(None) => "a partly unknown string".into(),
+            Input::Ref {
+                resource,
+                attribute: None,
+            } => format!("`!Ref {}`", resource.id),
+            Input::Ref {
+                resource,
+                attribute: Some(a),
+            } => format!("`!GetAtt {}.{a}`", resource.id),
+            Input::Undefined(id) => format!("a reference to `{id}`"),
+            Input::Unknown(why) => why.clone(),
+        }
+    }
+}
+
+fn tri(b: bool) -> Tri {
+    if b {
+        Tri::Yes
+    } else {
+        Tri::No
+    }
+}
+
+/// One alternative of an input, with the `Fn::If` branches and parameter defaults it rests
+/// on.
+#[derive(Debug, Clone)]
+pub struct Setting<'a> {
+    pub input: Input<'a>,
+    /// The value; for an absent input, the `inputs` key (or the document).
+    pub span: Span,
+    pub when: When,
+    pub defaults: Vec<String>,
+}
+
+/// A Session Manager preferences document (`sessionType: Standard_Stream`).
+#[derive(Debug)]
+pub struct Preferences<'a> {
+    /// The `AWS::SSM::Document` (none for a standalone document file).
+    pub resource: Option<&'a Resource<'a>>,
+    /// Its physical name (tokens for unknown pieces); the default preferences name for a
+    /// standalone file.
+    pub name: String,
+    /// What to point at for the document as a whole: the `inputs` key, else `Content`,
+    /// else the resource.
+    pub anchor: Span,
+    /// `Fn::If` branches of `Content` this alternative rests on.
+    pub when: When,
+    settings: [Vec<Setting<'a>>; 6],
+}
+
+impl<'a> Preferences<'a> {
+    /// The alternatives of `key` (at least one: [`Input::Absent`] when not written).
+    pub fn setting(&self, key: Key) -> &[Setting<'a>] {
+        &self.settings[key as usize]
+    }
+
+    /// "the preferences document `Prefs`" / "this preferences document".
+    pub fn describe(&self) -> String {
+        match self.resource {
+            Some(r) => format!("preferences document `{}`", r.id),
+            None => "this preferences document".into(),
+        }
+    }
+}
+
+/// The preferences documents of one input file.
+#[derive(Debug, Default)]
+pub struct Logging<'a> {
+    pub documents: Vec<Preferences<'a>>,
+    /// A Session document whose type or content cannot be read here.
+    pub unknown_documents: bool,
+}
+
+impl<'a> Logging<'a> {
+    pub fn build(cx: &Context<'a>) -> Self {
+        let mut logging = Logging::default();
+        if let Some(root) = cx.session_document {
+            let anchor = root.entry("inputs").map_or(root.span, |e| e.key_span);
+            match read_plain(cx.template, cx.eval, root, None, anchor, &[]) {
+                Some(settings) => logging.documents.push(Preferences {
+                    resource: None,
+                    name: DEFAULT_DOCUMENT.into(),
+                    anchor,
+                    when: Vec::new(),
+                    settings,
+                }),
+                None => logging.unknown_documents |= session_type_unknown(root),
+            }
+            return logging;
+        }
+        for resource in cx.template.resources_of_type(&[DOCUMENT]) {
+            logging.read_resource(cx, resource);
+        }
+        logging
+    }
+
+    fn read_resource(&mut self, cx: &Context<'a>, resource: &'a Resource<'a>) {
+        let eval = cx.eval;
+        let types = eval.eval_opt(resource.property("DocumentType"));
+        if !types.iter().any(|t| t.value.as_str() == Some("Session")) {
+            self.unknown_documents |= types.iter().any(|t| t.value.is_unknown());
+            return;
+        }
+        let Some(content_entry) = resource.property_entry("Content") else {
+            return;
+        };
+        let name = refs::name_of(eval, resource);
+        for content in eval.eval(&content_entry.value) {
+            let when = owned_when(&content.when);
+            let anchor = content
+                .value_node()
+                .and_then(|n| n.entry("inputs"))
+                .map_or(content_entry.key_span, |e| e.key_span);
+            let read = match &content.value {
+                Value::Node(node) if node.as_map().is_some() => {
+                    let types = eval.field(&content, "sessionType");
+                    if !types
+                        .iter()
+                        .any(|t| t.value.as_str() == Some("Standard_Stream"))
+                    {
+                        self.unknown_documents |= types.iter().any(|t| t.value.is_unknown());
+                        continue;
+                    }
+                    Some((read_mapping(cx.template, eval, &content, anchor), anchor))
+                }
+                Value::Str(text) => self.read_string(cx, text, content.node, None, &when),
+                Value::Partial(_) => match sub_template(content.node) {
+                    Some((raw, vars)) => {
+                        self.read_string(cx, raw_text(raw), raw, Some(vars), &when)
+                    }
+                    None => {
+                        self.unknown_documents = true;
+                        None
+                    }
+                },
+                Value::Unknown(_) => {
+                    self.unknown_documents = true;
+                    None
+                }
+                _ => None,
+            };
+            if let Some((settings, anchor)) = read {
+                self.documents.push(Preferences {
+                    resource: Some(resource),
+                    name: name.clone(),
+                    anchor,
+                    when,
+                    settings,
+                });
+            }
+        }
+    }
+
+    /// Content written as a JSON/YAML string (or the text of a `!Sub`).
+    fn read_string(
+        &mut self,
+        cx: &Context<'a>,
+        text: &str,
+        node: &Node,
+        sub_vars: Option<Option<&Node>>,
+        when: &When,
+    ) -> Option<([Vec<Setting<'a>>; 6], Span)> {
+        let Ok(mut parsed) = crate::template::parse(text) else {
+            self.unknown_documents = true;
+            return None;
+        };
+        let lines = block_lines(cx.template.source_text, node, text);
+        let fallback = match &lines {
+            Some(lines) => {
+                parsed.map_spans(&|offset| crate::policy::map_block_offset(lines, offset));
+                None
+            }
+            None => Some(node.span),
+        };
+        let anchor = match (fallback, parsed.entry("inputs")) {
+            (None, Some(e)) => e.key_span,
+            _ => node.span,
+        };
+        let sub = sub_vars.map(|vars| SubContext { vars });
+        let settings = read_plain(cx.template, cx.eval, &parsed, sub, anchor, when);
+        if settings.is_none() {
+            self.unknown_documents |= session_type_unknown(&parsed);
+        }
+        // Without a span mapping every place is the string itself.
+        settings.map(|mut settings| {
+            if let Some(span) = fallback {
+                for s in settings.iter_mut().flatten() {
+                    s.span = span;
+                }
+            }
+            (settings, anchor)
+        })
+    }
+
+    /// Every preferences document alternative (one per `Content` branch).
+    pub fn iter(&self) -> impl Iterator<Item = &Preferences<'a>> {
+        self.documents.iter()
+    }
+}
+
+/// [`crate::policy::block_scalar_lines`], also for a tagged block scalar (`!Sub |`), whose
+/// span starts at the tag.
+fn block_lines(source: &str, node: &Node, value: &str) -> Option<Vec<(usize, usize)>> {
+    let start = node.span.start;
+    let rest = source.get(start..node.span.end)?;
+    if !rest.starts_with('!') {
+        return crate::policy::block_scalar_lines(source, node, value);
+    }
+    let header = rest.find('\n')?;
+    if !rest[..header].contains('|') {
+        return None;
+    }
+    let line = &rest[header + 1..];
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    let content = Node::new(
+        NodeKind::Null,
+        Span::new(start + header + 1 + indent, node.span.end),
+    );
+    crate::policy::block_scalar_lines(source, &content, value)
+}
+
+fn session_type_unknown(root: &Node) -> bool {
+    root.get("sessionType")
+        .and_then(Node::as_str)
+        .is_some_and(|t| t.contains("{{"))
+}
+
+/// `Fn::Sub` content: its template string node and its variable map.
+fn sub_template(node: &Node) -> Option<(&Node, Option<&Node>)> {
+    let (name, arg) = node.as_intrinsic()?;
+    if name != "Fn::Sub" {
+        return None;
+    }
+    match &arg.kind {
+        NodeKind::String(_) => Some((arg, None)),
+        NodeKind::Seq(items) => match items.as_slice() {
+            [text, vars] if text.as_str().is_some() => Some((text, Some(vars))),
+            [text] if text.as_str().is_some() => Some((text, None)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn raw_text(node: &Node) -> &str {
+    node.as_str().unwrap_or("")
+}
+
+/// Strings of a `!Sub` content are substituted one by one.
+#[derive(Clone, Copy)]
+struct SubContext<'n> {
+    vars: Option<&'n Node>,
+}
+
+/// Reads the inputs of a content mapping in the template, through the evaluator.
+fn read_mapping<'a>(
+    template: &'a Template<'a>,
+    eval: &Evaluator<'a>,
+    content: &Resolved<'a>,
+    anchor: Span,
+) -> [Vec<Setting<'a>>; 6] {
+    let mut settings: [Vec<Setting<'a>>; 6] = Default::default();
+    let inputs = eval.field(content, "inputs");
+    let absent = |when: &[(&str, bool)]| Setting {
+        input: Input::Absent,
+        span: anchor,
+        when: owned_when(when),
+        defaults: Vec::new(),
+    };
+    if inputs.is_empty() {
+        for slot in &mut settings {
+            slot.push(absent(&content.when));
+        }
+        return settings;
+    }
+    for alt in &inputs {
+        for key in Key::ALL {
+            let slot = &mut settings[key as usize];
+            match &alt.value {
+                // Not `eval.field`: an `AWS::NoValue` branch is an absent input to keep.
+                Value::Node(n) => match n.get(key.name()) {
+                    None => slot.push(absent(&alt.when)),
+                    Some(child) => slot.extend(
+                        eval.eval(child)
+                            .into_iter()
+                            .filter_map(|v| v.under(alt))
+                            .map(|v| setting_of(template, &v)),
+                    ),
+                },
+                Value::Unknown(_) => slot.push(setting_of(template, alt)),
+                _ => slot.push(absent(&alt.when)),
+            }
+        }
+    }
+    settings
+}
+
+fn setting_of<'a>(template: &'a Template<'a>, r: &Resolved<'_>) -> Setting<'a> {
+    Setting {
+        input: input_of(template, r),
+        span: r.node.span,
+        when: owned_when(&r.when),
+        defaults: r.defaults.iter().map(|d| d.to_string()).collect(),
+    }
+}
+
+/// What one evaluated value means as a logging input.
+fn input_of<'a>(template: &'a Template<'a>, r: &Resolved<'_>) -> Input<'a> {
+    match &r.value {
+        Value::Null | Value::NoValue => Input::Absent,
+        Value::Bool(b) => Input::Bool(*b),
+        Value::Str(s) => text_input(s),
+        Value::Partial(_) => Input::Partial(None),
+        Value::Ref(reference) => match template.resource(reference.id) {
+            Some(resource) => Input::Ref {
+                resource,
+                attribute: reference.attribute.as_deref().map(str::to_string),
+            },
+            None => Input::Undefined(reference.id.to_string()),
+        },
+        Value::Unknown(Unknown::Undefined(id)) => Input::Undefined(id.clone()),
+        Value::Unknown(Unknown::Parameter(p)) => {
+            Input::Unknown(format!("parameter `{p}` (no default)"))
+        }
+        Value::Unknown(Unknown::ImportValue) => Input::Unknown("an `Fn::ImportValue`".into()),
+        Value::Unknown(_) => Input::Unknown("a value that cannot be evaluated".into()),
+        Value::Node(_) | Value::List(_) => Input::Unknown("not a string".into()),
+    }
+}
+
+fn text_input<'a>(s: &str) -> Input<'a> {
+    if s.trim().is_empty() {
+        Input::Empty
+    } else if s.contains("{{") {
+        Input::Unknown(format!("`{s}`, filled in when the document is used"))
+    } else {
+        Input::Text(s.to_string())
+    }
+}
+
+/// Reads a content tree that is not evaluated by CloudFormation (a standalone document or
+/// a string): `None` unless its `sessionType` is `Standard_Stream`.
+fn read_plain<'a>(
+    template: &'a Template<'a>,
+    eval: &Evaluator<'_>,
+    root: &Node,
+    sub: Option<SubContext<'_>>,
+    anchor: Span,
+    when: &[(String, bool)],
+) -> Option<[Vec<Setting<'a>>; 6]> {
+    if root.get("sessionType").and_then(Node::as_str) != Some("Standard_Stream") {
+        return None;
+    }
+    let inputs = root.get("inputs");
+    let mut settings: [Vec<Setting<'a>>; 6] = Default::default();
+    for key in Key::ALL {
+        let node = inputs.and_then(|i| i.get(key.name()));
+        let (input, defaults) = match node {
+            None => (Input::Absent, Vec::new()),
+            Some(n) => plain_input(template, eval, n, sub),
+        };
+        settings[key as usize].push(Setting {
+            input,
+            span: node.map_or(anchor, |n| n.span),
+            when: when.to_vec(),
+            defaults,
+        });
+    }
+    Some(settings)
+}
+
+fn plain_input<'a>(
+    template: &'a Template<'a>,
+    eval: &Evaluator<'_>,
+    node: &Node,
+    sub: Option<SubContext<'_>>,
+) -> (Input<'a>, Vec<String>) {
+    match &node.kind {
+        NodeKind::Null => (Input::Absent, Vec::new()),
+        NodeKind::Bool(b) => (Input::Bool(*b), Vec::new()),
+        NodeKind::Number(s) => (text_input(s), Vec::new()),
+        NodeKind::String(s) => match sub {
+            Some(sub) if s.contains("${") => substitute(template, eval, s, sub, node.span),
+            _ => (text_input(s), Vec::new()),
+        },
+        _ => (Input::Unknown("not a string".into()), Vec::new()),
+    }
+}
+
+/// Evaluates one string of a `!Sub` content as `!Sub` of that string.
+fn substitute<'a>(
+    template: &'a Template<'a>,
+    eval: &Evaluator<'_>,
+    text: &str,
+    sub: SubContext<'_>,
+    span: Span,
+) -> (Input<'a>, Vec<String>) {
+    let string = Node::new(NodeKind::String(text.to_string()), span);
+    let arg = match sub.vars {
+        Some(vars) => Node::new(NodeKind::Seq(vec![string, vars.clone()]), span),
+        None => string,
+    };
+    let node = Node::new(
+        NodeKind::Map(vec![Entry {
+            key: "Fn::Sub".into(),
+            key_span: span,
+            value: arg,
+        }]),
+        span,
+    );
+    match eval.eval(&node).as_slice() {
+        [only] => {
+            let input = match &only.value {
+                Value::Partial(_) => Input::Partial(refs::render(eval, &only.value)),
+                _ => input_of(template, only),
+            };
+            (input, only.defaults.iter().map(|d| d.to_string()).collect())
+        }
+        _ => (
+            Input::Unknown("a value that cannot be evaluated".into()),
+            Vec::new(),
+        ),
+    }
+}
+
+pub fn owned_when(when: &[(&str, bool)]) -> When {
+    when.iter().map(|(c, b)| (c.to_string(), *b)).collect()
+}
+
+pub fn borrowed_when(when: &When) -> Vec<(&str, bool)> {
+    when.iter().map(|(c, b)| (c.as_str(), *b)).collect()
+}
+
+/// Both sets of branches at once, or `None` when they contradict.
+pub fn merge(a: &When, b: &When) -> Option<When> {
+    let mut out = a.clone();
+    for (cond, branch) in b {
+        match out.iter().find(|(c, _)| c == cond) {
+            Some((_, x)) if x != branch => return None,
+            Some(_) => {}
+            None => out.push((cond.clone(), *branch)),
+        }
+    }
+    Some(out)
+}
+
+/// Settings of `key` that can hold together with `when`, each with the merged branches.
+pub fn compatible<'s, 'a>(
+    prefs: &'s Preferences<'a>,
+    key: Key,
+    when: &When,
+) -> Vec<(&'s Setting<'a>, When)> {
+    prefs
+        .setting(key)
+        .iter()
+        .filter_map(|s| merge(when, &s.when).map(|w| (s, w)))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// Destinations
+
+/// What a log destination input leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DestKind {
+    Bucket,
+    LogGroup,
+    Key,
+}
+
+impl DestKind {
+    pub fn key(self) -> Key {
+        match self {
+            DestKind::Bucket => Key::S3Bucket,
+            DestKind::LogGroup => Key::CloudWatchGroup,
+            DestKind::Key => Key::KmsKey,
+        }
+    }
+
+    pub fn type_name(self) -> &'static str {
+        match self {
+            DestKind::Bucket => BUCKET,
+            DestKind::LogGroup => LOG_GROUP,
+            DestKind::Key => KEY,
+        }
+    }
+
+    pub fn noun(self) -> &'static str {
+        match self {
+            DestKind::Bucket => "log bucket",
+            DestKind::LogGroup => "log group",
+            DestKind::Key => "KMS key",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Dest<'a> {
+    /// A resource of the template, of the right type and referred to the right way.
+    Resource(&'a Resource<'a>),
+    /// A resource of the wrong type, or the wrong attribute of one.
+    Wrong {
+        resource: &'a Resource<'a>,
+        attribute: Option<String>,
+    },
+    /// A logical id the template does not define.
+    Undefined(String),
+    /// Outside the template: its name (tokens for unknown pieces).
+    External(String),
+    Unknown,
+}
+
+impl PartialEq for Dest<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Dest::Resource(a), Dest::Resource(b)) => a.id == b.id,
+            (
+                Dest::Wrong {
+                    resource: a,
+                    attribute: x,
+                },
+                Dest::Wrong {
+                    resource: b,
+                    attribute: y,
+                },
+            ) => a.id == b.id && x == y,
+            (Dest::Undefined(a), Dest::Undefined(b)) | (Dest::External(a), Dest::External(b)) => {
+                a == b
+            }
+            (Dest::Unknown, Dest::Unknown) => true,
+            _ => false,
+        }
+    }
+}
+
+/// Resolves a destination input to a resource of the template or an external name.
+pub fn destination<'a>(eval: &Evaluator<'a>, kind: DestKind, input: &Input<'a>) -> Dest<'a> {
+    match input {
+        Input::Ref {
+            resource,
+            attribute,
+        } => match (kind, resource.type_name, attribute.as_deref()) {
+            (DestKind::Bucket, BUCKET, None)
+            | (DestKind::LogGroup, LOG_GROUP, None)
+            | (DestKind::Key, KEY, None | Some("Arn" | "KeyId")) => Dest::Resource(resource),
+            (DestKind::Key, ALIAS, None) => alias_target(eval, resource),
+            // kmsKeyId has no mismatch rule: anything else is just not known.
+            (DestKind::Key, _, _) => Dest::Unknown,
+            _ => Dest::Wrong {
+                resource,
+                attribute: attribute.clone(),
+            },
+        },
+        Input::Undefined(id) if kind != DestKind::Key => Dest::Undefined(id.clone()),
+        Input::Text(name) => {
+            by_name(eval, kind, name).unwrap_or_else(|| Dest::External(name.clone()))
+        }
+        Input::Partial(Some(rendered)) => {
+            by_name(eval, kind, rendered).unwrap_or_else(|| Dest::External(rendered.clone()))
+        }
+        _ => Dest::Unknown,
+    }
+}
+
+/// A bucket or log group of the template with this physical name, or a key by alias.
+fn by_name<'a>(eval: &Evaluator<'a>, kind: DestKind, name: &str) -> Option<Dest<'a>> {
+    let template = eval.template();
+    if kind == DestKind::Key {
+        let alias = name.rsplit_once(":alias/").map_or(name, |(_, a)| a);
+        let alias = alias.strip_prefix("alias/").map(|a| format!("alias/{a}"))?;
+        let resource = template
+            .resources_of_type(&[ALIAS])
+            .find(|a| refs::name_of(eval, a) == alias)?;
+        return Some(alias_target(eval, resource));
+    }
+    let types = [kind.type_name()];
+    let found = template
+        .resources_of_type(&types)
+        .find(|r| refs::name_of(eval, r) == name)?;
+    template.resource(found.id).map(Dest::Resource)
+}
+
+fn alias_target<'a>(eval: &Evaluator<'a>, alias: &'a Resource<'a>) -> Dest<'a> {
+    let targets = eval.eval_opt(alias.property("TargetKeyId"));
+    match targets.as_slice() {
+        [one] => match &one.value {
+            Value::Ref(r) => match eval.template().resource(r.id) {
+                Some(key) if key.type_name == KEY => Dest::Resource(key),
+                _ => Dest::Unknown,
+            },
+            Value::Str(id) => Dest::External(id.to_string()),
+            _ => Dest::Unknown,
+        },
+        _ => Dest::Unknown,
+    }
+}
+
+/// The physical name (or key id / key ARN) of a destination, tokens for unknown pieces.
+pub fn physical_name(eval: &Evaluator<'_>, kind: DestKind, dest: &Dest<'_>) -> Option<String> {
+    match dest {
+        Dest::Resource(r) if kind == DestKind::Key => Some(refs::token(r.id)),
+        Dest::Resource(r) => Some(refs::name_of(eval, r)),
+        Dest::External(name) => Some(name.clone()),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Probe ARNs
+
+pub fn document_arn(name: &str) -> String {
+    format!("arn:aws:ssm:{REGION}:{ACCOUNT}:document/{name}")
+}
+
+pub fn bucket_arn(name: &str) -> String {
+    format!("arn:aws:s3:::{name}")
+}
+
+/// A session log object: `<bucket>/<prefix>/<session-id>.log`.
+pub fn object_arn(name: &str, prefix: &str) -> String {
+    let prefix = prefix.trim_matches('/');
+    if prefix.is_empty() {
+        format!("arn:aws:s3:::{name}/{SESSION_ID}.log")
+    } else {
+        format!("arn:aws:s3:::{name}/{prefix}/{SESSION_ID}.log")
+    }
+}
+
+/// The log group as IAM sees it for group actions (`log-group:NAME:*`).
+pub fn log_group_arn(name: &str) -> String {
+    format!("arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{name}:*")
+}
+
+pub fn log_stream_arn(name: &str) -> String {
+    format!("arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{name}:log-stream:{SESSION_ID}")
+}
+
+/// `logs:DescribeLogGroups` is not scoped to one group.
+pub fn any_log_group_arn() -> String {
+    format!("arn:aws:logs:{REGION}:{ACCOUNT}:log-group::log-stream:")
+}
+
+/// The key ARN for a key id, key ARN, or `None` for an alias outside the template.
+pub fn key_arn(id: &str) -> Option<String> {
+    if id.starts_with("arn:") {
+        return (!id.contains(":alias/")).then(|| id.to_string());
+    }
+    if id.starts_with("alias/") {
+        return None;
+    }
+    Some(format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/{id}"))
+}
+
+/// The key prefix of the S3 logs compatible with `when`: literal, rendered, or a token.
+pub fn s3_prefix(prefs: &Preferences<'_>, when: &When) -> String {
+    let alternatives = compatible(prefs, Key::S3Prefix, when);
+    match alternatives.as_slice() {
+        [(s, _)] => match &s.input {
+            Input::Absent | Input::Empty => String::new(),
+            Input::Text(t) => t.clone(),
+            Input::Partial(Some(p)) => p.clone(),
+            _ => refs::token("s3KeyPrefix"),
+        },
+        _ => refs::token("s3KeyPrefix"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Questions to the IAM engine
+
+/// A copy of the permissions with every ARN's partition, region and account read as `*`:
+/// a literal region or account in a policy is taken to be this stack's.
+pub fn scoped_here(perms: &Permissions) -> Permissions {
+    let widen = |statements: &[Statement]| -> Vec<Statement> {
+        statements
+            .iter()
+            .map(|st| {
+                let mut st = st.clone();
+                for p in &mut st.resources.known {
+                    *p = any_scope(p);
+                }
+                st
+            })
+            .collect()
+    };
+    Permissions {
+        statements: widen(&perms.statements),
+        unknown_sources: perms.unknown_sources.clone(),
+        attached: perms.attached.clone(),
+        boundary: perms
+            .boundary
+            .as_ref()
+            .map(|(b, unknown)| (widen(b), *unknown)),
+    }
+}
+
+fn any_scope(pattern: &str) -> String {
+    let fields: Vec<&str> = pattern.splitn(6, ':').collect();
+    match fields.as_slice() {
+        [arn, _, service, _, _, resource] if arn.eq_ignore_ascii_case("arn") => {
+            format!("arn:*:{service}:*:*:{resource}")
+        }
+        _ => pattern.to_string(),
+    }
+}
+
+/// IAM's answer for `action` on the probe ARN `arn` in `scenario`. When the probe holds
+/// tokens (a name known only at deploy time), an answer that a literal pattern might
+/// overturn is unknown.
+pub fn decide(perms: &Permissions, action: &str, arn: &str, scenario: &When) -> Decision {
+    let decision = perms.decide_for(action, Target::Arn(arn), scenario);
+    if !refs::has_token(arn) {
+        return decision;
+    }
+    let might = |effect: Effect, st: &Statement| {
+        st.effect == effect
+            && st.exists_in(scenario) != Tri::No
+            && st.covers_action(action) != Tri::No
+            && might_cover(st, arn)
+    };
+    let boundary = perms.boundary.iter().flat_map(|(b, _)| b);
+    match decision {
+        Decision::Allowed if perms.statements.iter().any(|st| might(Effect::Deny, st)) => {
+            Decision::Unknown
+        }
+        Decision::NotAllowed
+            if perms
+                .statements
+                .iter()
+                .chain(boundary)
+                .any(|st| might(Effect::Allow, st)) =>
+        {
+            Decision::Unknown
+        }
+        d => d,
+    }
+}
+
+/// Whether a pattern of the statement might match the probe, whose tokens stand for
+/// unknown text. A token both hold is the same text on both sides; any other token of the
+/// probe, and open tokens of the pattern, may be anything (`*`); a pattern holding another
+/// resource's closed token names that resource, not this one.
+fn might_cover(st: &Statement, probe: &str) -> bool {
+    if st.not_resource {
+        return true;
+    }
+    let probe_tokens = refs::tokens(probe);
+    st.resources.known.iter().any(|pattern| {
+        let pattern_tokens = refs::tokens(pattern);
+        let mut p = pattern.clone();
+        for t in &pattern_tokens {
+            if probe_tokens.contains(t) {
+                continue;
+            }
+            if !refs::is_open(t) {
+                return false;
+            }
+            p = p.replacen(t, "*", 1);
+        }
+        let mut wide = probe.to_string();
+        for t in &probe_tokens {
+            if !pattern_tokens.contains(t) {
+                wide = wide.replacen(t, "*", 1);
+            }
+        }
+        patterns_intersect(&variables_as_wildcards(&p), &wide)
+    })
+}
+
+/// The Allow statements that grant `action` on `arn` in `scenario`.
+pub fn granting(perms: &Permissions, action: &str, arn: &str, scenario: &When) -> Vec<usize> {
+    perms
+        .statements
+        .iter()
+        .enumerate()
+        .filter(|(_, st)| {
+            st.effect == Effect::Allow && st.applies_to(action, Target::Arn(arn), scenario) == Tri::Yes
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// The scenarios to decide in: every assignment of the permissions' own template
+/// conditions, each together with `when`.
+pub fn scenarios(perms: &Permissions, when: &When) -> Vec<When> {
+    let mut out: Vec<When> = perms
+        .scenarios()
+        .iter()
+        .filter_map(|s| merge(s, when))
+        .collect();
+    if out.is_empty() {
+        out.push(when.clone());
+    }
+    out
+}
+
+/// Whether some text matches both wildcard patterns (`*`, `?`; case-insensitive).
+pub fn patterns_intersect(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().flat_map(char::to_lowercase).collect();
+    let b: Vec<char> = b.chars().flat_map(char::to_lowercase).collect();
+    let mut seen = HashSet::new();
+    let mut todo = vec![(0usize, 0usize)];
+    while let Some((i, j)) = todo.pop() {
+        if !seen.insert((i, j)) {
+            continue;
+        }
+        if i == a.len() && j == b.len() {
+            return true;
+        }
+        let (x, y) = (a.get(i).copied(), b.get(j).copied());
+        if x == Some('*') {
+            todo.push((i + 1, j));
+            if j < b.len() {
+                todo.push((i, j + 1));
+            }
+        }
+        if y == Some('*') {
+            todo.push((i, j + 1));
+            if i < a.len() {
+                todo.push((i + 1, j));
+            }
+        }
+        if let (Some(x), Some(y)) = (x, y) {
+            if x != '*' && y != '*' && (x == y || x == '?' || y == '?') {
+                todo.push((i + 1, j + 1));
+            }
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::policy::effective::principal_permissions;
+    use crate::source::SourceFile;
+
+    /// Parses `yaml` as a template (or a standalone document) and hands over its context.
+    fn with_context<R>(yaml: &str, ask: impl FnOnce(&Context<'_>) -> R) -> R {
+        let source = SourceFile::new("t.yaml", yaml);
+        let root = crate::template::parse(yaml).unwrap_or_else(|e| panic!("{}", e.message));
+        let kind = crate::template::model::classify(&root);
+        if kind == crate::template::model::DocumentKind::SessionDocument {
+            let empty = Node::new(NodeKind::Map(Vec::new()), Span::default());
+            let template = Template::new(&empty).with_source_text(yaml);
+            let eval = Evaluator::new(&template, &HashMap::new());
+            let cx = Context::for_session_document(&source, &template, &eval, &root);
+            return ask(&cx);
+        }
+        let template = Template::new(&root).with_source_text(yaml);
+        let eval = Evaluator::new(&template, &HashMap::new());
+        let cx = Context::new(&source, &template, &eval);
+        ask(&cx)
+    }
+
+    fn text_at(yaml: &str, span: Span) -> &str {
+        yaml.get(span.start..span.end).unwrap_or("?")
+    }
+
+    const PREFS_HEAD: &str = "Resources:\n  Prefs:\n    Type: AWS::SSM::Document\n    Properties:\n      Name: SSM-SessionManagerRunShell\n      DocumentType: Session\n";
+
+    #[test]
+    fn content_as_a_mapping_with_if_and_novalue() {
+        let yaml = format!("Conditions:\n  Cw: !Equals [a, b]\n{PREFS_HEAD}      Content:\n        schemaVersion: '1.0'\n        sessionType: Standard_Stream\n        inputs:\n          s3BucketName: ''\n          cloudWatchLogGroupName: !If [Cw, !Ref Logs, !Ref AWS::NoValue]\n  Logs:\n    Type: AWS::Logs::LogGroup\n");
+        with_context(&yaml, |cx| {
+            let logging = cx.logging();
+            assert_eq!(logging.documents.len(), 1);
+            let prefs = &logging.documents[0];
+            assert_eq!(prefs.name, "SSM-SessionManagerRunShell");
+            assert_eq!(prefs.setting(Key::S3Bucket)[0].input, Input::Empty);
+            let cw = prefs.setting(Key::CloudWatchGroup);
+            assert_eq!(cw.len(), 2);
+            assert!(matches!(cw[0].input, Input::Ref { resource, .. } if resource.id == "Logs"));
+            assert_eq!(cw[0].when, [("Cw".to_string(), true)]);
+            assert_eq!(cw[1].input, Input::Absent);
+            assert_eq!(cw[1].when, [("Cw".to_string(), false)]);
+            assert_eq!(text_at(&yaml, prefs.anchor), "inputs");
+            assert_eq!(prefs.setting(Key::KmsKey)[0].input, Input::Absent);
+        });
+    }
+
+    #[test]
+    fn content_as_a_json_block_scalar_points_into_the_string() {
+        let yaml = format!("{PREFS_HEAD}      Content: |\n        {{\"schemaVersion\": \"1.0\", \"sessionType\": \"Standard_Stream\",\n         \"inputs\": {{\"s3BucketName\": \"my-logs\", \"s3EncryptionEnabled\": true}}}}\n");
+        with_context(&yaml, |cx| {
+            let prefs = &cx.logging().documents[0];
+            let s3 = &prefs.setting(Key::S3Bucket)[0];
+            assert_eq!(s3.input, Input::Text("my-logs".into()));
+            assert_eq!(text_at(&yaml, s3.span), "\"my-logs\"");
+            assert_eq!(prefs.setting(Key::S3Encryption)[0].input.is_true(), Tri::Yes);
+            assert_eq!(text_at(&yaml, prefs.anchor), "\"inputs\"");
+        });
+    }
+
+    #[test]
+    fn content_as_a_json_string_in_json_points_at_the_string() {
+        let json = "{\"Resources\": {\"Prefs\": {\"Type\": \"AWS::SSM::Document\", \"Properties\": {\"DocumentType\": \"Session\", \"Content\": \"{\\\"schemaVersion\\\": \\\"1.0\\\", \\\"sessionType\\\": \\\"Standard_Stream\\\", \\\"inputs\\\": {\\\"s3BucketName\\\": \\\"\\\"}}\"}}}}";
+        with_context(json, |cx| {
+            let prefs = &cx.logging().documents[0];
+            let s3 = &prefs.setting(Key::S3Bucket)[0];
+            assert_eq!(s3.input, Input::Empty);
+            assert!(text_at(json, s3.span).starts_with("\"{\\\"schemaVersion"));
+        });
+    }
+
+    #[test]
+    fn sub_content_substitutes_each_string() {
+        let yaml = format!("{PREFS_HEAD}      Content: !Sub |\n        {{\"schemaVersion\": \"1.0\", \"sessionType\": \"Standard_Stream\",\n         \"inputs\": {{\"s3BucketName\": \"${{Logs}}\", \"s3KeyPrefix\": \"${{AWS::AccountId}}/\"}}}}\n  Logs:\n    Type: AWS::S3::Bucket\n");
+        with_context(&yaml, |cx| {
+            let prefs = &cx.logging().documents[0];
+            let s3 = &prefs.setting(Key::S3Bucket)[0];
+            assert!(matches!(s3.input, Input::Ref { resource, .. } if resource.id == "Logs"));
+            assert_eq!(text_at(&yaml, s3.span), "\"${Logs}\"");
+            let prefix = s3_prefix(prefs, &Vec::new());
+            assert_eq!(refs::display(&prefix), "${AWS::AccountId}/");
+        });
+    }
+
+    #[test]
+    fn standalone_documents_and_document_parameters() {
+        let yaml = "schemaVersion: '1.0'\nsessionType: Standard_Stream\ninputs:\n  s3BucketName: '{{s3BucketName}}'\n  cloudWatchLogGroupName: ''\n";
+        with_context(yaml, |cx| {
+            let prefs = &cx.logging().documents[0];
+            assert!(prefs.resource.is_none());
+            assert_eq!(prefs.setting(Key::S3Bucket)[0].input.state(), State::Unknown);
+            assert_eq!(prefs.setting(Key::CloudWatchGroup)[0].input.state(), State::Unset);
+        });
+        let other = "schemaVersion: '1.0'\nsessionType: InteractiveCommands\nproperties: {}\n";
+        with_context(other, |cx| assert!(cx.logging().documents.is_empty()));
+    }
+
+    #[test]
+    fn other_session_types_and_document_types_are_not_preferences() {
+        let yaml = "Resources:\n  Port:\n    Type: AWS::SSM::Document\n    Properties:\n      DocumentType: Session\n      Content: {schemaVersion: '1.0', sessionType: Port}\n  Cmd:\n    Type: AWS::SSM::Document\n    Properties:\n      Content: {schemaVersion: '2.2', sessionType: Standard_Stream}\n";
+        with_context(yaml, |cx| {
+            assert!(cx.logging().documents.is_empty());
+            assert!(!cx.logging().unknown_documents);
+        });
+    }
+
+    #[test]
+    fn destinations_resolve_by_ref_name_alias_or_stay_external() {
+        let yaml = format!("Parameters:\n  Ext: {{Type: String}}\n{PREFS_HEAD}      Content:\n        sessionType: Standard_Stream\n        inputs:\n          s3BucketName: named-logs\n          cloudWatchLogGroupName: !GetAtt Logs.Arn\n          kmsKeyId: alias/sessions\n  Named:\n    Type: AWS::S3::Bucket\n    Properties: {{BucketName: named-logs}}\n  Logs:\n    Type: AWS::Logs::LogGroup\n  Key:\n    Type: AWS::KMS::Key\n  Alias:\n    Type: AWS::KMS::Alias\n    Properties: {{AliasName: alias/sessions, TargetKeyId: !Ref Key}}\n");
+        with_context(&yaml, |cx| {
+            let prefs = &cx.logging().documents[0];
+            let dest = |kind: DestKind| {
+                destination(cx.eval, kind, &prefs.setting(kind.key())[0].input)
+            };
+            assert!(matches!(dest(DestKind::Bucket), Dest::Resource(r) if r.id == "Named"));
+            assert!(
+                matches!(dest(DestKind::LogGroup), Dest::Wrong { resource, attribute: Some(a) } if resource.id == "Logs" && a == "Arn")
+            );
+            assert!(matches!(dest(DestKind::Key), Dest::Resource(r) if r.id == "Key"));
+            assert_eq!(
+                destination(cx.eval, DestKind::Bucket, &Input::Text("elsewhere".into())),
+                Dest::External("elsewhere".into())
+            );
+            assert_eq!(
+                destination(cx.eval, DestKind::Bucket, &Input::Undefined("Nope".into())),
+                Dest::Undefined("Nope".into())
+            );
+            assert_eq!(
+                destination(
+                    cx.eval,
+                    DestKind::Bucket,
+                    &Input::Unknown("parameter `Ext`".into())
+                ),
+                Dest::Unknown
+            );
+        });
+    }
+
+    /// A role whose policies name the log bucket and group by `!GetAtt`/`!Sub` is asked
+    /// about probe ARNs built from the same generated names.
+    #[test]
+    fn probes_match_the_templates_own_references() {
+        let yaml = "Resources:\n  Logs:\n    Type: AWS::S3::Bucket\n  Group:\n    Type: AWS::Logs::LogGroup\n  Other:\n    Type: AWS::S3::Bucket\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      Policies:\n        - PolicyName: p\n          PolicyDocument:\n            Statement:\n              - {Effect: Allow, Action: s3:PutObject, Resource: !Sub '${Logs.Arn}/sessions/*'}\n              - {Effect: Allow, Action: s3:GetEncryptionConfiguration, Resource: !GetAtt Other.Arn}\n              - Effect: Allow\n                Action: [logs:CreateLogStream, logs:PutLogEvents]\n                Resource: !Sub arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${Group}:*\n              - {Effect: Allow, Action: s3:DeleteBucket, Resource: 'arn:aws:s3:::my-stack-*'}\n";
+        with_context(yaml, |cx| {
+            let role = cx.template.resource("Role").unwrap_or_else(|| panic!("no role"));
+            let perms = scoped_here(&principal_permissions(cx.eval, role));
+            let bucket = refs::name_of(cx.eval, cx.template.resource("Logs").unwrap_or_else(|| panic!()));
+            let group = refs::name_of(cx.eval, cx.template.resource("Group").unwrap_or_else(|| panic!()));
+            let none = Vec::new();
+            let ask = |action: &str, arn: &str| decide(&perms, action, arn, &none);
+            assert_eq!(ask("s3:PutObject", &object_arn(&bucket, "sessions")), Decision::Allowed);
+            assert_eq!(ask("s3:PutObject", &object_arn(&bucket, "other")), Decision::NotAllowed);
+            // `Other.Arn` names another generated bucket: it does not cover this one.
+            assert_eq!(
+                ask("s3:GetEncryptionConfiguration", &bucket_arn(&bucket)),
+                Decision::NotAllowed
+            );
+            assert_eq!(ask("logs:PutLogEvents", &log_stream_arn(&group)), Decision::Allowed);
+            assert_eq!(ask("logs:CreateLogStream", &log_group_arn(&group)), Decision::Allowed);
+            assert_eq!(
+                ask("logs:DescribeLogGroups", &any_log_group_arn()),
+                Decision::NotAllowed
+            );
+            // A literal wildcard might match the generated name: unknown, never a finding.
+            assert_eq!(ask("s3:DeleteBucket", &bucket_arn(&bucket)), Decision::Unknown);
+        });
+    }
+
+    #[test]
+    fn a_deny_in_another_region_or_account_is_read_as_this_stacks() {
+        let yaml = "Resources:\n  U:\n    Type: AWS::IAM::User\n    Properties:\n      Policies:\n        - PolicyName: p\n          PolicyDocument:\n            Statement:\n              - {Effect: Allow, Action: 'ssm:*', Resource: '*'}\n              - {Effect: Deny, Action: 'ssm:UpdateDocument', Resource: 'arn:aws:ssm:us-east-2:123456789012:document/SSM-SessionManagerRunShell'}\n";
+        with_context(yaml, |cx| {
+            let user = cx.template.resource("U").unwrap_or_else(|| panic!("no user"));
+            let perms = scoped_here(&principal_permissions(cx.eval, user));
+            let arn = document_arn(DEFAULT_DOCUMENT);
+            let none = Vec::new();
+            assert!(matches!(
+                decide(&perms, "ssm:UpdateDocument", &arn, &none),
+                Decision::Denied(_)
+            ));
+            assert_eq!(decide(&perms, "ssm:DeleteDocument", &arn, &none), Decision::Allowed);
+            assert_eq!(granting(&perms, "ssm:DeleteDocument", &arn, &none), [0]);
+        });
+    }
+
+    #[test]
+    fn glob_intersection() {
+        assert!(patterns_intersect("arn:aws:s3:::my-*", "arn:aws:s3:::*"));
+        assert!(patterns_intersect("a*c", "ab*"));
+        assert!(!patterns_intersect("arn:aws:s3:::logs/*", "arn:aws:s3:::other/*"));
+        assert!(patterns_intersect("a?c", "*"));
+        assert!(!patterns_intersect("abc", "abd"));
+    }
+}

@@ -1,0 +1,84 @@
+use super::logging::{borrowed_when, merge, Key, State, When};
+use crate::rules::{label_defaults, qualifiers, Context, Finding, Rule, RuleInfo};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports a preferences document without `inputs.kmsKeyId` (absent or empty), so
+    /// the session data stream is not encrypted with a customer managed KMS key. An
+    /// unknown value is never reported.
+    ///
+    /// ## Why is this bad?
+    /// Session traffic is always protected by TLS; a KMS key adds a second layer that
+    /// you control: a session only starts for users allowed to use the key, and every use
+    /// of it is recorded in CloudTrail. It is an `info`: a choice worth knowing about.
+    ///
+    /// ## Example
+    /// ```yaml
+    ///       inputs:
+    ///         cloudWatchLogGroupName: !Ref SessionLogGroup
+    ///         kmsKeyId: ""
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml
+    ///       inputs:
+    ///         cloudWatchLogGroupName: !Ref SessionLogGroup
+    ///         kmsKeyId: !Ref SessionKey
+    /// ```
+    /// The instance role then needs `kms:Decrypt` on the key (see SSM306).
+    ///
+    /// ## References
+    /// - <https://docs.aws.amazon.com/systems-manager/latest/userguide/session-preferences-enable-encryption.html>
+    pub struct SessionDataNotKmsEncrypted {
+        code: "SSM303",
+        name: "session-data-not-kms-encrypted",
+        category: SessionLogging,
+        severity: Info,
+        summary: "The preferences document sets no kmsKeyId to encrypt session data.",
+        url: "https://docs.aws.amazon.com/systems-manager/latest/userguide/session-preferences-enable-encryption.html",
+    }
+}
+
+const HELP: &str = "encrypt session data with a KMS key of this template:\n\ninputs:\n  kmsKeyId: !Ref SessionKey\n\nSessionKey:\n  Type: AWS::KMS::Key\n  Properties:\n    EnableKeyRotation: true\n    KeyPolicy: { ... }";
+
+impl Rule for SessionDataNotKmsEncrypted {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for prefs in cx.logging().iter() {
+            let mut reported: Vec<When> = Vec::new();
+            for key in prefs.setting(Key::KmsKey) {
+                if key.input.state() != State::Unset {
+                    continue;
+                }
+                let Some(when) = merge(&prefs.when, &key.when) else {
+                    continue;
+                };
+                if reported.contains(&when) {
+                    continue;
+                }
+                reported.push(when.clone());
+                let defaults: Vec<&str> = key.defaults.iter().map(String::as_str).collect();
+                let condition = prefs.resource.and_then(|r| r.condition);
+                let mut finding = Finding::new(
+                    self.meta(),
+                    key.span,
+                    format!(
+                        "{} does not encrypt session data with a KMS key: `kmsKeyId` is {}{}",
+                        prefs.describe(),
+                        key.input.describe(),
+                        qualifiers(&borrowed_when(&when), condition, &defaults)
+                    ),
+                )
+                .label(if key.span == prefs.anchor {
+                    "no `kmsKeyId` here"
+                } else {
+                    "no key"
+                })
+                .help(HELP);
+                if let Some(r) = prefs.resource {
+                    finding = finding.resource(r.id);
+                }
+                out.push(label_defaults(finding, cx.template, &defaults));
+            }
+        }
+    }
+}

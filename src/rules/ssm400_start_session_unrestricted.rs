@@ -1,0 +1,86 @@
+use super::access::{covers_every_instance, holder_text, identity_statements, scoped_by_tag};
+use crate::policy::{Effect, Tri};
+use crate::rules::{qualifiers, Context, Finding, Rule, RuleInfo};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports an identity policy statement that allows `ssm:StartSession` (also through
+    /// `ssm:Start*`, `ssm:*`, `*` or `NotAction`) on every instance (`*`,
+    /// `arn:aws:ec2:*:*:instance/*`) without a condition on `ssm:resourceTag/…` or
+    /// `aws:ResourceTag/…`. Statements in templates (inline `Policies`, policy resources)
+    /// and standalone policy files are checked.
+    ///
+    /// ## Why is this bad?
+    /// Session Manager replaces SSH keys with IAM: whoever holds this policy can open a
+    /// shell on every managed instance in the account, production included. Scope
+    /// sessions to the instances a team runs, by ID or by tag.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// - Effect: Allow
+    ///   Action: ssm:StartSession
+    ///   Resource: "*"
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml
+    /// - Effect: Allow
+    ///   Action: ssm:StartSession
+    ///   Resource: !Sub arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:instance/*
+    ///   Condition:
+    ///     StringLike:
+    ///       ssm:resourceTag/Team: ["web"]
+    /// - Effect: Allow
+    ///   Action: ssm:StartSession
+    ///   Resource: !Sub arn:${AWS::Partition}:ssm:*:*:document/SSM-SessionManagerRunShell
+    /// ```
+    ///
+    /// ## References
+    /// - <https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-restrict-access-quickstart.html>
+    /// - <https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-restrict-access-examples.html>
+    pub struct StartSessionUnrestricted {
+        code: "SSM400",
+        name: "start-session-unrestricted",
+        category: Access,
+        severity: Warning,
+        summary: "A policy allows ssm:StartSession on every instance without a resource-tag condition.",
+        url: "https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-restrict-access-quickstart.html",
+    }
+}
+
+impl Rule for StartSessionUnrestricted {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for located in identity_statements(cx) {
+            let st = &located.statement;
+            if st.effect != Effect::Allow
+                || st.covers_action("ssm:StartSession") != Tri::Yes
+                || covers_every_instance(st) != Tri::Yes
+                || scoped_by_tag(st)
+            {
+                continue;
+            }
+            let Some(span) = st.resource_span.or(st.span) else {
+                continue;
+            };
+            let when: Vec<(&str, bool)> = st.when.iter().map(|(c, b)| (c.as_str(), *b)).collect();
+            let mut finding = Finding::new(
+                self.meta(),
+                span,
+                format!(
+                    "{} allows ssm:StartSession on every instance with no resource-tag condition{}: its holders can open a shell anywhere",
+                    holder_text(&located),
+                    qualifiers(&when, None, &[])
+                ),
+            )
+            .label("every instance")
+            .help("scope sessions by tag (or list instance ARNs):\n\n- Effect: Allow\n  Action: ssm:StartSession\n  Resource: !Sub arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:instance/*\n  Condition:\n    StringLike:\n      ssm:resourceTag/Team: [\"web\"]");
+            if let Some(a) = st.action_span.filter(|a| *a != span) {
+                finding = finding.with_label(a, "allows ssm:StartSession");
+            }
+            if let Some(holder) = located.holder {
+                finding = finding.resource(holder.id);
+            }
+            out.push(finding);
+        }
+    }
+}
