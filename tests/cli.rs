@@ -472,3 +472,55 @@ fn a_named_file_that_is_no_template_exits_2_and_others_are_still_linted() {
     );
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn standalone_policy_files_are_linted_and_their_kind_reported() {
+    let root = scratch_dir("policies");
+    write(
+        &root.join("operators.json"),
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ssm:StartSession", "Resource": "*"}]}"#,
+    );
+    write(
+        &root.join("trust.json"),
+        r#"{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"}]}"#,
+    );
+    write(
+        &root.join("fragment.json"),
+        r#"{"Effect": "Allow", "Action": ["ssm:StartSession"], "Resource": ["arn:aws:ec2:us-west-2:123456789012:instance/i-02573cafcfEXAMPLE"]}"#,
+    );
+    let files = ["fragment.json", "operators.json", "trust.json"];
+    let run = ssmlint_in(&root, &[&["--format", "json"], &files[..]].concat(), None);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let report = json(&run);
+    let kind_of = |path: &str| {
+        report["files"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|f| f["path"] == path)
+            .map(|f| (f["kind"].clone(), f["note"].clone()))
+    };
+    let (kind, note) = kind_of("fragment.json").unwrap_or_default();
+    assert_eq!(kind, "identity-policy");
+    assert!(note
+        .as_str()
+        .is_some_and(|n| n.contains("bare policy statement")));
+    assert_eq!(
+        kind_of("operators.json").map(|k| k.0),
+        Some("identity-policy".into())
+    );
+    assert_eq!(
+        kind_of("trust.json").map(|k| k.0),
+        Some("resource-policy".into())
+    );
+    assert_eq!(codes(&run), ["SSM400", "SSM402"]);
+    let human = ssmlint_in(&root, &[&["--color", "never"], &files[..]].concat(), None);
+    assert!(
+        human
+            .stdout
+            .contains("note: fragment.json: a bare policy statement"),
+        "{}",
+        human.stdout
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}

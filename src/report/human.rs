@@ -50,6 +50,12 @@ pub fn render_findings(reports: &[FileReport], options: &HumanOptions) -> String
         .with_width(options.width);
     let mut out = String::new();
     for report in reports {
+        if let Some(note) = &report.note {
+            out.push_str(&format!(
+                "note: {}: {note}\n\n",
+                printable(&report.source.name)
+            ));
+        }
         // Control characters from the file (a binary file, an ESC sequence) must not reach
         // the terminal; replacing them keeps every byte offset.
         let text: Arc<str> = match printable(&report.source.text) {

@@ -56,6 +56,10 @@ pub struct JsonFile<'a> {
     pub path: &'a str,
     pub kind: &'a str,
     pub error: Option<&'a str>,
+    /// Something to know that is not a finding (a bare policy statement); omitted when
+    /// there is none, so version 1 output stays as it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<&'a str>,
 }
 
 impl<'a> JsonFinding<'a> {
@@ -104,6 +108,7 @@ impl<'a> JsonOutput<'a> {
                 path: &r.source.name,
                 kind: r.kind.as_str(),
                 error: r.error.as_deref(),
+                note: r.note.as_deref(),
             })
             .collect();
         JsonOutput {

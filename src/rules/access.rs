@@ -2,7 +2,7 @@
 //! read once for the SSM4xx access rules.
 
 use crate::policy::{statements_of, wildcard_match, Origin, Statement, Tri};
-use crate::rules::Context;
+use crate::rules::{qualifiers, Context, Finding, RuleMeta};
 use crate::template::model::Resource;
 use crate::template::Node;
 
@@ -122,10 +122,40 @@ pub fn scoped_by_tag(st: &Statement) -> bool {
     })
 }
 
-/// Describes where a statement lives, for messages.
-pub fn holder_text(located: &Located<'_>) -> String {
-    match located.holder {
-        Some(r) => format!("a policy of `{}`", r.id),
-        None => "this policy".to_string(),
+impl Located<'_> {
+    /// A finding on the statement's resources: the message is "<holder> allows
+    /// <grant>", the `Fn::If` branches, then `consequence`; the actions get a secondary
+    /// label and the holding resource is recorded. `None` when the statement has no span.
+    pub fn finding(
+        &self,
+        meta: &'static RuleMeta,
+        grant: &str,
+        consequence: &str,
+        labels: (&str, &str),
+    ) -> Option<Finding> {
+        let (label, action_label) = labels;
+        let st = &self.statement;
+        let span = st.resource_span.or(st.span)?;
+        let when: Vec<(&str, bool)> = st.when.iter().map(|(c, b)| (c.as_str(), *b)).collect();
+        let holder = match self.holder {
+            Some(r) => format!("a policy of `{}`", r.id),
+            None => "this policy".to_string(),
+        };
+        let mut finding = Finding::new(
+            meta,
+            span,
+            format!(
+                "{holder} allows {grant}{}{consequence}",
+                qualifiers(&when, None, &[])
+            ),
+        )
+        .label(label);
+        if let Some(a) = st.action_span.filter(|a| *a != span) {
+            finding = finding.with_label(a, action_label);
+        }
+        if let Some(holder) = self.holder {
+            finding = finding.resource(holder.id);
+        }
+        Some(finding)
     }
 }

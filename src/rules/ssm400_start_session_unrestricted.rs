@@ -1,6 +1,6 @@
-use super::access::{covers_every_instance, holder_text, identity_statements, scoped_by_tag};
+use super::access::{covers_every_instance, identity_statements, scoped_by_tag};
 use crate::policy::{Effect, Tri};
-use crate::rules::{qualifiers, Context, Finding, Rule, RuleInfo};
+use crate::rules::{Context, Finding, Rule, RuleInfo};
 
 crate::declare_rule! {
     /// ## What it does
@@ -59,27 +59,15 @@ impl Rule for StartSessionUnrestricted {
             {
                 continue;
             }
-            let Some(span) = st.resource_span.or(st.span) else {
+            let Some(finding) = located.finding(
+                self.meta(),
+                "ssm:StartSession on every instance with no resource-tag condition",
+                ": its holders can open a shell anywhere",
+                ("every instance", "allows ssm:StartSession"),
+            ) else {
                 continue;
             };
-            let when: Vec<(&str, bool)> = st.when.iter().map(|(c, b)| (c.as_str(), *b)).collect();
-            let mut finding = Finding::new(
-                self.meta(),
-                span,
-                format!(
-                    "{} allows ssm:StartSession on every instance with no resource-tag condition{}: its holders can open a shell anywhere",
-                    holder_text(&located),
-                    qualifiers(&when, None, &[])
-                ),
-            )
-            .label("every instance")
-            .help("scope sessions by tag (or list instance ARNs):\n\n- Effect: Allow\n  Action: ssm:StartSession\n  Resource: !Sub arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:instance/*\n  Condition:\n    StringLike:\n      ssm:resourceTag/Team: [\"web\"]");
-            if let Some(a) = st.action_span.filter(|a| *a != span) {
-                finding = finding.with_label(a, "allows ssm:StartSession");
-            }
-            if let Some(holder) = located.holder {
-                finding = finding.resource(holder.id);
-            }
+            let finding = finding.help("scope sessions by tag (or list instance ARNs):\n\n- Effect: Allow\n  Action: ssm:StartSession\n  Resource: !Sub arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:instance/*\n  Condition:\n    StringLike:\n      ssm:resourceTag/Team: [\"web\"]");
             out.push(finding);
         }
     }

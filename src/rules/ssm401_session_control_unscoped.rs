@@ -1,6 +1,6 @@
-use super::access::{holder_text, identity_statements};
+use super::access::identity_statements;
 use crate::policy::{wildcard_match, Effect, Tri};
-use crate::rules::{qualifiers, Context, Finding, Rule, RuleInfo};
+use crate::rules::{Context, Finding, Rule, RuleInfo};
 
 /// A session that belongs to somebody else.
 const OTHERS_SESSION: &str =
@@ -64,28 +64,18 @@ impl Rule for SessionControlUnscoped {
             if actions.is_empty() || !unscoped {
                 continue;
             }
-            let Some(span) = st.resource_span.or(st.span) else {
+            let Some(finding) = located.finding(
+                self.meta(),
+                &format!("{} on other users' sessions", actions.join(" and ")),
+                "",
+                (
+                    "not limited to the caller's sessions",
+                    &format!("allows {}", actions.join(", ")),
+                ),
+            ) else {
                 continue;
             };
-            let when: Vec<(&str, bool)> = st.when.iter().map(|(c, b)| (c.as_str(), *b)).collect();
-            let mut finding = Finding::new(
-                self.meta(),
-                span,
-                format!(
-                    "{} allows {} on other users' sessions{}",
-                    holder_text(&located),
-                    actions.join(" and "),
-                    qualifiers(&when, None, &[])
-                ),
-            )
-            .label("not limited to the caller's sessions")
-            .help("limit it to the caller's own sessions:\n\nResource: !Sub arn:${AWS::Partition}:ssm:*:*:session/${!aws:username}-*");
-            if let Some(a) = st.action_span.filter(|a| *a != span) {
-                finding = finding.with_label(a, format!("allows {}", actions.join(", ")));
-            }
-            if let Some(holder) = located.holder {
-                finding = finding.resource(holder.id);
-            }
+            let finding = finding.help("limit it to the caller's own sessions:\n\nResource: !Sub arn:${AWS::Partition}:ssm:*:*:session/${!aws:username}-*");
             out.push(finding);
         }
     }
