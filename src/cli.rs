@@ -97,6 +97,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "CODE", value_delimiter = ',', value_parser = parse_rule)]
     pub ignore: Vec<&'static str>,
 
+    /// Also run the Guard rules in this file, or in the `.guard` files below this
+    /// directory (repeatable; adds to the configuration file's `guard_rules`).
+    #[arg(long = "rules", value_name = "PATH")]
+    pub rules: Vec<PathBuf>,
+
     /// Set a template parameter's value (repeatable).
     #[arg(long = "parameter", value_name = "KEY=VALUE", value_parser = parse_parameter)]
     pub parameters: Vec<(String, String)>,
@@ -255,7 +260,23 @@ fn check(args: CheckArgs, terminal: &Terminal, stdin: &mut dyn Read) -> Outcome 
             }
         }
     };
-    let options = lint_options(&args, &config);
+    let mut options = lint_options(&args, &config);
+    let guard_paths: Vec<PathBuf> = config
+        .guard_rules
+        .iter()
+        .chain(&args.rules)
+        .cloned()
+        .collect();
+    options.guard = match crate::guard::GuardSet::load(&guard_paths) {
+        Ok(guard) => guard,
+        Err(errors) => {
+            return Outcome {
+                stdout: String::new(),
+                stderr: errors.iter().map(|e| format!("error: {e}\n")).collect(),
+                code: EXIT_ERROR,
+            }
+        }
+    };
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(Severity::Error);
     let include = if args.include.is_empty() {
         &config.include
@@ -443,6 +464,7 @@ pub fn lint_options(args: &CheckArgs, config: &Config) -> LintOptions {
         ignore,
         require_session_logging: config.require_session_logging.unwrap_or(false),
         trusted_principals: config.trusted_principals.clone(),
+        guard: crate::guard::GuardSet::default(),
     }
 }
 

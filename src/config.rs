@@ -19,10 +19,10 @@ pub const CONFIG_NAMES: &[&str] = &[".ssmlint.yaml", ".ssmlint.yml"];
 /// The keys a configuration file may have.
 ///
 /// `rules` is the per-rule severity map. User rules written in the Guard DSL (`--rules
-/// PATH` in the rule catalog) are a separate feature: they get a key of their own here
-/// (for example `guard: [PATH, ...]`), parsed in [`Config::from_text`] beside the others.
+/// PATH` on the command line) have a key of their own, `guard_rules: [PATH, ...]`.
 pub const KEYS: &[&str] = &[
     "rules",
+    "guard_rules",
     "include",
     "exclude",
     "fail_on",
@@ -44,6 +44,9 @@ pub struct Config {
     pub parameters: Vec<(String, String)>,
     pub require_session_logging: Option<bool>,
     pub trusted_principals: Vec<String>,
+    /// Guard rule files or directories (`guard_rules`), relative to the configuration
+    /// file's directory once loaded with [`Config::load`].
+    pub guard_rules: Vec<PathBuf>,
 }
 
 /// Every problem found in a configuration file, each with its place.
@@ -90,7 +93,14 @@ impl Config {
         let text = String::from_utf8(bytes).map_err(|_| ConfigError {
             messages: vec![format!("{shown}: the configuration file is not UTF-8")],
         })?;
-        Config::from_text(&text, shown)
+        let mut config = Config::from_text(&text, shown)?;
+        let base = path.parent().unwrap_or(Path::new(""));
+        for rules in &mut config.guard_rules {
+            if rules.is_relative() {
+                *rules = base.join(&*rules);
+            }
+        }
+        Ok(config)
     }
 
     /// Parses and validates the text of a configuration file.
@@ -141,7 +151,13 @@ impl Config {
                     _ => errors.expected(value, "`true` or `false`"),
                 },
                 "trusted_principals" => config.trusted_principals = errors.strings(value),
-                // Guard rule files (user rules, `--rules PATH`) get their key here.
+                "guard_rules" => {
+                    config.guard_rules = errors
+                        .strings(value)
+                        .into_iter()
+                        .map(PathBuf::from)
+                        .collect()
+                }
                 key => {
                     let hint = match crate::text::closest(key, KEYS.iter().copied()) {
                         Some(best) => format!("; did you mean `{best}`?"),
@@ -356,6 +372,11 @@ parameters:
 # Every template with instances must define Session Manager logging: without a
 # Session document SSM301 is an error, not an info.
 require_session_logging: false
+
+# Your own Guard rules: .guard files or directories of them, relative to this file
+# (like --rules PATH, which adds to these).
+guard_rules:
+  # - policies/guard
 
 # Principals (role or user ARNs, or names) trusted to change the session audit trail;
 # SSM307 does not report them.

@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod config;
 pub mod discover;
+pub mod guard;
 pub mod lint;
 pub mod policy;
 pub mod report;

@@ -26,6 +26,8 @@ pub struct LintOptions {
     /// `trusted_principals` in `.ssmlint.yaml`: principal ARNs or names exempt from the
     /// audit-trail rules (SSM307).
     pub trusted_principals: Vec<String>,
+    /// Guard rule files: the shipped ones (SSM204, SSM205) and the user's (`--rules`).
+    pub guard: crate::guard::GuardSet,
 }
 
 impl LintOptions {
@@ -153,7 +155,12 @@ pub fn lint_source(source: SourceFile, explicit: bool, options: &LintOptions) ->
     let kind = classify(&root);
     let suppressions = match kind {
         DocumentKind::Unsupported => crate::suppress::Suppressions::default(),
-        _ => crate::suppress::Suppressions::collect(&source, &root, kind == DocumentKind::Template),
+        _ => crate::suppress::Suppressions::collect(
+            &source,
+            &root,
+            kind == DocumentKind::Template,
+            options,
+        ),
     };
     let mut findings = Vec::new();
     let mut note = None;
@@ -161,12 +168,15 @@ pub fn lint_source(source: SourceFile, explicit: bool, options: &LintOptions) ->
         DocumentKind::Template => {
             let template = Template::new(&root).with_source_text(&source.text);
             let eval = Evaluator::new(&template, &options.parameters);
-            let cx = Context::new(&source, &template, &eval);
+            let cx = Context::new(&source, &template, &eval).with_options(options);
             for rule in rules::ALL_RULES {
                 if suppressions.should_run(rule.meta().code, options) {
                     rule.check(&cx, &mut findings);
                 }
             }
+            // Guard rules (shipped and `--rules`), after the built-in ones.
+            let should_run = |code: &str| suppressions.should_run(code, options);
+            options.guard.check(&cx, &should_run, &mut findings);
             FileKind::Template
         }
         DocumentKind::Policy {
@@ -193,7 +203,8 @@ pub fn lint_source(source: SourceFile, explicit: bool, options: &LintOptions) ->
             let empty = Node::new(NodeKind::Map(Vec::new()), Span::default());
             let template = Template::new(&empty).with_source_text(&source.text);
             let eval = Evaluator::new(&template, &options.parameters);
-            let cx = Context::for_policy(&source, &template, &eval, &document, has_principal);
+            let cx = Context::for_policy(&source, &template, &eval, &document, has_principal)
+                .with_options(options);
             for rule in rules::ALL_RULES {
                 if suppressions.should_run(rule.meta().code, options) {
                     rule.check(&cx, &mut findings);
@@ -209,7 +220,8 @@ pub fn lint_source(source: SourceFile, explicit: bool, options: &LintOptions) ->
             let empty = Node::new(NodeKind::Map(Vec::new()), Span::default());
             let template = Template::new(&empty).with_source_text(&source.text);
             let eval = Evaluator::new(&template, &options.parameters);
-            let cx = Context::for_session_document(&source, &template, &eval, &root);
+            let cx = Context::for_session_document(&source, &template, &eval, &root)
+                .with_options(options);
             for rule in rules::ALL_RULES {
                 if suppressions.should_run(rule.meta().code, options) {
                     rule.check(&cx, &mut findings);

@@ -77,6 +77,8 @@ struct Directive {
     written: String,
     /// The rule's code, when it names one.
     code: Option<&'static str>,
+    /// The rule's name, when it names one.
+    name: &'static str,
     reason: Option<String>,
     span: Span,
     origin: Origin,
@@ -139,13 +141,30 @@ struct Problem {
 pub struct Suppressions {
     directives: Vec<Directive>,
     problems: Vec<Problem>,
+    /// The codes and names of the run's Guard rules (`--rules`), for "did you mean".
+    guard_names: Vec<&'static str>,
 }
 
 impl Suppressions {
     /// Reads the suppressions of a parsed file: metadata when `template` is true (the
-    /// document is a CloudFormation template), comments when the file is YAML.
-    pub fn collect(source: &SourceFile, root: &Node, template: bool) -> Suppressions {
-        let mut out = Suppressions::default();
+    /// document is a CloudFormation template), comments when the file is YAML. Rules are
+    /// named by built-in code or name, or by the code or name of one of the run's Guard
+    /// rules (`options.guard`: `GUARD:<rule>` or a header's code).
+    pub fn collect(
+        source: &SourceFile,
+        root: &Node,
+        template: bool,
+        options: &LintOptions,
+    ) -> Suppressions {
+        let mut out = Suppressions {
+            guard_names: options
+                .guard
+                .user_rules()
+                .into_iter()
+                .flat_map(|m| [m.code, m.name])
+                .collect(),
+            ..Suppressions::default()
+        };
         if template {
             if let Some(metadata) = root.get("Metadata") {
                 out.metadata(metadata, Scope::File, Origin::Template, None);
@@ -164,6 +183,15 @@ impl Suppressions {
         }
         if detect_syntax(&source.text) == Syntax::Yaml {
             out.comments(source, root);
+        }
+        for d in &mut out.directives {
+            if let Some(meta) = find_rule(&d.written)
+                .map(|r| r.meta())
+                .or_else(|| options.guard.find(&d.written))
+            {
+                d.code = Some(meta.code);
+                d.name = meta.name;
+            }
         }
         // Most specific first: a comment's reason wins over the resource's and the file's.
         out.directives.sort_by_key(|d| (d.origin, d.span.start));
@@ -293,12 +321,12 @@ impl Suppressions {
                     ),
                 )
                 .label("unknown rule")
-                .help(match crate::text::closest(&d.written, rule_names()) {
+                .help(match closest_rule(&d.written, &self.guard_names) {
                     Some(best) => format!("did you mean `{best}`? `ssmlint rules` lists them"),
                     None => "`ssmlint rules` lists the rule codes and names".to_string(),
                 }),
                 Some(code) => {
-                    let name = find_rule(code).map_or("", |r| r.meta().name);
+                    let name = d.name;
                     Finding::new(
                         meta,
                         d.span,
@@ -425,7 +453,8 @@ impl Suppressions {
             let written = written.trim();
             self.directives.push(Directive {
                 written: written.to_string(),
-                code: find_rule(written).map(|r| r.meta().code),
+                code: None,
+                name: "",
                 reason,
                 span: rule.span,
                 origin,
@@ -517,7 +546,8 @@ impl Suppressions {
                 any = true;
                 self.directives.push(Directive {
                     written: written.to_string(),
-                    code: find_rule(written).map(|r| r.meta().code),
+                    code: None,
+                    name: "",
                     reason: reason.clone(),
                     span: Span::new(part_start, part_start + written.len()),
                     origin: Origin::Comment,
@@ -532,6 +562,11 @@ impl Suppressions {
             }
         }
     }
+}
+
+/// The rule code or name closest to `written`, among the built-in rules and `guard`.
+fn closest_rule(written: &str, guard: &[&'static str]) -> Option<&'static str> {
+    crate::text::closest(written, rule_names().chain(guard.iter().copied()))
 }
 
 /// Every rule code and name, for "did you mean".
@@ -728,7 +763,7 @@ mod tests {
 
     #[test]
     fn comment_above_a_key_suppresses_what_is_under_it() {
-        let text = "Resources:\n  # ssmlint: ignore[instance-profile-missing] lab machine\n  Web:\n    Type: AWS::EC2::Instance\n";
+        let text = "Resources:\n  # ssmlint: ignore[instance-profile-missing] lab machine\n  Web:\n    Type: AWS::EC2::Instance\n    Properties: {MetadataOptions: {HttpTokens: required}}\n";
         let report = lint(text, &LintOptions::default());
         assert_eq!(report.suppressed.len(), 1, "{:?}", report.findings);
         assert_eq!(report.suppressed[0].reason.as_deref(), Some("lab machine"));

@@ -161,6 +161,13 @@ fn verdict_holds(column: &str, verdict: &str, found: &BTreeSet<&str>) -> bool {
         "trust" => verdict.starts_with("fail") == found.contains("SSM104"),
         // `startsession=UNSCOPED` in the `extra` column of iam-policies/.
         "startsession" => (verdict == "UNSCOPED") == found.contains("SSM400"),
+        // Session logging off in a preferences document (template or standalone) is
+        // SSM300; `pass` and `unknown` (a `{{s3BucketName}}` parameter, a parameter
+        // without default) must not raise it.
+        "logging" => verdict.starts_with("fail") == found.contains("SSM300"),
+        // `prefs_modify=ALLOW|DENY|none` in the `extra` column of iam-policies/: a policy
+        // that lets its holder change the preferences document is SSM307.
+        "prefs_modify" => (verdict == "ALLOW") == found.contains("SSM307"),
         _ => true,
     }
 }
@@ -182,6 +189,7 @@ fn manifest_verdicts() {
         panic!("MANIFEST.tsv lacks the expected columns: {header:?}");
     };
     let extra_col = col("extra");
+    let logging_col = col("logging");
     let disagreements: BTreeMap<(String, String), String> = read_list("disagreements.tsv")
         .into_iter()
         .filter_map(|row| match row.as_slice() {
@@ -200,14 +208,14 @@ fn manifest_verdicts() {
             continue;
         };
         // `startsession=...;` inside the extra column of the iam-policies/ files.
-        let startsession = extra_col
-            .and_then(|i| cells.get(i))
-            .and_then(|extra| {
-                extra
-                    .split(';')
-                    .find_map(|p| p.trim().strip_prefix("startsession="))
-            })
-            .map(|v| v.split('(').next().unwrap_or(v));
+        let extra = |key: &str| {
+            extra_col
+                .and_then(|i| cells.get(i))
+                .and_then(|extra| extra.split(';').find_map(|p| p.trim().strip_prefix(key)))
+                .map(|v| v.split(['(', ' ']).next().unwrap_or(v))
+        };
+        let startsession = extra("startsession=");
+        let prefs_modify = extra("prefs_modify=");
         let mut verdicts: Vec<(&str, &str)> = [
             ("linkage", link_col),
             ("port22", port_col),
@@ -215,6 +223,7 @@ fn manifest_verdicts() {
             ("trust", trust_col),
         ]
         .into_iter()
+        .chain(logging_col.map(|i| ("logging", i)))
         .filter_map(|(column, index)| cells.get(index).map(|v| (column, v.trim_matches('"'))))
         // Bulk rows carry no verdict ("-").
         .filter(|(_, v)| {
@@ -224,6 +233,7 @@ fn manifest_verdicts() {
         })
         .collect();
         verdicts.extend(startsession.map(|s| ("startsession", s)));
+        verdicts.extend(prefs_modify.map(|s| ("prefs_modify", s)));
         if verdicts.is_empty() {
             continue;
         }

@@ -370,7 +370,11 @@ pub fn statements_of<'a>(
 
 /// For a YAML literal block scalar (`|`) holding `value`, the start of each value line
 /// paired with the start of its text in the file (after the indentation).
-pub(crate) fn block_scalar_lines(text: &str, node: &Node, value: &str) -> Option<Vec<(usize, usize)>> {
+pub(crate) fn block_scalar_lines(
+    text: &str,
+    node: &Node,
+    value: &str,
+) -> Option<Vec<(usize, usize)>> {
     // saphyr's span of a block scalar starts at its first content character; the
     // header (`|`, `|-`, `|+`, `|2`) ends the text before it.
     let before = text.get(..node.span.start)?;

@@ -1,12 +1,14 @@
 //! References to template resources inside policy `Resource` values.
 //!
 //! `!GetAtt LogBucket.Arn` or `!Sub arn:${AWS::Partition}:s3:::${LogBucket}/*` name a
-//! resource whose physical name may only be known at deploy time. Such a value stays
-//! *unknown* for every question about a literal ARN, but it is also rendered as a pattern
-//! in which each unknown piece is a **token** (`\u{1}LogBucket\u{1}`): a question asked
-//! about the same resource, with an ARN built by [`name_of`]/[`render`] from the same
-//! pieces, matches it. Equal expressions denote equal strings at deploy time, so the
-//! match is sound; tokens never occur in a real ARN, so nothing else matches them.
+//! resource whose physical name may only be known at deploy time. Such a value is read as
+//! a pattern in which each unknown piece is a **token**: a *closed* token for the
+//! generated name of a template resource (no literal ARN names it, so the pattern is
+//! known: it matches exactly the questions asked about that resource), an *open* token for
+//! a parameter or pseudo parameter (which may equal any text, so the pattern also stays
+//! unknown). A question asked about the same resource, with an ARN built by
+//! [`name_of`]/[`reference_value`] from the same pieces, matches it: equal expressions
+//! denote equal strings at deploy time. Tokens never occur in a real ARN.
 
 use crate::template::eval::{Evaluator, Part, ResourceRef, Value};
 use crate::template::model::Resource;
@@ -204,6 +206,9 @@ mod tests {
         assert_eq!(arn.split(':').count(), 6);
         assert_eq!(tokens(&arn).len(), 2);
         assert_eq!(tokens_as_wildcards(&arn), "arn:aws:s3:::*/*/*");
-        assert_eq!(display(&arn), "arn:aws:s3:::${LogBucket}/${AWS::AccountId}/*");
+        assert_eq!(
+            display(&arn),
+            "arn:aws:s3:::${LogBucket}/${AWS::AccountId}/*"
+        );
     }
 }

@@ -87,7 +87,7 @@ mod tests {
 
     #[test]
     fn one_line_per_finding() {
-        let text = "Resources:\n  Web:\n    Type: AWS::EC2::Instance\n";
+        let text = "Resources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties: {MetadataOptions: {HttpTokens: required}}\n";
         let report = crate::lint::lint_source(
             crate::SourceFile::new("a,b.yaml", text),
             true,

@@ -22,7 +22,7 @@ use crate::policy::refs;
 use crate::policy::{variables_as_wildcards, Decision, Effect, Statement, Target, Tri};
 use crate::rules::Context;
 use crate::source::Span;
-use crate::template::eval::{Evaluator, Resolved, Unknown, Value};
+use crate::template::eval::{Evaluator, Part, Resolved, Unknown, Value};
 use crate::template::model::{Resource, Template};
 use crate::template::{Entry, Node, NodeKind};
 
@@ -216,6 +216,42 @@ impl<'a> Preferences<'a> {
         &self.settings[key as usize]
     }
 
+    /// The snippet `inputs` with these values, in the syntax of a standalone JSON document
+    /// or as YAML.
+    pub fn inputs_snippet(&self, cx: &Context<'_>, values: &[(&str, &str)]) -> String {
+        let json = self.resource.is_none()
+            && crate::template::detect_syntax(&cx.source.text) == crate::template::Syntax::Json;
+        if json {
+            let lines: Vec<String> = values
+                .iter()
+                .map(|(k, v)| {
+                    let v = if *v == "true" {
+                        "true".to_string()
+                    } else {
+                        format!("\"{v}\"")
+                    };
+                    format!("  \"{k}\": {v}")
+                })
+                .collect();
+            format!("\"inputs\": {{\n{}\n}}", lines.join(",\n"))
+        } else {
+            let lines: Vec<String> = values.iter().map(|(k, v)| format!("  {k}: {v}")).collect();
+            format!("inputs:\n{}", lines.join("\n"))
+        }
+    }
+
+    /// The qualifiers of a finding on this document under `when`: its own `Condition:`
+    /// is named as the resource condition, not as a branch.
+    pub fn qualify(&self, when: &When, defaults: &[&str]) -> String {
+        let condition = self.resource.and_then(|r| r.condition);
+        let branches: Vec<(&str, bool)> = when
+            .iter()
+            .filter(|(c, b)| !(*b && Some(c.as_str()) == condition))
+            .map(|(c, b)| (c.as_str(), *b))
+            .collect();
+        crate::rules::qualifiers(&branches, condition, defaults)
+    }
+
     /// "the preferences document `Prefs`" / "this preferences document".
     pub fn describe(&self) -> String {
         match self.resource {
@@ -268,7 +304,14 @@ impl<'a> Logging<'a> {
         };
         let name = refs::name_of(eval, resource);
         for content in eval.eval(&content_entry.value) {
-            let when = owned_when(&content.when);
+            // The document only exists under its resource condition.
+            let guard: When = resource
+                .condition
+                .map(|c| vec![(c.to_string(), true)])
+                .unwrap_or_default();
+            let Some(when) = merge(&guard, &owned_when(&content.when)) else {
+                continue;
+            };
             let anchor = content
                 .value_node()
                 .and_then(|n| n.entry("inputs"))
@@ -352,6 +395,27 @@ impl<'a> Logging<'a> {
             }
             (settings, anchor)
         })
+    }
+
+    /// The VPC endpoint services the configured logging needs besides Systems Manager's
+    /// own (`logs`, `s3`, `kms`), for the network rules
+    /// (`crate::rules::network::required_services`).
+    pub fn required_endpoints(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        for (key, service) in [
+            (Key::CloudWatchGroup, "logs"),
+            (Key::S3Bucket, "s3"),
+            (Key::KmsKey, "kms"),
+        ] {
+            let used = self
+                .documents
+                .iter()
+                .any(|p| p.setting(key).iter().any(|s| s.input.state() == State::Set));
+            if used {
+                out.push(service);
+            }
+        }
+        out
     }
 
     /// Every preferences document alternative (one per `Content` branch).
@@ -446,10 +510,10 @@ fn read_mapping<'a>(
                         eval.eval(child)
                             .into_iter()
                             .filter_map(|v| v.under(alt))
-                            .map(|v| setting_of(template, &v)),
+                            .map(|v| setting_of(template, eval, &v)),
                     ),
                 },
-                Value::Unknown(_) => slot.push(setting_of(template, alt)),
+                Value::Unknown(_) => slot.push(setting_of(template, eval, alt)),
                 _ => slot.push(absent(&alt.when)),
             }
         }
@@ -457,9 +521,13 @@ fn read_mapping<'a>(
     settings
 }
 
-fn setting_of<'a>(template: &'a Template<'a>, r: &Resolved<'_>) -> Setting<'a> {
+fn setting_of<'a>(
+    template: &'a Template<'a>,
+    eval: &Evaluator<'_>,
+    r: &Resolved<'_>,
+) -> Setting<'a> {
     Setting {
-        input: input_of(template, r),
+        input: input_of(template, eval, r),
         span: r.node.span,
         when: owned_when(&r.when),
         defaults: r.defaults.iter().map(|d| d.to_string()).collect(),
@@ -467,12 +535,15 @@ fn setting_of<'a>(template: &'a Template<'a>, r: &Resolved<'_>) -> Setting<'a> {
 }
 
 /// What one evaluated value means as a logging input.
-fn input_of<'a>(template: &'a Template<'a>, r: &Resolved<'_>) -> Input<'a> {
+fn input_of<'a>(template: &'a Template<'a>, eval: &Evaluator<'_>, r: &Resolved<'_>) -> Input<'a> {
     match &r.value {
         Value::Null | Value::NoValue => Input::Absent,
         Value::Bool(b) => Input::Bool(*b),
         Value::Str(s) => text_input(s),
-        Value::Partial(_) => Input::Partial(None),
+        Value::Partial(parts) => match undefined_hole(template, parts) {
+            Some(id) => Input::Undefined(id),
+            None => Input::Partial(refs::render(eval, &r.value)),
+        },
         Value::Ref(reference) => match template.resource(reference.id) {
             Some(resource) => Input::Ref {
                 resource,
@@ -488,6 +559,22 @@ fn input_of<'a>(template: &'a Template<'a>, r: &Resolved<'_>) -> Input<'a> {
         Value::Unknown(_) => Input::Unknown("a value that cannot be evaluated".into()),
         Value::Node(_) | Value::List(_) => Input::Unknown("not a string".into()),
     }
+}
+
+/// A `${Name}` of a `!Sub` that is neither resource, parameter nor pseudo parameter.
+fn undefined_hole(template: &Template<'_>, parts: &[Part]) -> Option<String> {
+    parts.iter().find_map(|p| {
+        let Part::Hole(description) = p else {
+            return None;
+        };
+        let inner = description.strip_prefix("${")?.strip_suffix('}')?;
+        let id = inner.split('.').next().unwrap_or(inner);
+        let known = inner == "…"
+            || id.starts_with("AWS::")
+            || template.resource(id).is_some()
+            || template.parameter(id).is_some();
+        (!known).then(|| id.to_string())
+    })
 }
 
 fn text_input<'a>(s: &str) -> Input<'a> {
@@ -572,10 +659,7 @@ fn substitute<'a>(
     );
     match eval.eval(&node).as_slice() {
         [only] => {
-            let input = match &only.value {
-                Value::Partial(_) => Input::Partial(refs::render(eval, &only.value)),
-                _ => input_of(template, only),
-            };
+            let input = input_of(template, eval, only);
             (input, only.defaults.iter().map(|d| d.to_string()).collect())
         }
         _ => (
@@ -936,7 +1020,8 @@ pub fn granting(perms: &Permissions, action: &str, arn: &str, scenario: &When) -
         .iter()
         .enumerate()
         .filter(|(_, st)| {
-            st.effect == Effect::Allow && st.applies_to(action, Target::Arn(arn), scenario) == Tri::Yes
+            st.effect == Effect::Allow
+                && st.applies_to(action, Target::Arn(arn), scenario) == Tri::Yes
         })
         .map(|(i, _)| i)
         .collect()
@@ -1044,6 +1129,21 @@ mod tests {
     }
 
     #[test]
+    fn a_content_branch_the_resource_condition_excludes_is_dropped() {
+        let yaml = "Conditions:\n  Prod: !Equals [a, b]\nResources:\n  Prefs:\n    Type: AWS::SSM::Document\n    Condition: Prod\n    Properties:\n      DocumentType: Session\n      Content: !If\n        - Prod\n        - {sessionType: Standard_Stream, inputs: {s3BucketName: logs}}\n        - {sessionType: Standard_Stream, inputs: {s3BucketName: ''}}\n";
+        with_context(yaml, |cx| {
+            let documents = &cx.logging().documents;
+            assert_eq!(documents.len(), 1);
+            assert_eq!(documents[0].when, [("Prod".to_string(), true)]);
+            assert_eq!(
+                documents[0].qualify(&documents[0].when, &[]),
+                " (resource condition `Prod`)"
+            );
+            assert_eq!(cx.logging().required_endpoints(), ["s3"]);
+        });
+    }
+
+    #[test]
     fn content_as_a_json_block_scalar_points_into_the_string() {
         let yaml = format!("{PREFS_HEAD}      Content: |\n        {{\"schemaVersion\": \"1.0\", \"sessionType\": \"Standard_Stream\",\n         \"inputs\": {{\"s3BucketName\": \"my-logs\", \"s3EncryptionEnabled\": true}}}}\n");
         with_context(&yaml, |cx| {
@@ -1051,7 +1151,10 @@ mod tests {
             let s3 = &prefs.setting(Key::S3Bucket)[0];
             assert_eq!(s3.input, Input::Text("my-logs".into()));
             assert_eq!(text_at(&yaml, s3.span), "\"my-logs\"");
-            assert_eq!(prefs.setting(Key::S3Encryption)[0].input.is_true(), Tri::Yes);
+            assert_eq!(
+                prefs.setting(Key::S3Encryption)[0].input.is_true(),
+                Tri::Yes
+            );
             assert_eq!(text_at(&yaml, prefs.anchor), "\"inputs\"");
         });
     }
@@ -1086,8 +1189,14 @@ mod tests {
         with_context(yaml, |cx| {
             let prefs = &cx.logging().documents[0];
             assert!(prefs.resource.is_none());
-            assert_eq!(prefs.setting(Key::S3Bucket)[0].input.state(), State::Unknown);
-            assert_eq!(prefs.setting(Key::CloudWatchGroup)[0].input.state(), State::Unset);
+            assert_eq!(
+                prefs.setting(Key::S3Bucket)[0].input.state(),
+                State::Unknown
+            );
+            assert_eq!(
+                prefs.setting(Key::CloudWatchGroup)[0].input.state(),
+                State::Unset
+            );
         });
         let other = "schemaVersion: '1.0'\nsessionType: InteractiveCommands\nproperties: {}\n";
         with_context(other, |cx| assert!(cx.logging().documents.is_empty()));
@@ -1107,9 +1216,8 @@ mod tests {
         let yaml = format!("Parameters:\n  Ext: {{Type: String}}\n{PREFS_HEAD}      Content:\n        sessionType: Standard_Stream\n        inputs:\n          s3BucketName: named-logs\n          cloudWatchLogGroupName: !GetAtt Logs.Arn\n          kmsKeyId: alias/sessions\n  Named:\n    Type: AWS::S3::Bucket\n    Properties: {{BucketName: named-logs}}\n  Logs:\n    Type: AWS::Logs::LogGroup\n  Key:\n    Type: AWS::KMS::Key\n  Alias:\n    Type: AWS::KMS::Alias\n    Properties: {{AliasName: alias/sessions, TargetKeyId: !Ref Key}}\n");
         with_context(&yaml, |cx| {
             let prefs = &cx.logging().documents[0];
-            let dest = |kind: DestKind| {
-                destination(cx.eval, kind, &prefs.setting(kind.key())[0].input)
-            };
+            let dest =
+                |kind: DestKind| destination(cx.eval, kind, &prefs.setting(kind.key())[0].input);
             assert!(matches!(dest(DestKind::Bucket), Dest::Resource(r) if r.id == "Named"));
             assert!(
                 matches!(dest(DestKind::LogGroup), Dest::Wrong { resource, attribute: Some(a) } if resource.id == "Logs" && a == "Arn")
@@ -1140,27 +1248,51 @@ mod tests {
     fn probes_match_the_templates_own_references() {
         let yaml = "Resources:\n  Logs:\n    Type: AWS::S3::Bucket\n  Group:\n    Type: AWS::Logs::LogGroup\n  Other:\n    Type: AWS::S3::Bucket\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      Policies:\n        - PolicyName: p\n          PolicyDocument:\n            Statement:\n              - {Effect: Allow, Action: s3:PutObject, Resource: !Sub '${Logs.Arn}/sessions/*'}\n              - {Effect: Allow, Action: s3:GetEncryptionConfiguration, Resource: !GetAtt Other.Arn}\n              - Effect: Allow\n                Action: [logs:CreateLogStream, logs:PutLogEvents]\n                Resource: !Sub arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${Group}:*\n              - {Effect: Allow, Action: s3:DeleteBucket, Resource: 'arn:aws:s3:::my-stack-*'}\n";
         with_context(yaml, |cx| {
-            let role = cx.template.resource("Role").unwrap_or_else(|| panic!("no role"));
+            let role = cx
+                .template
+                .resource("Role")
+                .unwrap_or_else(|| panic!("no role"));
             let perms = scoped_here(&principal_permissions(cx.eval, role));
-            let bucket = refs::name_of(cx.eval, cx.template.resource("Logs").unwrap_or_else(|| panic!()));
-            let group = refs::name_of(cx.eval, cx.template.resource("Group").unwrap_or_else(|| panic!()));
+            let bucket = refs::name_of(
+                cx.eval,
+                cx.template.resource("Logs").unwrap_or_else(|| panic!()),
+            );
+            let group = refs::name_of(
+                cx.eval,
+                cx.template.resource("Group").unwrap_or_else(|| panic!()),
+            );
             let none = Vec::new();
             let ask = |action: &str, arn: &str| decide(&perms, action, arn, &none);
-            assert_eq!(ask("s3:PutObject", &object_arn(&bucket, "sessions")), Decision::Allowed);
-            assert_eq!(ask("s3:PutObject", &object_arn(&bucket, "other")), Decision::NotAllowed);
+            assert_eq!(
+                ask("s3:PutObject", &object_arn(&bucket, "sessions")),
+                Decision::Allowed
+            );
+            assert_eq!(
+                ask("s3:PutObject", &object_arn(&bucket, "other")),
+                Decision::NotAllowed
+            );
             // `Other.Arn` names another generated bucket: it does not cover this one.
             assert_eq!(
                 ask("s3:GetEncryptionConfiguration", &bucket_arn(&bucket)),
                 Decision::NotAllowed
             );
-            assert_eq!(ask("logs:PutLogEvents", &log_stream_arn(&group)), Decision::Allowed);
-            assert_eq!(ask("logs:CreateLogStream", &log_group_arn(&group)), Decision::Allowed);
+            assert_eq!(
+                ask("logs:PutLogEvents", &log_stream_arn(&group)),
+                Decision::Allowed
+            );
+            assert_eq!(
+                ask("logs:CreateLogStream", &log_group_arn(&group)),
+                Decision::Allowed
+            );
             assert_eq!(
                 ask("logs:DescribeLogGroups", &any_log_group_arn()),
                 Decision::NotAllowed
             );
             // A literal wildcard might match the generated name: unknown, never a finding.
-            assert_eq!(ask("s3:DeleteBucket", &bucket_arn(&bucket)), Decision::Unknown);
+            assert_eq!(
+                ask("s3:DeleteBucket", &bucket_arn(&bucket)),
+                Decision::Unknown
+            );
         });
     }
 
@@ -1168,7 +1300,10 @@ mod tests {
     fn a_deny_in_another_region_or_account_is_read_as_this_stacks() {
         let yaml = "Resources:\n  U:\n    Type: AWS::IAM::User\n    Properties:\n      Policies:\n        - PolicyName: p\n          PolicyDocument:\n            Statement:\n              - {Effect: Allow, Action: 'ssm:*', Resource: '*'}\n              - {Effect: Deny, Action: 'ssm:UpdateDocument', Resource: 'arn:aws:ssm:us-east-2:123456789012:document/SSM-SessionManagerRunShell'}\n";
         with_context(yaml, |cx| {
-            let user = cx.template.resource("U").unwrap_or_else(|| panic!("no user"));
+            let user = cx
+                .template
+                .resource("U")
+                .unwrap_or_else(|| panic!("no user"));
             let perms = scoped_here(&principal_permissions(cx.eval, user));
             let arn = document_arn(DEFAULT_DOCUMENT);
             let none = Vec::new();
@@ -1176,7 +1311,10 @@ mod tests {
                 decide(&perms, "ssm:UpdateDocument", &arn, &none),
                 Decision::Denied(_)
             ));
-            assert_eq!(decide(&perms, "ssm:DeleteDocument", &arn, &none), Decision::Allowed);
+            assert_eq!(
+                decide(&perms, "ssm:DeleteDocument", &arn, &none),
+                Decision::Allowed
+            );
             assert_eq!(granting(&perms, "ssm:DeleteDocument", &arn, &none), [0]);
         });
     }
@@ -1185,7 +1323,10 @@ mod tests {
     fn glob_intersection() {
         assert!(patterns_intersect("arn:aws:s3:::my-*", "arn:aws:s3:::*"));
         assert!(patterns_intersect("a*c", "ab*"));
-        assert!(!patterns_intersect("arn:aws:s3:::logs/*", "arn:aws:s3:::other/*"));
+        assert!(!patterns_intersect(
+            "arn:aws:s3:::logs/*",
+            "arn:aws:s3:::other/*"
+        ));
         assert!(patterns_intersect("a?c", "*"));
         assert!(!patterns_intersect("abc", "abd"));
     }

@@ -32,6 +32,14 @@ mod ssm200_ssh_open_to_internet;
 mod ssm201_ssh_ingress;
 mod ssm202_rdp_open_to_internet;
 mod ssm203_nacl_allows_ssh_from_internet;
+mod ssm300_session_logging_disabled;
+mod ssm301_session_preferences_missing;
+mod ssm302_session_logs_unencrypted;
+mod ssm303_session_data_not_kms_encrypted;
+mod ssm304_log_destination_mismatch;
+mod ssm305_log_bucket_not_private;
+mod ssm306_instance_cannot_write_session_logs;
+mod ssm307_session_logging_tamperable;
 mod ssm400_start_session_unrestricted;
 mod ssm401_session_control_unscoped;
 mod ssm402_trust_policy_allows_anyone;
@@ -58,6 +66,20 @@ pub static ALL_RULES: &[&dyn Rule] = &[
     &ssm201_ssh_ingress::SshIngress,
     &ssm202_rdp_open_to_internet::RdpOpenToInternet,
     &ssm203_nacl_allows_ssh_from_internet::NaclAllowsSshFromInternet,
+    // Written in Guard (`rules/*.guard`), evaluated by `crate::guard`; absent without the
+    // `guard` feature.
+    #[cfg(feature = "guard")]
+    &crate::guard::shipped::SshKeyPair,
+    #[cfg(feature = "guard")]
+    &crate::guard::shipped::Imdsv1Enabled,
+    &ssm300_session_logging_disabled::SessionLoggingDisabled,
+    &ssm301_session_preferences_missing::SessionPreferencesMissing,
+    &ssm302_session_logs_unencrypted::SessionLogsUnencrypted,
+    &ssm303_session_data_not_kms_encrypted::SessionDataNotKmsEncrypted,
+    &ssm304_log_destination_mismatch::LogDestinationMismatch,
+    &ssm305_log_bucket_not_private::LogBucketNotPrivate,
+    &ssm306_instance_cannot_write_session_logs::InstanceCannotWriteSessionLogs,
+    &ssm307_session_logging_tamperable::SessionLoggingTamperable,
     &ssm400_start_session_unrestricted::StartSessionUnrestricted,
     &ssm401_session_control_unscoped::SessionControlUnscoped,
     &ssm402_trust_policy_allows_anyone::TrustPolicyAllowsAnyone,
@@ -116,6 +138,8 @@ pub enum Category {
     SessionLogging,
     Access,
     Connectivity,
+    /// The user's own Guard rules (`--rules PATH`).
+    Guard,
 }
 
 impl Category {
@@ -127,6 +151,7 @@ impl Category {
             Category::SessionLogging => "session logging",
             Category::Connectivity => "connectivity to Systems Manager",
             Category::Access => "who may start sessions",
+            Category::Guard => "your own Guard rules",
         }
     }
 }
@@ -293,6 +318,8 @@ pub struct Context<'a> {
     pub policy_file: Option<PolicyFile<'a>>,
     /// A standalone Session Manager document being linted (the template is then empty).
     pub session_document: Option<&'a crate::template::Node>,
+    /// The run's settings, for rules with options (`trusted_principals`).
+    pub options: Option<&'a crate::lint::LintOptions>,
     chains: OnceCell<identity::Chains<'a>>,
     logging: OnceCell<logging::Logging<'a>>,
     network: OnceCell<network::Network<'a>>,
@@ -319,6 +346,7 @@ impl<'a> Context<'a> {
             eval,
             policy_file: None,
             session_document: None,
+            options: None,
             chains: OnceCell::new(),
             logging: OnceCell::new(),
             network: OnceCell::new(),
@@ -354,6 +382,13 @@ impl<'a> Context<'a> {
             session_document: Some(document),
             ..Context::new(source, template, eval)
         }
+    }
+
+    /// The same context, with the run's settings.
+    #[must_use]
+    pub fn with_options(mut self, options: &'a crate::lint::LintOptions) -> Self {
+        self.options = Some(options);
+        self
     }
 
     /// The Session Manager preferences documents and where their logs go.

@@ -1,5 +1,5 @@
-use super::logging::{borrowed_when, compatible, merge, Key, State, When};
-use crate::rules::{label_defaults, qualifiers, Context, Finding, Rule, RuleInfo};
+use super::logging::{compatible, merge, Key, State, When};
+use crate::rules::{label_defaults, Context, Finding, Rule, RuleInfo};
 
 crate::declare_rule! {
     /// ## What it does
@@ -51,7 +51,31 @@ crate::declare_rule! {
     }
 }
 
-const HELP: &str = "send session logs to CloudWatch Logs (or S3) in the document's inputs:\n\ninputs:\n  cloudWatchLogGroupName: !Ref SessionLogGroup\n  cloudWatchEncryptionEnabled: true\n  cloudWatchStreamingEnabled: true\n\nSessionLogGroup:\n  Type: AWS::Logs::LogGroup\n  Properties:\n    RetentionInDays: 365\n    KmsKeyId: !GetAtt SessionKey.Arn";
+const LOG_GROUP: &str = "SessionLogGroup:\n  Type: AWS::Logs::LogGroup\n  Properties:\n    RetentionInDays: 365\n    KmsKeyId: !GetAtt SessionKey.Arn";
+
+fn help(cx: &Context<'_>, prefs: &super::logging::Preferences<'_>) -> String {
+    let group = if prefs.resource.is_some() {
+        "!Ref SessionLogGroup"
+    } else {
+        "/ssm/session-logs"
+    };
+    let inputs = prefs.inputs_snippet(
+        cx,
+        &[
+            ("cloudWatchLogGroupName", group),
+            ("cloudWatchEncryptionEnabled", "true"),
+            ("cloudWatchStreamingEnabled", "true"),
+        ],
+    );
+    let mut out = format!(
+        "send session logs to CloudWatch Logs (or S3) in the document's inputs:\n\n{inputs}"
+    );
+    if prefs.resource.is_some() {
+        out.push_str("\n\n");
+        out.push_str(LOG_GROUP);
+    }
+    out
+}
 
 impl Rule for SessionLoggingDisabled {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
@@ -74,9 +98,11 @@ impl Rule for SessionLoggingDisabled {
                     reported.push(when.clone());
                     let mut defaults: Vec<&str> = s3.defaults.iter().map(String::as_str).collect();
                     defaults.extend(cw.defaults.iter().map(String::as_str));
-                    let condition = prefs.resource.and_then(|r| r.condition);
                     let (span, label) = if s3.span != prefs.anchor {
-                        (s3.span, format!("`s3BucketName` is {}", s3.input.describe()))
+                        (
+                            s3.span,
+                            format!("`s3BucketName` is {}", s3.input.describe()),
+                        )
                     } else if cw.span != prefs.anchor {
                         (
                             cw.span,
@@ -91,11 +117,11 @@ impl Rule for SessionLoggingDisabled {
                         format!(
                             "session logging is off: {} sets neither `s3BucketName` nor `cloudWatchLogGroupName`{}",
                             prefs.describe(),
-                            qualifiers(&borrowed_when(&when), condition, &defaults)
+                            prefs.qualify(&when, &defaults)
                         ),
                     )
                     .label(label)
-                    .help(HELP);
+                    .help(help(cx, prefs));
                     if cw.span != span && cw.span != prefs.anchor {
                         finding = finding.with_label(
                             cw.span,

@@ -45,7 +45,7 @@ crate::declare_rule! {
     ///
     /// ## References
     /// - <https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-logging.html>
-    /// - <https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-configure-preferences-cli.html>
+    /// - <https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-getting-started-configure-preferences.html>
     pub struct SessionPreferencesMissing {
         code: "SSM301",
         name: "session-preferences-missing",
@@ -107,9 +107,14 @@ impl Rule for SessionPreferencesMissing {
         let Some((first, others)) = computes.split_first() else {
             return;
         };
+        let noun = match first.resource.type_name {
+            "AWS::EC2::LaunchTemplate" => "launch template",
+            "AWS::AutoScaling::LaunchConfiguration" => "launch configuration",
+            _ => "instance",
+        };
         let what = match computes.len() {
-            1 => format!("`{}` is", first.resource.id),
-            n => format!("`{}` and {} more are", first.resource.id, n - 1),
+            1 => format!("{noun} `{}` is", first.resource.id),
+            n => format!("{noun} `{}` and {} more are", first.resource.id, n - 1),
         };
         let mut finding = Finding::new(
             self.meta(),

@@ -1,6 +1,6 @@
-use super::logging::{borrowed_when, compatible, merge, Key, State, When};
+use super::logging::{compatible, merge, Key, State, When};
 use crate::policy::Tri;
-use crate::rules::{label_defaults, qualifiers, Context, Finding, Rule, RuleInfo};
+use crate::rules::{label_defaults, Context, Finding, Rule, RuleInfo};
 use crate::source::Span;
 
 crate::declare_rule! {
@@ -51,7 +51,9 @@ struct Destination {
     target: Key,
     flag: Key,
     what: &'static str,
+    /// What else encryption takes, in a template / for a standalone document.
     help: &'static str,
+    standalone_help: &'static str,
 }
 
 const DESTINATIONS: [Destination; 2] = [
@@ -59,13 +61,15 @@ const DESTINATIONS: [Destination; 2] = [
         target: Key::S3Bucket,
         flag: Key::S3Encryption,
         what: "S3",
-        help: "require an encrypted bucket:\n\ninputs:\n  s3EncryptionEnabled: true\n\nand give the bucket default encryption:\n\nBucketEncryption:\n  ServerSideEncryptionConfiguration:\n    - ServerSideEncryptionByDefault:\n        SSEAlgorithm: aws:kms\n        KMSMasterKeyID: !GetAtt SessionKey.Arn",
+        standalone_help: "and give the bucket default encryption",
+        help: "and give the bucket default encryption:\n\nBucketEncryption:\n  ServerSideEncryptionConfiguration:\n    - ServerSideEncryptionByDefault:\n        SSEAlgorithm: aws:kms\n        KMSMasterKeyID: !GetAtt SessionKey.Arn",
     },
     Destination {
         target: Key::CloudWatchGroup,
         flag: Key::CloudWatchEncryption,
         what: "CloudWatch Logs",
-        help: "require an encrypted log group:\n\ninputs:\n  cloudWatchEncryptionEnabled: true\n\nand encrypt the log group with a KMS key:\n\nSessionLogGroup:\n  Type: AWS::Logs::LogGroup\n  Properties:\n    KmsKeyId: !GetAtt SessionKey.Arn",
+        standalone_help: "and encrypt the log group with a KMS key",
+        help: "and encrypt the log group with a KMS key:\n\nSessionLogGroup:\n  Type: AWS::Logs::LogGroup\n  Properties:\n    KmsKeyId: !GetAtt SessionKey.Arn",
     },
 ];
 
@@ -94,7 +98,6 @@ impl Rule for SessionLogsUnencrypted {
                         let mut defaults: Vec<&str> =
                             flag.defaults.iter().map(String::as_str).collect();
                         defaults.extend(target.defaults.iter().map(String::as_str));
-                        let condition = prefs.resource.and_then(|r| r.condition);
                         let mut finding = Finding::new(
                             self.meta(),
                             span,
@@ -104,7 +107,7 @@ impl Rule for SessionLogsUnencrypted {
                                 d.what,
                                 d.flag.name(),
                                 flag.input.describe(),
-                                qualifiers(&borrowed_when(&when), condition, &defaults)
+                                prefs.qualify(&when, &defaults)
                             ),
                         )
                         .label(if written {
@@ -112,10 +115,18 @@ impl Rule for SessionLogsUnencrypted {
                         } else {
                             format!("logs go here, and `{}` is not set", d.flag.name())
                         })
-                        .help(d.help);
+                        .help(format!(
+                            "require encryption:\n\n{}\n\n{}",
+                            prefs.inputs_snippet(cx, &[(d.flag.name(), "true")]),
+                            if prefs.resource.is_some() {
+                                d.help
+                            } else {
+                                d.standalone_help
+                            }
+                        ));
                         if written {
-                            finding = finding
-                                .with_label(target.span, format!("{} logging", d.what));
+                            finding =
+                                finding.with_label(target.span, format!("{} logging", d.what));
                         }
                         if let Some(r) = prefs.resource {
                             finding = finding.resource(r.id);

@@ -1,5 +1,5 @@
-use super::logging::{borrowed_when, merge, Key, State, When};
-use crate::rules::{label_defaults, qualifiers, Context, Finding, Rule, RuleInfo};
+use super::logging::{merge, Key, State, When};
+use crate::rules::{label_defaults, Context, Finding, Rule, RuleInfo};
 
 crate::declare_rule! {
     /// ## What it does
@@ -39,7 +39,7 @@ crate::declare_rule! {
     }
 }
 
-const HELP: &str = "encrypt session data with a KMS key of this template:\n\ninputs:\n  kmsKeyId: !Ref SessionKey\n\nSessionKey:\n  Type: AWS::KMS::Key\n  Properties:\n    EnableKeyRotation: true\n    KeyPolicy: { ... }";
+const KEY: &str = "SessionKey:\n  Type: AWS::KMS::Key\n  Properties:\n    EnableKeyRotation: true\n    KeyPolicy: { ... }";
 
 impl Rule for SessionDataNotKmsEncrypted {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
@@ -57,7 +57,6 @@ impl Rule for SessionDataNotKmsEncrypted {
                 }
                 reported.push(when.clone());
                 let defaults: Vec<&str> = key.defaults.iter().map(String::as_str).collect();
-                let condition = prefs.resource.and_then(|r| r.condition);
                 let mut finding = Finding::new(
                     self.meta(),
                     key.span,
@@ -65,7 +64,7 @@ impl Rule for SessionDataNotKmsEncrypted {
                         "{} does not encrypt session data with a KMS key: `kmsKeyId` is {}{}",
                         prefs.describe(),
                         key.input.describe(),
-                        qualifiers(&borrowed_when(&when), condition, &defaults)
+                        prefs.qualify(&when, &defaults)
                     ),
                 )
                 .label(if key.span == prefs.anchor {
@@ -73,7 +72,17 @@ impl Rule for SessionDataNotKmsEncrypted {
                 } else {
                     "no key"
                 })
-                .help(HELP);
+                .help(if prefs.resource.is_some() {
+                    format!(
+                        "encrypt session data with a KMS key of this template:\n\n{}\n\n{KEY}",
+                        prefs.inputs_snippet(cx, &[("kmsKeyId", "!Ref SessionKey")])
+                    )
+                } else {
+                    format!(
+                        "encrypt session data with a KMS key (its ID, ARN or alias):\n\n{}",
+                        prefs.inputs_snippet(cx, &[("kmsKeyId", "alias/session-manager")])
+                    )
+                });
                 if let Some(r) = prefs.resource {
                     finding = finding.resource(r.id);
                 }

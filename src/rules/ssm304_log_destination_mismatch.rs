@@ -1,5 +1,5 @@
-use super::logging::{borrowed_when, destination, merge, Dest, DestKind, State};
-use crate::rules::{label_defaults, qualifiers, Context, Finding, Rule, RuleInfo};
+use super::logging::{destination, merge, Dest, DestKind, State};
+use crate::rules::{label_defaults, Context, Finding, Rule, RuleInfo};
 
 crate::declare_rule! {
     /// ## What it does
@@ -66,13 +66,13 @@ impl Rule for LogDestinationMismatch {
                                 attribute: None,
                             } => (
                                 format!(
-                                    "`{key}` refers to `{}`, a `{}`, not an `{}`",
+                                    "`{key}` refers to `{}`, of type `{}`, not an `{}`",
                                     resource.id,
                                     resource.type_name,
                                     kind.type_name()
                                 ),
                                 format!("not the {}", kind.noun()),
-                                Some((resource, format!("this is a `{}`", resource.type_name))),
+                                Some((resource, format!("of type `{}`", resource.type_name))),
                             ),
                             Dest::Wrong {
                                 resource,
@@ -89,14 +89,13 @@ impl Rule for LogDestinationMismatch {
                             _ => continue,
                         };
                     let defaults: Vec<&str> = setting.defaults.iter().map(String::as_str).collect();
-                    let condition = prefs.resource.and_then(|r| r.condition);
                     let mut finding = Finding::new(
                         self.meta(),
                         setting.span,
                         format!(
-                            "{message}: {} logs sessions nowhere there{}",
+                            "{message}: {} cannot deliver session logs there{}",
                             prefs.describe(),
-                            qualifiers(&borrowed_when(&when), condition, &defaults)
+                            prefs.qualify(&when, &defaults)
                         ),
                     )
                     .label(label)

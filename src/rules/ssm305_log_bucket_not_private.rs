@@ -39,7 +39,7 @@ crate::declare_rule! {
     ///
     /// ## References
     /// - <https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html>
-    /// - <https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-logging-s3.html>
+    /// - <https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-logging.html>
     pub struct LogBucketNotPrivate {
         code: "SSM305",
         name: "log-bucket-not-private",

@@ -268,10 +268,15 @@ impl InstanceCannotWriteSessionLogs {
         })
         .with_label(
             need.setting.span,
-            format!("{} sends logs here", need.prefs.describe()),
+            match need.kind {
+                DestKind::Key => {
+                    format!("{} encrypts sessions with this key", need.prefs.describe())
+                }
+                _ => format!("{} sends logs here", need.prefs.describe()),
+            },
         )
         .resource(role.id)
-        .help(help(need, missing));
+        .help(help(need, missing, !deniers.is_empty()));
         for &i in deniers {
             if let Some(st) = perms.statements.get(i) {
                 let text = match &st.origin {
@@ -294,7 +299,7 @@ impl InstanceCannotWriteSessionLogs {
 }
 
 /// A policy to add to the role's `Policies`, granting exactly what is missing.
-fn help(need: &Need<'_, '_>, missing: &[&str]) -> String {
+fn help(need: &Need<'_, '_>, missing: &[&str], denied: bool) -> String {
     let mut statements = String::new();
     let mut push = |actions: Vec<&str>, resource: &str| {
         if actions.is_empty() {
@@ -306,7 +311,7 @@ fn help(need: &Need<'_, '_>, missing: &[&str]) -> String {
             format!("[{}]", actions.join(", "))
         };
         statements.push_str(&format!(
-            "\n        - Effect: Allow\n          Action: {actions}\n          Resource: {resource}"
+            "\n      - Effect: Allow\n        Action: {actions}\n        Resource: {resource}"
         ));
     };
     let has = |a: &str| missing.contains(&a);
@@ -346,7 +351,12 @@ fn help(need: &Need<'_, '_>, missing: &[&str]) -> String {
         }
         DestKind::Key => push(missing.to_vec(), &need.resource_snippet),
     }
+    let intro = if denied {
+        "narrow the Deny that removes them, and allow"
+    } else {
+        "allow"
+    };
     format!(
-        "allow the agent to deliver the logs, in the role's `Policies`:\n\n- PolicyName: session-logging\n  PolicyDocument:\n    Version: \"2012-10-17\"\n    Statement:{statements}"
+        "{intro} the agent to deliver the logs, in the role's `Policies`:\n\n- PolicyName: session-logging\n  PolicyDocument:\n    Version: \"2012-10-17\"\n    Statement:{statements}"
     )
 }

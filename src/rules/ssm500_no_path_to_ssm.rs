@@ -16,8 +16,10 @@ crate::declare_rule! {
     /// the subnet's `MapPublicIpOnLaunch`, or an Elastic IP), and no VPC endpoints for
     /// all of `ssm`, `ssmmessages` and `ec2messages` in the subnet's VPC. Endpoint service
     /// names are matched however they are written (`com.amazonaws.us-east-1.ssm`,
-    /// `!Sub com.amazonaws.${AWS::Region}.ssm`, `!Join`). The finding names what is
-    /// missing.
+    /// `!Sub com.amazonaws.${AWS::Region}.ssm`, `!Join`). When the template's Session
+    /// Manager preferences log to CloudWatch Logs, S3 or encrypt with KMS, a subnet with
+    /// no way out also needs the `logs` and `kms` interface endpoints or an S3 gateway
+    /// endpoint on its route table. The finding names what is missing.
     ///
     /// Only a path known to be missing is reported: a subnet or route table from outside
     /// the template, a subnet left on the VPC's main route table, routes propagated from
@@ -102,8 +104,11 @@ crate::declare_rule! {
 impl Rule for NoPathToSsm {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let net = cx.network();
+        // Session logging configured in the template needs its own endpoints too
+        // (`logs`, `kms`, the S3 gateway) when there is no way out to the internet.
+        let extra = cx.logging().required_endpoints();
         for p in &net.placements {
-            report_placement(self.meta(), cx, net, p, &[], out);
+            report_placement(self.meta(), cx, net, p, &extra, out);
         }
     }
 }

@@ -1,0 +1,242 @@
+//! Rules written in the Guard DSL, evaluated with the cfn-guard library (cargo feature
+//! `guard`, on by default).
+//!
+//! The shipped rules (`rules/*.guard`: SSM204, SSM205) are embedded in the binary and
+//! registered in [`crate::rules::ALL_RULES`] for their documentation; `--rules PATH` and
+//! `guard_rules:` in `.ssmlint.yaml` add the user's own files. Each file is parsed once
+//! per run (the shipped ones once per process). Guard sees the template as ssmlint parsed
+//! it — long-form intrinsics, known values substituted, one variant per `Fn::If` branch
+//! (see [`document`]) — and each failing clause's path is mapped back to its span in the
+//! file, so a Guard finding is an ordinary [`Finding`]: it renders, filters, suppresses
+//! and exports like a built-in one.
+//!
+//! Built with `--no-default-features`, ssmlint has no Guard support: SSM204 and SSM205
+//! are absent and `--rules` is a usage error.
+
+use std::path::PathBuf;
+#[cfg(feature = "guard")]
+use std::{path::Path, sync::Arc};
+
+use crate::rules::{Context, Finding, RuleMeta};
+
+#[cfg(feature = "guard")]
+mod document;
+#[cfg(feature = "guard")]
+mod engine;
+#[cfg(feature = "guard")]
+pub mod header;
+#[cfg(feature = "guard")]
+pub mod shipped;
+
+/// The file extensions read from a directory given to `--rules`.
+pub const EXTENSIONS: &[&str] = &["guard", "ruleset"];
+
+/// The Guard rule files of a run: the shipped ones and the user's.
+#[derive(Clone, Default)]
+pub struct GuardSet {
+    #[cfg(feature = "guard")]
+    user: Vec<Arc<engine::RuleFile>>,
+    /// cfn-guard's answers of this run (shared by clones).
+    #[cfg(feature = "guard")]
+    cache: Arc<engine::Cache>,
+}
+
+impl std::fmt::Debug for GuardSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        #[cfg(feature = "guard")]
+        let files: Vec<&str> = self.user.iter().map(|u| u.shown.as_str()).collect();
+        #[cfg(not(feature = "guard"))]
+        let files: Vec<&str> = Vec::new();
+        f.debug_struct("GuardSet").field("user", &files).finish()
+    }
+}
+
+/// Whether this build evaluates Guard rules.
+pub const fn enabled() -> bool {
+    cfg!(feature = "guard")
+}
+
+/// The `.guard` and `.ruleset` files a path names: itself, or those below it (sorted).
+#[cfg(feature = "guard")]
+fn rule_files(path: &Path) -> Result<Vec<PathBuf>, String> {
+    let shown = path.display();
+    let meta = std::fs::metadata(path)
+        .map_err(|e| format!("{shown}: cannot read: {}", crate::discover::io_reason(&e)))?;
+    if meta.is_file() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut out = Vec::new();
+    let mut todo = vec![path.to_path_buf()];
+    while let Some(dir) = todo.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|e| {
+            format!(
+                "{}: cannot read: {}",
+                dir.display(),
+                crate::discover::io_reason(&e)
+            )
+        })?;
+        for entry in entries.filter_map(Result::ok) {
+            let p = entry.path();
+            if p.is_dir() {
+                todo.push(p);
+            } else if p
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| EXTENSIONS.contains(&e))
+            {
+                out.push(p);
+            }
+        }
+    }
+    if out.is_empty() {
+        return Err(format!(
+            "{shown}: no Guard rule files (*.guard, *.ruleset) in this directory"
+        ));
+    }
+    out.sort();
+    Ok(out)
+}
+
+impl GuardSet {
+    /// Reads, parses and validates the user's rule files (files or directories). Errors
+    /// are `file:line:col: message`, one per problem.
+    pub fn load(paths: &[PathBuf]) -> Result<GuardSet, Vec<String>> {
+        if paths.is_empty() {
+            return Ok(GuardSet::default());
+        }
+        #[cfg(not(feature = "guard"))]
+        {
+            Err(vec![
+                "this ssmlint was built without Guard support (cargo feature `guard`): \
+                 --rules and `guard_rules` are not available"
+                    .to_string(),
+            ])
+        }
+        #[cfg(feature = "guard")]
+        {
+            let mut errors = Vec::new();
+            let mut user = Vec::new();
+            let mut metas = engine::MetaCache::new();
+            let mut files = Vec::new();
+            for path in paths {
+                match rule_files(path) {
+                    Ok(found) => files.extend(found),
+                    Err(e) => errors.push(e),
+                }
+            }
+            files.dedup();
+            for file in files {
+                let shown = file.display().to_string();
+                let text = match std::fs::read(&file).map(String::from_utf8) {
+                    Ok(Ok(text)) => text,
+                    Ok(Err(_)) => {
+                        errors.push(format!("{shown}: not UTF-8"));
+                        continue;
+                    }
+                    Err(e) => {
+                        errors.push(format!(
+                            "{shown}: cannot read: {}",
+                            crate::discover::io_reason(&e)
+                        ));
+                        continue;
+                    }
+                };
+                match engine::parse_file(&shown, text, false, &mut metas) {
+                    Ok(parsed) => user.push(Arc::new(parsed)),
+                    Err(mut e) => errors.append(&mut e),
+                }
+            }
+            if errors.is_empty() {
+                Ok(GuardSet {
+                    user,
+                    ..GuardSet::default()
+                })
+            } else {
+                Err(errors)
+            }
+        }
+    }
+
+    /// The metadata of the user's rules (the shipped ones are in the registry).
+    pub fn user_rules(&self) -> Vec<&'static RuleMeta> {
+        #[cfg(feature = "guard")]
+        {
+            let mut out: Vec<&'static RuleMeta> = Vec::new();
+            for rule in self.user.iter().flat_map(|f| &f.rules) {
+                if !out.iter().any(|m| std::ptr::eq(*m, rule.meta)) {
+                    out.push(rule.meta);
+                }
+            }
+            out
+        }
+        #[cfg(not(feature = "guard"))]
+        Vec::new()
+    }
+
+    /// A user rule by code (`GUARD:name`, a header's code, any case) or name.
+    pub fn find(&self, code_or_name: &str) -> Option<&'static RuleMeta> {
+        self.user_rules().into_iter().find(|m| {
+            m.code.eq_ignore_ascii_case(code_or_name) || m.name.eq_ignore_ascii_case(code_or_name)
+        })
+    }
+
+    /// Evaluates the shipped and user rules on the template of `cx`; `should_run` says
+    /// which codes run.
+    pub fn check(
+        &self,
+        cx: &Context<'_>,
+        should_run: &dyn Fn(&str) -> bool,
+        out: &mut Vec<Finding>,
+    ) {
+        #[cfg(feature = "guard")]
+        engine::check(
+            cx,
+            shipped_files().iter().chain(self.user.iter().map(|f| &**f)),
+            should_run,
+            &self.cache,
+            out,
+        );
+        #[cfg(not(feature = "guard"))]
+        let _ = (cx, should_run, out);
+    }
+}
+
+/// The shipped rule files, parsed once per process.
+#[cfg(feature = "guard")]
+fn shipped_files() -> &'static [engine::RuleFile] {
+    static FILES: std::sync::OnceLock<Vec<engine::RuleFile>> = std::sync::OnceLock::new();
+    FILES.get_or_init(|| {
+        let mut metas = engine::MetaCache::new();
+        shipped::FILES
+            .iter()
+            .map(|(shown, text)| {
+                engine::parse_file(shown, text.to_string(), true, &mut metas)
+                    .unwrap_or_else(|e| panic!("shipped Guard rule {shown}: {}", e.join("; ")))
+            })
+            .collect()
+    })
+}
+
+#[cfg(all(test, feature = "guard"))]
+mod tests {
+    #[test]
+    fn shipped_rules_parse_and_match_the_registry() {
+        let files = super::shipped_files();
+        let codes: Vec<&str> = files
+            .iter()
+            .flat_map(|f| &f.rules)
+            .map(|r| r.meta.code)
+            .collect();
+        assert_eq!(codes, ["SSM204", "SSM205"]);
+        for (file, (shown, text)) in files.iter().zip(super::shipped::FILES) {
+            assert_eq!(&file.shown, shown);
+            for rule in &file.rules {
+                let header = super::header::scan(text, shown).unwrap();
+                let h = header[0].header.as_ref().unwrap();
+                assert_eq!(h.name.as_deref(), Some(rule.meta.name));
+                assert_eq!(h.severity, Some(rule.meta.severity));
+                assert_eq!(h.url.as_deref(), Some(rule.meta.url));
+            }
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! The user's own Guard rules (`--rules PATH`, `guard_rules:`): a rule with an ssmlint
+//! header and one without render, suppress and export like built-in rules; a Guard file
+//! that does not parse is a usage error with its line and column. The shipped Guard
+//! rules (SSM204, SSM205) are covered by `tests/rules.rs` like every registered rule.
+#![cfg(feature = "guard")]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn ssmlint_in(dir: &Path, args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_ssmlint"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null())
+        .output()
+        .expect("ssmlint runs");
+    let run = Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    };
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    run
+}
+
+fn ssmlint(args: &[&str]) -> Run {
+    ssmlint_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
+}
+
+const TEMPLATE: &str = "fixtures/guard/templates/storage.yaml";
+
+#[test]
+fn rules_with_and_without_header_render_like_built_in_ones() {
+    let run = ssmlint(&[
+        "--no-config",
+        "--color",
+        "never",
+        "--rules",
+        "fixtures/guard/rules/bucket-versioning.guard",
+        "--rules",
+        "fixtures/guard/rules/volumes.guard",
+        TEMPLATE,
+    ]);
+    assert_eq!(
+        run.code, 1,
+        "the header-less rule is an error: {}",
+        run.stderr
+    );
+    insta::assert_snapshot!("user_rules_human", run.stdout);
+}
+
+#[test]
+fn user_rules_are_suppressed_and_exported_with_their_codes() {
+    let run = ssmlint(&[
+        "--no-config",
+        "--format",
+        "json",
+        "--rules",
+        "fixtures/guard/rules",
+        TEMPLATE,
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let found: Vec<(String, String, String, u64)> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap_or_default().to_string(),
+                f["severity"].as_str().unwrap_or_default().to_string(),
+                f["resource"].as_str().unwrap_or_default().to_string(),
+                f["line"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("ACME001", "warning", "Logs", 15),
+        ("GUARD:ebs_volumes_encrypted", "error", "DataVolume", 32),
+    ]
+    .map(|(c, s, r, l)| (c.to_string(), s.to_string(), r.to_string(), l));
+    assert_eq!(found, expected);
+    let suppressed: Vec<(&str, &str)> = json["suppressions"]
+        .as_array()
+        .expect("suppressions")
+        .iter()
+        .map(|s| {
+            (
+                s["code"].as_str().unwrap_or_default(),
+                s["suppressed_by"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        suppressed,
+        [
+            ("ACME001", "resource-metadata"),
+            ("GUARD:ebs_volumes_encrypted", "comment")
+        ]
+    );
+    // Without the rule files, the suppressions name unknown rules (SSM002).
+    let run = ssmlint(&["--no-config", "--format", "json", TEMPLATE]);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let unknown = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["code"] == "SSM002")
+        .count();
+    assert_eq!(unknown, 2, "{}", run.stdout);
+}
+
+#[test]
+fn a_broken_guard_file_is_a_usage_error_with_its_place() {
+    let run = ssmlint(&["--no-config", "--rules", "fixtures/guard/broken", TEMPLATE]);
+    assert_eq!(run.code, 2);
+    assert!(run.stdout.is_empty(), "nothing is linted: {}", run.stdout);
+    insta::assert_snapshot!("broken_rules_stderr", run.stderr);
+    let run = ssmlint(&[
+        "--no-config",
+        "--rules",
+        "fixtures/guard/nothing-here",
+        TEMPLATE,
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("cannot read"), "{}", run.stderr);
+}
+
+#[test]
+fn header_mistakes_are_usage_errors_with_their_place() {
+    let dir = scratch_dir("header");
+    std::fs::write(
+        dir.join("team.guard"),
+        "# ssmlint:\n#   code: SSM100\n#   sevrity: info\nrule a {\n    Resources exists\n}\n",
+    )
+    .expect("write");
+    let run = ssmlint_in(&dir, &["--no-config", "--rules", "team.guard", "x.yaml"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: team.guard:3:5: unknown key `sevrity` in the `# ssmlint:` header; did you mean `severity`?\n"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_configuration_names_rule_files_relative_to_itself() {
+    let dir = scratch_dir("config");
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::create_dir_all(dir.join("policies")).expect("mkdir");
+    std::fs::create_dir_all(dir.join("stacks")).expect("mkdir");
+    std::fs::copy(
+        manifest.join("fixtures/guard/rules/volumes.guard"),
+        dir.join("policies/volumes.guard"),
+    )
+    .expect("copy");
+    std::fs::copy(manifest.join(TEMPLATE), dir.join("stacks/storage.yaml")).expect("copy");
+    std::fs::write(dir.join(".ssmlint.yaml"), "guard_rules: [policies]\n").expect("write");
+    let run = ssmlint_in(&dir.join("stacks"), &["--format", "json", "storage.yaml"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("\"GUARD:ebs_volumes_encrypted\""),
+        "{}",
+        run.stdout
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn scratch_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ssmlint-guard-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create scratch dir");
+    dir
+}

@@ -1,0 +1,108 @@
+//! Session logging (SSM300–SSM307) end to end: the README example is the fixture and lints
+//! clean, standalone preference documents are their own kind of input, and the
+//! `require_session_logging` / `trusted_principals` settings take effect.
+
+use std::path::Path;
+
+use ssmlint::lint::{lint_bytes, FileKind, LintOptions};
+use ssmlint::rules::Severity;
+
+fn read(relative: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn codes(name: &str, bytes: &[u8], options: &LintOptions) -> Vec<(&'static str, Severity)> {
+    lint_bytes(name, bytes, true, options)
+        .findings
+        .iter()
+        .map(|f| (f.code, f.severity))
+        .collect()
+}
+
+const EXAMPLE: &str = "fixtures/examples/session-logging.yaml";
+
+#[test]
+fn the_readme_example_is_the_fixture() {
+    let readme = String::from_utf8(read("README.md")).unwrap_or_default();
+    let example = String::from_utf8(read(EXAMPLE)).unwrap_or_default();
+    assert!(
+        readme.contains(&format!("```yaml\n{example}```")),
+        "the README's session logging example differs from {EXAMPLE}"
+    );
+}
+
+#[test]
+fn the_example_reports_nothing_above_info() {
+    let found = codes(EXAMPLE, &read(EXAMPLE), &LintOptions::default());
+    let above_info: Vec<_> = found.iter().filter(|(_, s)| *s > Severity::Info).collect();
+    assert!(above_info.is_empty(), "{above_info:?}");
+    // Even with logging required: the template defines its preferences.
+    let strict = LintOptions {
+        require_session_logging: true,
+        ..LintOptions::default()
+    };
+    assert!(codes(EXAMPLE, &read(EXAMPLE), &strict).is_empty());
+}
+
+#[test]
+fn require_session_logging_makes_ssm301_an_error() {
+    let file = "fixtures/SSM301/fail/instance-without-preferences.yaml";
+    let ssm301 = |options: &LintOptions| {
+        codes(file, &read(file), options)
+            .into_iter()
+            .find(|(c, _)| *c == "SSM301")
+            .map(|(_, s)| s)
+    };
+    assert_eq!(ssm301(&LintOptions::default()), Some(Severity::Info));
+    let mut strict = LintOptions {
+        require_session_logging: true,
+        ..LintOptions::default()
+    };
+    assert_eq!(ssm301(&strict), Some(Severity::Error));
+    // An explicit severity for the rule still wins.
+    strict.severities.insert("SSM301", Severity::Warning);
+    assert_eq!(ssm301(&strict), Some(Severity::Warning));
+}
+
+#[test]
+fn trusted_principals_are_exempt_from_ssm307() {
+    let file = "fixtures/SSM307/fail/user-can-delete-logs.yaml";
+    let count = |trusted: &[&str]| {
+        let options = LintOptions {
+            trusted_principals: trusted.iter().map(|s| s.to_string()).collect(),
+            ..LintOptions::default()
+        };
+        codes(file, &read(file), &options)
+            .iter()
+            .filter(|(c, _)| *c == "SSM307")
+            .count()
+    };
+    assert_eq!(count(&[]), 2);
+    assert_eq!(count(&["Auditor"]), 0);
+    assert_eq!(count(&["Someone"]), 2);
+    let file = "fixtures/SSM307/fail/operators-group-ssm-full-access.yaml";
+    let options = LintOptions {
+        trusted_principals: vec!["arn:aws:iam::111122223333:group/Operators".into()],
+        ..LintOptions::default()
+    };
+    // The group has no literal GroupName: an ARN cannot name it, its logical id can.
+    assert!(codes(file, &read(file), &options)
+        .iter()
+        .any(|(c, _)| *c == "SSM307"));
+}
+
+#[test]
+fn standalone_preferences_are_session_documents() {
+    let text = br#"{"schemaVersion": "1.0", "sessionType": "Standard_Stream",
+        "inputs": {"s3BucketName": "", "cloudWatchLogGroupName": ""}}"#;
+    let report = lint_bytes("prefs.json", text, true, &LintOptions::default());
+    assert_eq!(report.kind, FileKind::SessionDocument);
+    assert_eq!(report.kind.as_str(), "session-document");
+    assert!(report.findings.iter().any(|f| f.code == "SSM300"));
+    // Another session type is a session document too, with nothing to report.
+    let other = b"schemaVersion: '1.0'\nsessionType: Port\nproperties: {portNumber: '22'}\n";
+    let report = lint_bytes("port.yaml", other, true, &LintOptions::default());
+    assert_eq!(report.kind, FileKind::SessionDocument);
+    assert!(report.findings.is_empty());
+}
