@@ -277,6 +277,10 @@ fn check(args: CheckArgs, terminal: &Terminal, stdin: &mut dyn Read) -> Outcome 
             }
         }
     };
+    let guard = options.guard.clone();
+    if let Err(message) = resolve_guard_codes(&mut options, &guard) {
+        return usage_error(&message);
+    }
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(Severity::Error);
     let include = if args.include.is_empty() {
         &config.include
@@ -438,12 +442,7 @@ pub fn lint_options(args: &CheckArgs, config: &Config) -> LintOptions {
         set_level(&mut severities, &mut off, code, level);
     }
     let mut ignore = args.ignore.clone();
-    ignore.extend(
-        ALL_RULES
-            .iter()
-            .map(|r| r.meta().code)
-            .filter(|c| off.contains(c)),
-    );
+    ignore.extend(off.iter().copied());
     ignore.sort_unstable();
     ignore.dedup();
     let select = (!args.select.is_empty()).then(|| {
@@ -564,9 +563,59 @@ pub fn unknown_rule(text: &str) -> String {
 
 fn parse_rule(text: &str) -> Result<&'static str, String> {
     let text = text.trim();
-    find_rule(text)
-        .map(|r| r.meta().code)
-        .ok_or_else(|| unknown_rule(text))
+    if let Some(rule) = find_rule(text) {
+        return Ok(rule.meta().code);
+    }
+    // Maybe a Guard rule of `--rules` (`GUARD:name`, a header's code or name): checked by
+    // `resolve_guard_codes` once the rule files are read. A near miss of a built-in rule,
+    // or an `SSMnnn` code, is a mistake now.
+    let candidates = ALL_RULES
+        .iter()
+        .flat_map(|r| [r.meta().code, r.meta().name]);
+    let ssm_code = text.len() > 3
+        && text[..3].eq_ignore_ascii_case("SSM")
+        && text[3..].bytes().all(|b| b.is_ascii_digit());
+    if text.is_empty() || ssm_code || crate::text::closest(text, candidates).is_some() {
+        return Err(unknown_rule(text));
+    }
+    Ok(Box::leak(text.to_string().into_boxed_str()))
+}
+
+/// Turns the rule names given to `--select`, `--ignore` and `--severity` that are not
+/// built-in into the codes of the run's Guard rules; an unknown one is an error.
+fn resolve_guard_codes(
+    options: &mut LintOptions,
+    guard: &crate::guard::GuardSet,
+) -> Result<(), String> {
+    let resolve = |code: &'static str| -> Result<&'static str, String> {
+        if find_rule(code).is_some() {
+            return Ok(code);
+        }
+        guard.find(code).map(|m| m.code).ok_or_else(|| {
+            let user = guard.user_rules();
+            let names = user.iter().flat_map(|m| [m.code, m.name]);
+            match crate::text::closest(code, names) {
+                Some(best) => format!("unknown rule `{code}`; did you mean `{best}`?"),
+                None => format!(
+                    "unknown rule `{code}`: no built-in rule and no Guard rule of --rules has \
+                     this code or name; `ssmlint rules` lists the built-in ones"
+                ),
+            }
+        })
+    };
+    if let Some(select) = &mut options.select {
+        for code in select.iter_mut() {
+            *code = resolve(code)?;
+        }
+    }
+    for code in options.ignore.iter_mut() {
+        *code = resolve(code)?;
+    }
+    let severities = std::mem::take(&mut options.severities);
+    for (code, level) in severities {
+        options.severities.insert(resolve(code)?, level);
+    }
+    Ok(())
 }
 
 fn parse_severity_override(text: &str) -> Result<(&'static str, Option<Severity>), String> {

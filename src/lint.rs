@@ -293,6 +293,9 @@ fn finalize(mut findings: Vec<Finding>, options: &LintOptions) -> Vec<Finding> {
     for f in &mut findings {
         if let Some(rule) = rules::find_rule(f.code) {
             f.severity = options.severity_of(rule.meta());
+        } else if let Some(level) = options.severities.get(f.code) {
+            // A Guard rule of `--rules`.
+            f.severity = *level;
         }
     }
     findings.sort_by(|a, b| {

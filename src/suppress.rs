@@ -281,6 +281,8 @@ impl Suppressions {
         }
         if let Some(rule) = find_rule(finding.code) {
             finding.severity = options.severity_of(rule.meta());
+        } else if let Some(level) = options.severities.get(finding.code) {
+            finding.severity = *level;
         }
         let d = &self.directives[first];
         Ok(Some(Suppressed {

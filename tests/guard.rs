@@ -118,6 +118,82 @@ fn user_rules_are_suppressed_and_exported_with_their_codes() {
 }
 
 #[test]
+fn user_rules_are_selected_and_levelled_by_code_or_name() {
+    let codes = |args: &[&str]| -> Vec<(String, String)> {
+        let mut all = vec![
+            "--no-config",
+            "--format",
+            "json",
+            "--rules",
+            "fixtures/guard/rules",
+        ];
+        all.extend_from_slice(args);
+        all.push(TEMPLATE);
+        let run = ssmlint(&all);
+        let json: serde_json::Value = serde_json::from_str(&run.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {} {}", run.stdout, run.stderr));
+        json["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| {
+                let text = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+                (text("code"), text("severity"))
+            })
+            .collect()
+    };
+    let pair = |c: &str, s: &str| (c.to_string(), s.to_string());
+    assert_eq!(
+        codes(&["--select", "acme001"]),
+        [pair("ACME001", "warning")]
+    );
+    assert_eq!(
+        codes(&[
+            "--ignore",
+            "bucket-versioning",
+            "--severity",
+            "GUARD:ebs_volumes_encrypted=info"
+        ]),
+        [pair("GUARD:ebs_volumes_encrypted", "info")]
+    );
+    assert_eq!(
+        codes(&["--severity", "ebs_volumes_encrypted=off"]),
+        [pair("ACME001", "warning")]
+    );
+    let run = ssmlint(&[
+        "--no-config",
+        "--rules",
+        "fixtures/guard/rules",
+        "--select",
+        "ACME01",
+        TEMPLATE,
+    ]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: unknown rule `ACME01`; did you mean `ACME001`?\n"
+    );
+}
+
+#[test]
+fn the_readme_example_is_what_ssmlint_prints() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
+    let command = "$ ssmlint --rules fixtures/guard/rules --select ACME001 fixtures/guard/templates/storage.yaml\n";
+    let start = readme.find(command).expect("the README shows the example") + command.len();
+    let shown = &readme[start..start + readme[start..].find("\n```").expect("block end")];
+    let run = ssmlint(&[
+        "--no-config",
+        "--rules",
+        "fixtures/guard/rules",
+        "--select",
+        "ACME001",
+        TEMPLATE,
+    ]);
+    assert_eq!(run.stdout.trim_end(), shown, "update the README example");
+}
+
+#[test]
 fn a_broken_guard_file_is_a_usage_error_with_its_place() {
     let run = ssmlint(&["--no-config", "--rules", "fixtures/guard/broken", TEMPLATE]);
     assert_eq!(run.code, 2);

@@ -20,9 +20,9 @@ crate::declare_rule! {
     /// ## What it does
     /// Reports an instance, launch configuration (`KeyName`) or launch template
     /// (`LaunchTemplateData.KeyName`) that sets an EC2 key pair. A `KeyName` from a
-    /// parameter default is reported (and the default labelled); one from a parameter
-    /// without default, or an `!If` whose other branch is `AWS::NoValue`, is reported only
-    /// for the branch that is known; an empty string means no key pair.
+    /// parameter default is reported (and the default labelled); one ssmlint cannot know
+    /// (a parameter without default, an import) is not. With `!If`, each branch is
+    /// checked and a finding names the condition; an empty string means no key pair.
     ///
     /// Written in Guard: `rules/ssh-key-pair.guard`.
     ///
@@ -70,7 +70,9 @@ crate::declare_rule! {
     /// IMDSv2: `HttpTokens` missing or set to anything but `required`. With
     /// `HttpTokens: !If [IsProd, required, optional]` the `optional` branch is reported,
     /// naming the condition; a value ssmlint cannot know (a parameter without default) is
-    /// not reported.
+    /// not reported. An instance launched from a launch template (`LaunchTemplate`) is
+    /// left to the launch template's own check, and `HttpEndpoint: disabled` (no metadata
+    /// service at all) is not reported.
     ///
     /// Written in Guard: `rules/imdsv1-enabled.guard`.
     ///
