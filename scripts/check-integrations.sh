@@ -62,7 +62,7 @@ step "shellcheck scripts/action.sh scripts/check-integrations.sh"
 
 step "cargo build (the ssmlint under test)"
 cargo build --locked --quiet
-ssmlint="$root/target/debug/ssmlint"
+ssmlint="${CARGO_TARGET_DIR:-$root/target}/debug/ssmlint"
 
 step "Sarif.Multitool validate --rule-kind \"Gh;Sarif\""
 # The snapshot fixture (all severities, suppressions, a parse error) and every rule fixture.
