@@ -65,10 +65,14 @@ cargo build --locked --quiet
 ssmlint="${CARGO_TARGET_DIR:-$root/target}/debug/ssmlint"
 
 step "Sarif.Multitool validate --rule-kind \"Gh;Sarif\""
-# The snapshot fixture (all severities, suppressions, a parse error) and every rule fixture.
+# The snapshot fixture (all severities, suppressions, a parse error), every rule fixture,
+# and user Guard rules.
 (cd tests/data/formats && "$ssmlint" --no-config --format "sarif=$scratch/formats.sarif" stack.yaml broken.yaml) || true
 "$ssmlint" --no-config --format "sarif=$scratch/fixtures.sarif" fixtures >/dev/null || true
-for sarif in "$scratch/formats.sarif" "$scratch/fixtures.sarif"; do
+# The user's own Guard rules, with and without a metadata header (no help URL).
+"$ssmlint" --no-config --rules fixtures/guard/rules --format "sarif=$scratch/guard.sarif" \
+    fixtures/guard/templates >/dev/null || true
+for sarif in "$scratch/formats.sarif" "$scratch/fixtures.sarif" "$scratch/guard.sarif"; do
     [ -s "$sarif" ] || fail "ssmlint wrote no $sarif"
     "$multitool" validate --rule-kind "Gh;Sarif" --output "$sarif.validation" "$sarif" >"$sarif.log" 2>&1 ||
         { cat "$sarif.log"; fail "Sarif.Multitool failed on $sarif"; }

@@ -360,7 +360,13 @@ impl Render<'_> {
         match format {
             OutputFormat::Json => json::render_json(reports),
             OutputFormat::Sarif => {
-                sarif::render_sarif(reports, self.cwd, &|code| self.options.is_enabled(code))
+                let user_rules = self.options.guard.user_rules();
+                sarif::render_sarif(
+                    reports,
+                    self.cwd,
+                    &|code| self.options.is_enabled(code),
+                    &user_rules,
+                )
             }
             OutputFormat::Github => github::render_github(reports),
             OutputFormat::Junit => {

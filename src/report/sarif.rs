@@ -79,7 +79,9 @@ struct Descriptor {
     short_description: Text,
     full_description: Text,
     help: Help,
-    help_uri: &'static str,
+    /// Absent for a user rule without a URL: SARIF wants an absolute URI here.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help_uri: Option<&'static str>,
     default_configuration: Configuration,
     properties: DescriptorProperties,
 }
@@ -197,11 +199,13 @@ pub fn level(severity: Severity) -> &'static str {
 
 /// Renders the reports as a SARIF log. `root` is the directory `%SRCROOT%` stands for
 /// (the working directory): relative paths are relative to it. The driver describes the
-/// rules that ran (`enabled`) and any other rule with a result.
+/// rules that ran (`enabled`) and any other rule with a result; `extra_rules` are the
+/// user's own (Guard) rules of this run, described like built-in ones.
 pub fn render_sarif(
     reports: &[FileReport],
     root: Option<&Path>,
     enabled: &dyn Fn(&str) -> bool,
+    extra_rules: &[&'static RuleMeta],
 ) -> String {
     let reported: Vec<&str> = reports
         .iter()
@@ -215,6 +219,7 @@ pub fn render_sarif(
     let rules: Vec<&'static RuleMeta> = ALL_RULES
         .iter()
         .map(|r| r.meta())
+        .chain(extra_rules.iter().copied())
         .filter(|m| enabled(m.code) || reported.contains(&m.code))
         .collect();
     let index: HashMap<&str, usize> = rules.iter().enumerate().map(|(i, m)| (m.code, i)).collect();
@@ -335,7 +340,7 @@ fn descriptor(meta: &'static RuleMeta) -> Descriptor {
                 meta.code, meta.name, meta.summary
             ),
         },
-        help_uri: meta.url,
+        help_uri: Some(meta.url).filter(|u| !u.is_empty()),
         default_configuration: Configuration {
             level: level(meta.severity),
         },
