@@ -286,12 +286,7 @@ pub(crate) fn ingress_rules<'a>(cx: &Context<'a>) -> Vec<IngressRule<'a>> {
                     continue;
                 };
                 let group = group_link(cx, resource);
-                let root = Resolved {
-                    value: Value::Node(props),
-                    node: props,
-                    when: Vec::new(),
-                    defaults: Vec::new(),
-                };
+                let root = Resolved::literal(props);
                 expand_rule(cx, resource, Some(group), &root, &mut out);
             }
             _ => {}
@@ -552,12 +547,7 @@ pub(crate) fn nacl_entries<'a>(cx: &Context<'a>) -> Vec<NaclEntry<'a>> {
         let Some(props) = resource.properties else {
             continue;
         };
-        let root = Resolved {
-            value: Value::Node(props),
-            node: props,
-            when: Vec::new(),
-            defaults: Vec::new(),
-        };
+        let root = Resolved::literal(props);
         let acl = cx
             .eval
             .eval_opt(resource.property("NetworkAclId"))

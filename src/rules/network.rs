@@ -1163,7 +1163,25 @@ fn instance_groups<'a>(
     lt_data: Option<&'a Node>,
     lt_interface: Option<&'a Node>,
 ) -> (Groups<'a>, Option<&'a Node>) {
-    let found = groups_in(
+    let found = own_instance_groups(template, eval, r, interface, eni)
+        .or_else(|| launch_template_groups(template, eval, lt_data, lt_interface));
+    match (found, lt) {
+        (Some((g, n)), _) => (g, Some(n)),
+        (None, Err(())) => (Groups::Unknown, None),
+        (None, Ok(_)) => (Groups::Default, None),
+    }
+}
+
+/// The groups an instance names itself: on the instance, its primary interface, or the
+/// existing interface that one attaches.
+fn own_instance_groups<'a>(
+    template: &'a Template<'a>,
+    eval: &Evaluator<'a>,
+    r: &'a Resource<'a>,
+    interface: Option<&'a Node>,
+    eni: Option<&'a Resource<'a>>,
+) -> Option<(Groups<'a>, &'a Node)> {
+    groups_in(
         template,
         eval,
         r.properties,
@@ -1178,20 +1196,22 @@ fn instance_groups<'a>(
             &["GroupSet"],
         )
     })
-    .or_else(|| {
-        groups_in(
-            template,
-            eval,
-            lt_data,
-            &["SecurityGroupIds", "SecurityGroups"],
-        )
-    })
-    .or_else(|| groups_in(template, eval, lt_interface, &["Groups"]));
-    match (found, lt) {
-        (Some((g, n)), _) => (g, Some(n)),
-        (None, Err(())) => (Groups::Unknown, None),
-        (None, Ok(_)) => (Groups::Default, None),
-    }
+}
+
+/// The groups a launch template's data names, directly or on its primary interface.
+fn launch_template_groups<'a>(
+    template: &'a Template<'a>,
+    eval: &Evaluator<'a>,
+    data: Option<&'a Node>,
+    interface: Option<&'a Node>,
+) -> Option<(Groups<'a>, &'a Node)> {
+    groups_in(
+        template,
+        eval,
+        data,
+        &["SecurityGroupIds", "SecurityGroups"],
+    )
+    .or_else(|| groups_in(template, eval, interface, &["Groups"]))
 }
 
 /// The security groups a compute resource declares itself, for the egress check: an
@@ -1213,21 +1233,7 @@ pub fn declared_groups<'a>(
                     _ => None,
                 })
                 .and_then(|id| template.resource(id));
-            let found = groups_in(
-                template,
-                eval,
-                r.properties,
-                &["SecurityGroupIds", "SecurityGroups"],
-            )
-            .or_else(|| groups_in(template, eval, interface, &["GroupSet"]))
-            .or_else(|| {
-                groups_in(
-                    template,
-                    eval,
-                    eni.and_then(|e| e.properties),
-                    &["GroupSet"],
-                )
-            });
+            let found = own_instance_groups(template, eval, r, interface, eni);
             if found.is_none() && r.property("LaunchTemplate").is_some() {
                 return None;
             }
@@ -1243,20 +1249,8 @@ pub fn declared_groups<'a>(
         }
         LAUNCH_TEMPLATE => {
             let data = r.property("LaunchTemplateData");
-            groups_in(
-                template,
-                eval,
-                data,
-                &["SecurityGroupIds", "SecurityGroups"],
-            )
-            .or_else(|| {
-                groups_in(
-                    template,
-                    eval,
-                    primary_interface(data.and_then(|d| d.get("NetworkInterfaces"))),
-                    &["Groups"],
-                )
-            })
+            let interface = primary_interface(data.and_then(|d| d.get("NetworkInterfaces")));
+            launch_template_groups(template, eval, data, interface)
         }
         LAUNCH_CONFIGURATION => groups_in(template, eval, r.properties, &["SecurityGroups"]),
         _ => return None,

@@ -187,12 +187,7 @@ fn egress(cx: &Context<'_>, id: &str) -> Egress {
         let Some(props) = standalone.properties else {
             continue;
         };
-        let root = Resolved {
-            value: Value::Node(props),
-            node: props,
-            when: Vec::new(),
-            defaults: Vec::new(),
-        };
+        let root = Resolved::literal(props);
         state = or(state, rule_allows(cx, &root));
     }
     match state {

@@ -149,6 +149,12 @@ impl<'a> Resolved<'a> {
         .then_some(self)
     }
 
+    /// A literal mapping or list of the template, unconditional: the starting point for
+    /// reading its fields with [`Evaluator::field`].
+    pub fn literal(node: &'a Node) -> Self {
+        Resolved::new(Value::Node(node), node)
+    }
+
     /// The literal mapping or list this value is, if it is one.
     pub fn value_node(&self) -> Option<&'a Node> {
         match self.value {
