@@ -9,7 +9,8 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use ssmlint::policy::effective::principal_permissions;
-use ssmlint::rules::access::identity_statements;
+use ssmlint::semantic::access::identity_statements;
+use ssmlint::semantic::Input;
 use ssmlint::template::eval::Evaluator;
 use ssmlint::template::model::Template;
 
@@ -58,7 +59,7 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let Ok(root) = ssmlint::template::parse(&text) else {
+    let Ok(root) = ssmlint::syntax::parse(&text) else {
         eprintln!("{name}: does not parse");
         std::process::exit(2);
     };
@@ -84,9 +85,7 @@ fn main() {
         }
     }
     let elapsed = start.elapsed() / runs;
-    let source = ssmlint::SourceFile::new(name.clone(), text.as_str());
-    let cx = ssmlint::rules::Context::new(&source, &template, &eval);
-    let written = identity_statements(&cx).len();
+    let written = identity_statements(Input::Template(&template), &eval).len();
     let work = (statements * QUESTIONS.len()).max(1);
     println!(
         "{name}: {} principals, {statements} effective statements ({written} written), {questions} questions: {:.2} ms, {:.0} ns per statement x question",

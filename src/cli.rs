@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use globset::Glob;
 
-use crate::config::{self, Config};
-use crate::discover::{self, Filters, InputSource, STDIN_NAME};
-use crate::lint::{FileKind, FileReport, LintOptions};
+use crate::engine::config::{self, Config};
+use crate::engine::discover::{self, Filters, InputSource, STDIN_NAME};
+use crate::engine::{FileKind, FileReport, LintOptions};
 use crate::report::{self, github, human, json, junit, sarif, EXIT_ERROR, EXIT_OK};
 use crate::rules::{find_rule, RuleMeta, Severity, ALL_RULES};
 
@@ -69,7 +69,7 @@ pub struct CheckArgs {
 
     /// Exit with status 1 when a finding is at least this severe [default: `fail_on` of
     /// the configuration file, else error].
-    #[arg(long, value_enum, value_name = "LEVEL")]
+    #[arg(long, value_name = "LEVEL", value_parser = level_parser())]
     pub fail_on: Option<Severity>,
 
     /// Read this configuration file instead of the nearest `.ssmlint.yaml`.
@@ -306,9 +306,9 @@ fn check(args: CheckArgs, terminal: &Terminal, stdin: &mut dyn Read) -> Outcome 
             stdin
                 .read_to_end(&mut bytes)
                 .map(|_| bytes)
-                .map_err(|e| discover::io_reason(&e))
+                .map_err(|e| crate::base::io_reason(&e))
         });
-    let mut reports = discover::lint_inputs(&inputs, stdin_bytes.as_ref(), &options);
+    let mut reports = crate::engine::lint_inputs(&inputs, stdin_bytes.as_ref(), &options);
     if args.skip_unsupported {
         reports.retain(|r| r.kind != FileKind::Unsupported);
     }
@@ -334,7 +334,7 @@ fn check(args: CheckArgs, terminal: &Terminal, stdin: &mut dyn Read) -> Outcome 
                     outcome.stderr.push_str(&format!(
                         "error: cannot write {}: {}\n",
                         path.display(),
-                        discover::io_reason(&err)
+                        crate::base::io_reason(&err)
                     ));
                     outcome.code = EXIT_ERROR;
                 }
@@ -467,8 +467,7 @@ pub fn lint_options(args: &CheckArgs, config: &Config) -> LintOptions {
         severities,
         select,
         ignore,
-        require_session_logging: config.require_session_logging.unwrap_or(false),
-        trusted_principals: config.trusted_principals.clone(),
+        rule_settings: config.rule_settings(),
         guard: crate::guard::GuardSet::default(),
     }
 }
@@ -561,7 +560,7 @@ pub fn unknown_rule(text: &str) -> String {
     let candidates = ALL_RULES
         .iter()
         .flat_map(|r| [r.meta().code, r.meta().name]);
-    match crate::text::closest(text, candidates) {
+    match crate::base::text::closest(text, candidates) {
         Some(best) => format!("unknown rule `{text}`; did you mean `{best}`?"),
         None => format!("unknown rule `{text}`; `ssmlint rules` lists them"),
     }
@@ -581,7 +580,7 @@ fn parse_rule(text: &str) -> Result<&'static str, String> {
     let ssm_code = text.len() > 3
         && text[..3].eq_ignore_ascii_case("SSM")
         && text[3..].bytes().all(|b| b.is_ascii_digit());
-    if text.is_empty() || ssm_code || crate::text::closest(text, candidates).is_some() {
+    if text.is_empty() || ssm_code || crate::base::text::closest(text, candidates).is_some() {
         return Err(unknown_rule(text));
     }
     Ok(Box::leak(text.to_string().into_boxed_str()))
@@ -600,7 +599,7 @@ fn resolve_guard_codes(
         guard.find(code).map(|m| m.code).ok_or_else(|| {
             let user = guard.user_rules();
             let names = user.iter().flat_map(|m| [m.code, m.name]);
-            match crate::text::closest(code, names) {
+            match crate::base::text::closest(code, names) {
                 Some(best) => format!("unknown rule `{code}`; did you mean `{best}`?"),
                 None => format!(
                     "unknown rule `{code}`: no built-in rule and no Guard rule of --rules has \
@@ -622,6 +621,13 @@ fn resolve_guard_codes(
         options.severities.insert(resolve(code)?, level);
     }
     Ok(())
+}
+
+/// `info`, `warning` or `error`, listed in `--help`.
+fn level_parser() -> impl clap::builder::TypedValueParser<Value = Severity> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(["info", "warning", "error"])
+        .map(|level| Severity::parse(&level).unwrap_or(Severity::Error))
 }
 
 fn parse_severity_override(text: &str) -> Result<(&'static str, Option<Severity>), String> {
@@ -656,7 +662,7 @@ fn parse_format_spec(text: &str) -> Result<FormatSpec, String> {
     let name = name.trim().to_ascii_lowercase();
     let names = OutputFormat::ALL.iter().map(|(n, _)| *n);
     let Some(&(_, format)) = OutputFormat::ALL.iter().find(|(n, _)| *n == name) else {
-        let hint = match crate::text::closest(&name, names) {
+        let hint = match crate::base::text::closest(&name, names) {
             Some(best) => format!("; did you mean `{best}`?"),
             None => String::new(),
         };

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use ssmlint::template::Node;
+use ssmlint::syntax::Node;
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -19,7 +19,7 @@ fn repo() -> &'static Path {
 
 fn action() -> Node {
     let text = std::fs::read_to_string(repo().join("action.yml")).expect("action.yml");
-    ssmlint::template::yaml::parse(&text).expect("action.yml parses")
+    ssmlint::syntax::yaml::parse(&text).expect("action.yml parses")
 }
 
 fn scalar(node: &Node) -> String {

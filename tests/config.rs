@@ -202,7 +202,7 @@ fn init_writes_a_starter_file_once() {
     assert!(run.stdout.contains(".ssmlint.yaml"), "{}", run.stdout);
     let text = std::fs::read_to_string(root.join(".ssmlint.yaml")).expect("written");
     assert!(text.starts_with("# ssmlint configuration"));
-    for key in ssmlint::config::KEYS {
+    for key in ssmlint::engine::config::KEYS {
         assert!(
             text.contains(&format!("\n{key}:")),
             "the starter shows `{key}`"

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use ssmlint::lint::{lint_bytes, FileKind, FileReport, LintOptions};
+use ssmlint::engine::{lint_bytes, FileKind, FileReport, LintOptions};
 
 const EXTENSIONS: &[&str] = &["yaml", "yml", "json", "template", "cfn"];
 

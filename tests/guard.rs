@@ -1,7 +1,7 @@
 //! The user's own Guard rules (`--rules PATH`, `guard_rules:`): a rule with an ssmlint
 //! header and one without render, suppress and export like built-in rules; a Guard file
-//! that does not parse is a usage error with its line and column. The shipped Guard
-//! rules (SSM204, SSM205) are covered by `tests/rules.rs` like every registered rule.
+//! that does not parse is a usage error with its line and column. The Guard twins of
+//! SSM204 and SSM205 in `examples/guard/` find what the native rules find.
 #![cfg(feature = "guard")]
 
 use std::path::{Path, PathBuf};
@@ -254,4 +254,53 @@ fn scratch_dir(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create scratch dir");
     dir
+}
+
+/// `examples/guard/*.guard` are the Guard DSL twins of SSM204 and SSM205: on every fixture
+/// of those rules they report the same places as the native rule.
+#[test]
+fn the_example_guard_rules_agree_with_the_native_rules() {
+    use ssmlint::engine::{lint_bytes, LintOptions};
+    use ssmlint::guard::GuardSet;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (native, example, file) in [
+        ("SSM204", "EX204", "examples/guard/ssh-key-pair.guard"),
+        ("SSM205", "EX205", "examples/guard/imdsv1-enabled.guard"),
+    ] {
+        let guard = GuardSet::load(&[root.join(file)]).expect("the example parses");
+        let options = LintOptions {
+            guard,
+            ..LintOptions::default()
+        };
+        let mut checked = 0;
+        for outcome in ["fail", "pass"] {
+            let dir = root.join("fixtures").join(native).join(outcome);
+            let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+                .expect("fixtures")
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .collect();
+            paths.sort();
+            for path in paths {
+                let bytes = std::fs::read(&path).expect("readable");
+                let report = lint_bytes(&path.display().to_string(), &bytes, true, &options);
+                let places = |code: &str| -> Vec<(usize, usize)> {
+                    report
+                        .findings
+                        .iter()
+                        .filter(|f| f.code == code)
+                        .map(|f| (f.span.start, f.span.end))
+                        .collect()
+                };
+                assert_eq!(
+                    places(native),
+                    places(example),
+                    "{}: {native} and {example} disagree",
+                    path.display()
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 4, "{native}: too few fixtures");
+    }
 }

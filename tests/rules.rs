@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use ssmlint::lint::{lint_bytes, LintOptions};
+use ssmlint::engine::{lint_bytes, LintOptions};
 use ssmlint::report::human::{render_human, HumanOptions};
 use ssmlint::rules::ALL_RULES;
 

@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use ssmlint::lint::{lint_bytes, FileKind, LintOptions};
-use ssmlint::rules::Severity;
+use ssmlint::engine::{lint_bytes, FileKind, LintOptions};
+use ssmlint::rules::{OptionValue, Severity};
 
 fn read(relative: &str) -> Vec<u8> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
@@ -18,6 +18,22 @@ fn codes(name: &str, bytes: &[u8], options: &LintOptions) -> Vec<(&'static str, 
         .iter()
         .map(|f| (f.code, f.severity))
         .collect()
+}
+
+/// `require_session_logging: true`.
+fn required_logging() -> LintOptions {
+    LintOptions::default().with_rule_options(
+        "SSM301",
+        &[("require_session_logging", OptionValue::Bool(true))],
+    )
+}
+
+/// `trusted_principals: [...]`.
+fn trusting(principals: Vec<String>) -> LintOptions {
+    LintOptions::default().with_rule_options(
+        "SSM307",
+        &[("trusted_principals", OptionValue::Strings(principals))],
+    )
 }
 
 const EXAMPLE: &str = "fixtures/examples/session-logging.yaml";
@@ -38,10 +54,7 @@ fn the_example_reports_nothing_above_info() {
     let above_info: Vec<_> = found.iter().filter(|(_, s)| *s > Severity::Info).collect();
     assert!(above_info.is_empty(), "{above_info:?}");
     // Even with logging required: the template defines its preferences.
-    let strict = LintOptions {
-        require_session_logging: true,
-        ..LintOptions::default()
-    };
+    let strict = required_logging();
     assert!(codes(EXAMPLE, &read(EXAMPLE), &strict).is_empty());
 }
 
@@ -55,10 +68,7 @@ fn require_session_logging_makes_ssm301_an_error() {
             .map(|(_, s)| s)
     };
     assert_eq!(ssm301(&LintOptions::default()), Some(Severity::Info));
-    let mut strict = LintOptions {
-        require_session_logging: true,
-        ..LintOptions::default()
-    };
+    let mut strict = required_logging();
     assert_eq!(ssm301(&strict), Some(Severity::Error));
     // An explicit severity for the rule still wins.
     strict.severities.insert("SSM301", Severity::Warning);
@@ -69,10 +79,7 @@ fn require_session_logging_makes_ssm301_an_error() {
 fn trusted_principals_are_exempt_from_ssm307() {
     let file = "fixtures/SSM307/fail/user-can-delete-logs.yaml";
     let count = |trusted: &[&str]| {
-        let options = LintOptions {
-            trusted_principals: trusted.iter().map(|s| s.to_string()).collect(),
-            ..LintOptions::default()
-        };
+        let options = trusting(trusted.iter().map(|s| s.to_string()).collect());
         codes(file, &read(file), &options)
             .iter()
             .filter(|(c, _)| *c == "SSM307")
@@ -82,10 +89,7 @@ fn trusted_principals_are_exempt_from_ssm307() {
     assert_eq!(count(&["Auditor"]), 0);
     assert_eq!(count(&["Someone"]), 2);
     let file = "fixtures/SSM307/fail/operators-group-ssm-full-access.yaml";
-    let options = LintOptions {
-        trusted_principals: vec!["arn:aws:iam::111122223333:group/Operators".into()],
-        ..LintOptions::default()
-    };
+    let options = trusting(vec!["arn:aws:iam::111122223333:group/Operators".into()]);
     // The group has no literal GroupName: an ARN cannot name it, its logical id can.
     assert!(codes(file, &read(file), &options)
         .iter()

@@ -11,9 +11,9 @@
 //! [`Normaliser::emit`] and [`Normaliser::locate`] share [`Normaliser::resolve`], so a
 //! path Guard reports always walks the same way through the original tree.
 
-use crate::source::Span;
+use crate::base::Span;
+use crate::syntax::{Node, NodeKind};
 use crate::template::eval::{Evaluator, Value};
-use crate::template::{Node, NodeKind};
 
 /// How a node appears in the document.
 enum Resolution<'a> {
@@ -460,7 +460,7 @@ mod tests {
     use std::collections::HashMap;
 
     fn document(text: &str, assignment: &[(&str, bool)]) -> String {
-        let root = crate::template::parse(text).unwrap();
+        let root = crate::syntax::parse(text).unwrap();
         let template = Template::new(&root);
         let eval = Evaluator::new(&template, &HashMap::new());
         let assignment: Vec<(&str, bool)> = assignment.to_vec();
@@ -484,7 +484,7 @@ mod tests {
     #[test]
     fn paths_lead_back_to_spans() {
         let text = "Resources:\n  A/B:\n    Type: AWS::EC2::Instance\n    Properties:\n      L: [!Ref AWS::NoValue, x, y]\n      T: !If [C, required, optional]\n";
-        let root = crate::template::parse(text).unwrap();
+        let root = crate::syntax::parse(text).unwrap();
         let template = Template::new(&root);
         let eval = Evaluator::new(&template, &HashMap::new());
         let assignment = [("C", false)];

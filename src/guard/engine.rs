@@ -20,10 +20,12 @@ use serde_json::Value as Json;
 
 use super::document::{keep_path, push_string, Keep, Located, Normaliser};
 use super::header::{self, Header};
-use crate::rules::{label_defaults, qualifiers, Category, Context, Finding, RuleMeta, Severity};
-use crate::source::Span;
-use crate::template::model::Resource;
-use crate::template::{Node, NodeKind};
+use crate::base::{SourceFile, Span};
+use crate::diagnostic::{Category, Finding, RuleMeta, Severity};
+use crate::rules::{label_defaults, qualifiers, Context};
+use crate::syntax::{Node, NodeKind};
+use crate::template::eval::Evaluator;
+use crate::template::model::{Resource, Template};
 
 /// At most this many conditions are expanded into variants (2^N documents); with more,
 /// `Fn::If`s stay intrinsics (unknown to the rules).
@@ -64,12 +66,11 @@ pub struct GuardRule {
 /// Already-made metadata of user rules, by code: a code shared by several rules gets one.
 pub type MetaCache = HashMap<String, &'static RuleMeta>;
 
-/// Parses and validates a Guard file. `shipped` files may (and must) use the codes of
-/// registered rules; user files may not. Errors are `file:line:col: message`.
+/// Parses and validates a Guard file; its rules may not take the codes or names of
+/// built-in rules. Errors are `file:line:col: message`.
 pub fn parse_file(
     shown: &str,
     text: String,
-    shipped: bool,
     metas: &mut MetaCache,
 ) -> Result<RuleFile, Vec<String>> {
     if let Err(err) = cfn_guard::commands::validate::parse_rules(&text, shown) {
@@ -80,7 +81,7 @@ pub fn parse_file(
     let mut errors = Vec::new();
     for decl in decls {
         let header = decl.header.clone().unwrap_or_default();
-        let meta = match rule_meta(&decl.name, decl.header.as_ref(), shipped, metas) {
+        let meta = match rule_meta(&decl.name, decl.header.as_ref(), metas) {
             Ok(meta) => meta,
             Err(message) => {
                 errors.push(format!("{shown}:{}:1: {message}", decl.line));
@@ -163,23 +164,16 @@ fn leak(text: &str) -> &'static str {
 fn rule_meta(
     guard_name: &str,
     header: Option<&Header>,
-    shipped: bool,
     metas: &mut MetaCache,
 ) -> Result<&'static RuleMeta, String> {
     let code = match header.and_then(|h| h.code.clone()) {
         Some(code) => code,
         None => format!("GUARD:{guard_name}"),
     };
-    let registered = crate::rules::find_rule(&code).map(|r| r.meta());
-    match (registered, shipped) {
-        (Some(meta), true) => return Ok(meta),
-        (None, true) => return Err(format!("`{code}` is not a registered rule")),
-        (Some(_), false) => {
-            return Err(format!(
-                "`{code}` is the code of a built-in rule; give the Guard rule a code of its own"
-            ))
-        }
-        (None, false) => {}
+    if crate::rules::find_rule(&code).is_some() {
+        return Err(format!(
+            "`{code}` is the code of a built-in rule; give the Guard rule a code of its own"
+        ));
     }
     if let Some(meta) = metas.get(&code.to_ascii_uppercase()) {
         return Ok(meta);
@@ -255,6 +249,13 @@ struct Call<'r> {
     rules: Vec<(&'r RuleFile, &'r GuardRule)>,
 }
 
+/// What the evaluation of one template sees.
+struct Cx<'a> {
+    source: &'a SourceFile,
+    template: &'a Template<'a>,
+    eval: &'a Evaluator<'a>,
+}
+
 /// Evaluates the rule files on the template of `cx`: rules for which `should_run` is
 /// false, and rules whose `types` the template lacks, are left out.
 pub fn check<'r>(
@@ -264,10 +265,17 @@ pub fn check<'r>(
     cache: &Cache,
     out: &mut Vec<Finding>,
 ) {
-    let template = cx.template;
+    let Some(template) = cx.template() else {
+        return;
+    };
     if template.resources.is_empty() {
         return;
     }
+    let cx = &Cx {
+        source: cx.source,
+        template,
+        eval: cx.eval,
+    };
     let mut calls: Vec<Call<'r>> = Vec::new();
     for file in files {
         let applicable: Vec<&GuardRule> = file
@@ -311,7 +319,7 @@ pub fn check<'r>(
     }
 }
 
-fn evaluate(cx: &Context<'_>, call: &Call<'_>, cache: &Cache, out: &mut Vec<Finding>) {
+fn evaluate(cx: &Cx<'_>, call: &Call<'_>, cache: &Cache, out: &mut Vec<Finding>) {
     let template = cx.template;
     // Only the targeted resources when every rule names its types.
     let types: Option<Vec<&str>> = call
@@ -455,7 +463,7 @@ fn evaluate(cx: &Context<'_>, call: &Call<'_>, cache: &Cache, out: &mut Vec<Find
                 // reached under several assignments holds under the branches they share.
                 let mut places: Vec<(Span, Located<'_>)> = Vec::new();
                 for normaliser in &normalisers {
-                    let located = normaliser.locate(cx.template.root, path);
+                    let located = normaliser.locate(template.root, path);
                     let span = span_of(cx, &located);
                     match places.iter_mut().find(|(s, _)| *s == span) {
                         Some((_, known)) => known.when.retain(|w| located.when.contains(w)),
@@ -483,7 +491,7 @@ fn evaluate(cx: &Context<'_>, call: &Call<'_>, cache: &Cache, out: &mut Vec<Find
 /// The JSON document of a variant: the targeted resources (`only_resources`) or the
 /// whole template, with intrinsics resolved under `assignment`.
 fn document(
-    cx: &Context<'_>,
+    cx: &Cx<'_>,
     fed: &[&Resource<'_>],
     only_resources: bool,
     keep: Option<&Keep>,
@@ -595,7 +603,7 @@ fn is_intrinsic(value: &Json) -> bool {
 }
 
 /// The logical id a path is under.
-fn resource_of(cx: &Context<'_>, path: &str) -> Option<String> {
+fn resource_of(cx: &Cx<'_>, path: &str) -> Option<String> {
     let rest = path.strip_prefix("/Resources/")?;
     cx.template
         .resources
@@ -612,7 +620,7 @@ fn resource_of(cx: &Context<'_>, path: &str) -> Option<String> {
 
 /// The failing clauses under a report node. A disjunction fails for a resource only when
 /// every alternative does: if one of them is unknown for it, none is reported.
-fn gather<'v>(cx: &Context<'_>, node: &'v Json, out: &mut Vec<Leaf<'v>>) {
+fn gather<'v>(cx: &Cx<'_>, node: &'v Json, out: &mut Vec<Leaf<'v>>) {
     let checks = |n: &'v Json| {
         n.get("checks")
             .and_then(Json::as_array)
@@ -662,7 +670,7 @@ fn gather<'v>(cx: &Context<'_>, node: &'v Json, out: &mut Vec<Leaf<'v>>) {
     }
 }
 
-fn leaf<'v>(cx: &Context<'_>, report: &'v Json, check: Option<(&str, &'v Json)>) -> Leaf<'v> {
+fn leaf<'v>(cx: &Cx<'_>, report: &'v Json, check: Option<(&str, &'v Json)>) -> Leaf<'v> {
     let text = |v: Option<&'v Json>| v.and_then(Json::as_str).filter(|s| !s.trim().is_empty());
     let mut leaf = Leaf {
         path: None,
@@ -729,7 +737,7 @@ fn kind_of(type_name: &str) -> &'static str {
 }
 
 fn make_finding(
-    cx: &Context<'_>,
+    cx: &Cx<'_>,
     file: &RuleFile,
     rule: &GuardRule,
     leaf: &Leaf<'_>,
@@ -818,12 +826,12 @@ fn make_finding(
     if let Some(r) = resource {
         finding = finding.resource(r.id);
     }
-    label_defaults(finding, template, &defaults)
+    label_defaults(finding, Some(template), &defaults)
 }
 
 /// The narrowest span to show: a scalar value, an intrinsic on one line, or a value
 /// computed from one (`!Ref Param`); otherwise the key a mapping or list is under.
-fn span_of(cx: &Context<'_>, located: &Located<'_>) -> Span {
+fn span_of(cx: &Cx<'_>, located: &Located<'_>) -> Span {
     let node: &Node = located.node;
     let one_line = !cx
         .source

@@ -15,9 +15,9 @@
 //! The header is YAML written in comments, right above its `rule` (no blank line
 //! between). Every key is optional.
 
+use crate::base::SourceFile;
 use crate::rules::Severity;
-use crate::source::SourceFile;
-use crate::template::{Node, NodeKind};
+use crate::syntax::{Node, NodeKind};
 
 /// The keys a header may have.
 pub const KEYS: &[&str] = &[
@@ -161,7 +161,7 @@ fn parse_header(block: &[(usize, &str)], shown: &str) -> Result<Header, Vec<Stri
         let (line, shift) = places.get(lc.line - 1).copied().unwrap_or((0, 0));
         format!("{shown}:{}:{}", line + 1, lc.column + shift)
     };
-    let root = crate::template::yaml::parse(&yaml).map_err(|e| {
+    let root = crate::syntax::yaml::parse(&yaml).map_err(|e| {
         vec![format!(
             "{}: invalid `# ssmlint:` header: {}",
             at(e.span.start),
@@ -282,7 +282,7 @@ fn parse_header(block: &[(usize, &str)], shown: &str) -> Result<Header, Vec<Stri
             "help" => header.help = text(value, &mut errors),
             "url" => header.url = text(value, &mut errors).map(|c| c.trim().to_string()),
             key => {
-                let hint = match crate::text::closest(key, KEYS.iter().copied()) {
+                let hint = match crate::base::text::closest(key, KEYS.iter().copied()) {
                     Some(best) => format!("; did you mean `{best}`?"),
                     None => format!("; the keys are {}", KEYS.join(", ")),
                 };

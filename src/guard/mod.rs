@@ -1,23 +1,23 @@
 //! Rules written in the Guard DSL, evaluated with the cfn-guard library (cargo feature
 //! `guard`, on by default).
 //!
-//! The shipped rules (`rules/*.guard`: SSM204, SSM205) are embedded in the binary and
-//! registered in [`crate::rules::ALL_RULES`] for their documentation; `--rules PATH` and
-//! `guard_rules:` in `.ssmlint.yaml` add the user's own files. Each file is parsed once
-//! per run (the shipped ones once per process). Guard sees the template as ssmlint parsed
+//! `--rules PATH` and `guard_rules:` in `.ssmlint.yaml` add the user's own rule files
+//! (`examples/guard/` has two, the Guard twins of SSM204 and SSM205). Each file is parsed
+//! once per run. Guard sees the template as ssmlint parsed
 //! it — long-form intrinsics, known values substituted, one variant per `Fn::If` branch
 //! (see [`document`]) — and each failing clause's path is mapped back to its span in the
 //! file, so a Guard finding is an ordinary [`Finding`]: it renders, filters, suppresses
 //! and exports like a built-in one.
 //!
-//! Built with `--no-default-features`, ssmlint has no Guard support: SSM204 and SSM205
-//! are absent and `--rules` is a usage error.
+//! Built with `--no-default-features`, ssmlint has no Guard support: `--rules` is a usage
+//! error.
 
 use std::path::PathBuf;
 #[cfg(feature = "guard")]
 use std::{path::Path, sync::Arc};
 
-use crate::rules::{Context, Finding, RuleMeta};
+use crate::diagnostic::{Finding, RuleMeta};
+use crate::rules::Context;
 
 #[cfg(feature = "guard")]
 mod document;
@@ -25,13 +25,11 @@ mod document;
 mod engine;
 #[cfg(feature = "guard")]
 pub mod header;
-#[cfg(feature = "guard")]
-pub mod shipped;
 
 /// The file extensions read from a directory given to `--rules`.
 pub const EXTENSIONS: &[&str] = &["guard", "ruleset"];
 
-/// The Guard rule files of a run: the shipped ones and the user's.
+/// The user's Guard rule files of a run.
 #[derive(Clone, Default)]
 pub struct GuardSet {
     #[cfg(feature = "guard")]
@@ -61,7 +59,7 @@ pub const fn enabled() -> bool {
 fn rule_files(path: &Path) -> Result<Vec<PathBuf>, String> {
     let shown = path.display();
     let meta = std::fs::metadata(path)
-        .map_err(|e| format!("{shown}: cannot read: {}", crate::discover::io_reason(&e)))?;
+        .map_err(|e| format!("{shown}: cannot read: {}", crate::base::io_reason(&e)))?;
     if meta.is_file() {
         return Ok(vec![path.to_path_buf()]);
     }
@@ -72,7 +70,7 @@ fn rule_files(path: &Path) -> Result<Vec<PathBuf>, String> {
             format!(
                 "{}: cannot read: {}",
                 dir.display(),
-                crate::discover::io_reason(&e)
+                crate::base::io_reason(&e)
             )
         })?;
         for entry in entries.filter_map(Result::ok) {
@@ -136,12 +134,12 @@ impl GuardSet {
                     Err(e) => {
                         errors.push(format!(
                             "{shown}: cannot read: {}",
-                            crate::discover::io_reason(&e)
+                            crate::base::io_reason(&e)
                         ));
                         continue;
                     }
                 };
-                match engine::parse_file(&shown, text, false, &mut metas) {
+                match engine::parse_file(&shown, text, &mut metas) {
                     Ok(parsed) => user.push(Arc::new(parsed)),
                     Err(mut e) => errors.append(&mut e),
                 }
@@ -157,7 +155,7 @@ impl GuardSet {
         }
     }
 
-    /// The metadata of the user's rules (the shipped ones are in the registry).
+    /// The metadata of the user's rules.
     pub fn user_rules(&self) -> Vec<&'static RuleMeta> {
         #[cfg(feature = "guard")]
         {
@@ -180,7 +178,7 @@ impl GuardSet {
         })
     }
 
-    /// Evaluates the shipped and user rules on the template of `cx`; `should_run` says
+    /// Evaluates the user's rules on the template of `cx`; `should_run` says
     /// which codes run.
     pub fn check(
         &self,
@@ -191,52 +189,12 @@ impl GuardSet {
         #[cfg(feature = "guard")]
         engine::check(
             cx,
-            shipped_files().iter().chain(self.user.iter().map(|f| &**f)),
+            self.user.iter().map(|f| &**f),
             should_run,
             &self.cache,
             out,
         );
         #[cfg(not(feature = "guard"))]
         let _ = (cx, should_run, out);
-    }
-}
-
-/// The shipped rule files, parsed once per process.
-#[cfg(feature = "guard")]
-fn shipped_files() -> &'static [engine::RuleFile] {
-    static FILES: std::sync::OnceLock<Vec<engine::RuleFile>> = std::sync::OnceLock::new();
-    FILES.get_or_init(|| {
-        let mut metas = engine::MetaCache::new();
-        shipped::FILES
-            .iter()
-            .map(|(shown, text)| {
-                engine::parse_file(shown, text.to_string(), true, &mut metas)
-                    .unwrap_or_else(|e| panic!("shipped Guard rule {shown}: {}", e.join("; ")))
-            })
-            .collect()
-    })
-}
-
-#[cfg(all(test, feature = "guard"))]
-mod tests {
-    #[test]
-    fn shipped_rules_parse_and_match_the_registry() {
-        let files = super::shipped_files();
-        let codes: Vec<&str> = files
-            .iter()
-            .flat_map(|f| &f.rules)
-            .map(|r| r.meta.code)
-            .collect();
-        assert_eq!(codes, ["SSM204", "SSM205"]);
-        for (file, (shown, text)) in files.iter().zip(super::shipped::FILES) {
-            assert_eq!(&file.shown, shown);
-            for rule in &file.rules {
-                let header = super::header::scan(text, shown).unwrap();
-                let h = header[0].header.as_ref().unwrap();
-                assert_eq!(h.name.as_deref(), Some(rule.meta.name));
-                assert_eq!(h.severity, Some(rule.meta.severity));
-                assert_eq!(h.url.as_deref(), Some(rule.meta.url));
-            }
-        }
     }
 }

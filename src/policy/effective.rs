@@ -6,7 +6,7 @@
 
 use super::managed::{self, ManagedArn};
 use super::{decide_for, decide_in, statements_of, Decision, Origin, Statement, Target};
-use crate::source::Span;
+use crate::base::Span;
 use crate::template::eval::{Evaluator, Value};
 use crate::template::model::Resource;
 
@@ -175,7 +175,9 @@ fn literal_name<'a>(principal: &Resource<'a>, kind: &PrincipalKind) -> Option<&'
 
 /// The groups of the template a user belongs to (`Groups`, `UserToGroupAddition`).
 pub fn groups_of_user<'a>(eval: &Evaluator<'a>, user: &Resource<'a>) -> Vec<&'a Resource<'a>> {
-    let template = eval.template();
+    let Some(template) = eval.template() else {
+        return Vec::new();
+    };
     let group_kind = &KINDS[2];
     let user_kind = &KINDS[1];
     let groups: Vec<&'a Resource<'a>> = template
@@ -210,8 +212,10 @@ pub fn groups_of_user<'a>(eval: &Evaluator<'a>, user: &Resource<'a>) -> Vec<&'a 
 
 /// Policies attached to the principal itself (not through groups).
 fn own_permissions<'a>(eval: &Evaluator<'a>, principal: &Resource<'a>) -> Permissions {
-    let template = eval.template();
     let mut perms = Permissions::default();
+    let Some(template) = eval.template() else {
+        return perms;
+    };
     let Some(kind) = KINDS.iter().find(|k| k.type_name == principal.type_name) else {
         return perms;
     };
@@ -259,7 +263,7 @@ fn own_permissions<'a>(eval: &Evaluator<'a>, principal: &Resource<'a>) -> Permis
 
 fn add_document<'a>(
     eval: &Evaluator<'a>,
-    doc: &'a crate::template::Node,
+    doc: &'a crate::syntax::Node,
     origin: &Origin,
     perms: &mut Permissions,
 ) {
@@ -309,7 +313,7 @@ fn attach_managed<'a>(
             _ => perms.unknown_sources.push(arn.to_string()),
         },
         // A customer managed policy defined in this template.
-        Value::Ref(r) if r.attribute.is_none() => match eval.template().resource(r.id) {
+        Value::Ref(r) if r.attribute.is_none() => match eval.resource(r.id) {
             Some(res) if res.type_name == "AWS::IAM::ManagedPolicy" => {
                 if let Some(doc) = res.property("PolicyDocument") {
                     let origin = Origin::Template {
@@ -337,7 +341,7 @@ mod tests {
 
     /// Parses `yaml`, then asks about the principal `id`.
     fn with_permissions<R>(yaml: &str, id: &str, ask: impl FnOnce(&Permissions) -> R) -> R {
-        let root = crate::template::parse(yaml).unwrap_or_else(|e| panic!("{}", e.message));
+        let root = crate::syntax::parse(yaml).unwrap_or_else(|e| panic!("{}", e.message));
         let template = Template::new(&root).with_source_text(yaml);
         let eval = Evaluator::new(&template, &HashMap::new());
         let principal = template

@@ -5,9 +5,8 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use super::{statements_of, Origin, Statement};
+use crate::syntax::{Node, NodeKind};
 use crate::template::eval::Evaluator;
-use crate::template::model::Template;
-use crate::template::{Node, NodeKind};
 
 /// `(file name, contents)` of every shipped managed policy.
 const SOURCES: &[(&str, &str)] = &[
@@ -93,7 +92,7 @@ fn registry() -> &'static HashMap<String, ManagedPolicy> {
         let mut map = HashMap::new();
         for (file, text) in SOURCES {
             // Shipped data is checked by a test; a broken file is skipped, never a panic.
-            let Ok(root) = crate::template::json::parse(text) else {
+            let Ok(root) = crate::syntax::json::parse(text) else {
                 continue;
             };
             let name = root
@@ -178,10 +177,7 @@ pub fn classify_arn(arn: &str) -> ManagedArn {
 
 /// Statements of a document that holds no intrinsics (managed policies, JSON strings).
 pub fn statements_of_plain(document: &Node, origin: &Origin) -> (Vec<Statement>, bool) {
-    let empty = Node::new(NodeKind::Map(Vec::new()), crate::source::Span::default());
-    let template = Template::new(&empty);
-    let eval = Evaluator::new(&template, &HashMap::new());
-    statements_of(&eval, document, origin)
+    statements_of(&Evaluator::plain(), document, origin)
 }
 
 #[cfg(test)]
@@ -216,7 +212,7 @@ mod data_tests {
     #[test]
     fn every_shipped_policy_parses_with_statements() {
         for (file, text) in SOURCES {
-            let root = crate::template::json::parse(text)
+            let root = crate::syntax::json::parse(text)
                 .unwrap_or_else(|e| panic!("{file}: {}", e.message));
             let name = root.get("name").and_then(Node::as_str);
             assert_eq!(name, Some(*file), "{file}: name must match the file name");

@@ -6,24 +6,28 @@
 
 pub mod effective;
 pub mod managed;
+pub mod probes;
 pub mod refs;
 
-use crate::source::Span;
+use crate::base::Span;
+pub use crate::base::Tri;
+use crate::syntax::Node;
 use crate::template::eval::{Evaluator, Part, Resolved, Value};
-use crate::template::Node;
+
+/// The actions the SSM Agent needs for Session Manager: registering with Systems Manager
+/// and opening the session channels.
+pub const SESSION_MANAGER_CORE_ACTIONS: [&str; 5] = [
+    "ssm:UpdateInstanceInformation",
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Effect {
     Allow,
     Deny,
-}
-
-/// Three-valued answer: unknowns never raise a violation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tri {
-    Yes,
-    No,
-    Unknown,
 }
 
 /// A list of `Action`/`Resource`/principal patterns, some of which may be unknown.
@@ -336,12 +340,12 @@ pub fn statements_of<'a>(
                     }
                 }
             }
-            Value::Str(text) => match crate::template::parse(text) {
+            Value::Str(text) => match crate::syntax::parse(text) {
                 // A document written as a JSON string: read it on its own. In a YAML block
                 // scalar its spans are mapped back into the file; otherwise they point at
                 // the whole string.
                 Ok(mut parsed) => {
-                    let lines = block_scalar_lines(eval.template().source_text, doc.node, text);
+                    let lines = block_scalar_lines(eval.source_text(), doc.node, text);
                     match &lines {
                         Some(lines) => parsed.map_spans(&|offset| map_block_offset(lines, offset)),
                         None => parsed.map_spans(&|_| doc.node.span.start),
@@ -558,16 +562,14 @@ fn names_caller(node: &Node) -> bool {
     let mut todo = vec![node];
     while let Some(n) = todo.pop() {
         match &n.kind {
-            crate::template::NodeKind::String(s) => {
+            crate::syntax::NodeKind::String(s) => {
                 let s = s.to_ascii_lowercase();
                 if s.contains("${aws:username}") || s.contains("${aws:userid}") {
                     return true;
                 }
             }
-            crate::template::NodeKind::Seq(items) => todo.extend(items),
-            crate::template::NodeKind::Map(entries) => {
-                todo.extend(entries.iter().map(|e| &e.value))
-            }
+            crate::syntax::NodeKind::Seq(items) => todo.extend(items),
+            crate::syntax::NodeKind::Map(entries) => todo.extend(entries.iter().map(|e| &e.value)),
             _ => {}
         }
     }

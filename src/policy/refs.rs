@@ -127,7 +127,7 @@ pub fn name_of(eval: &Evaluator<'_>, resource: &Resource<'_>) -> String {
 /// spell it: names for `Ref` of named types, canonical ARNs for `Arn` of buckets, log
 /// groups and keys, a token otherwise.
 pub fn reference_value(eval: &Evaluator<'_>, reference: &ResourceRef<'_>) -> String {
-    let Some(resource) = eval.template().resource(reference.id) else {
+    let Some(resource) = eval.resource(reference.id) else {
         return token(reference.id);
     };
     match (resource.type_name, reference.attribute.as_deref()) {
@@ -173,7 +173,7 @@ fn render_parts(eval: &Evaluator<'_>, parts: &[Part], resolve: bool) -> Option<S
                     Some((id, attribute)) => (id, Some(attribute)),
                     None => (inner, None),
                 };
-                match eval.template().resource(id) {
+                match eval.resource(id) {
                     Some(resource) if resolve => out.push_str(&reference_value(
                         eval,
                         &ResourceRef {

@@ -9,7 +9,7 @@
 //! `%`, CR and LF become `%25`, `%0D`, `%0A`; in property values `:` and `,` become
 //! `%3A` and `%2C` as well. Suppressed findings are not annotated.
 
-use crate::lint::FileReport;
+use crate::engine::FileReport;
 use crate::rules::{Finding, Severity};
 
 /// The workflow command for a severity.
@@ -88,7 +88,7 @@ mod tests {
     #[test]
     fn one_line_per_finding() {
         let text = "Resources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties: {MetadataOptions: {HttpTokens: required}}\n";
-        let report = crate::lint::lint_source(
+        let report = crate::engine::lint_source(
             crate::SourceFile::new("a,b.yaml", text),
             true,
             &crate::LintOptions::default(),

@@ -8,10 +8,10 @@ use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
 };
 
-use crate::lint::FileReport;
+use crate::base::Span;
+use crate::engine::FileReport;
 use crate::report::Summary;
 use crate::rules::{Finding, Severity};
-use crate::source::Span;
 
 /// How to render: colours on or off, and the width to wrap at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -252,11 +252,11 @@ mod tests {
     fn control_characters_are_replaced_in_place() {
         assert_eq!(printable("a\u{1b}[31mb\u{85}\tc\r\n"), "a?[31mb¿\tc\r\n");
         assert!(matches!(printable("plain é\n"), Cow::Borrowed(_)));
-        let report = crate::lint::lint_bytes(
+        let report = crate::engine::lint_bytes(
             "x\u{1b}.yaml",
             b"a: \x1b[2J\x00",
             true,
-            &crate::lint::LintOptions::default(),
+            &crate::engine::LintOptions::default(),
         );
         let out = render_human(&[report], &HumanOptions::default());
         assert!(
@@ -287,16 +287,17 @@ mod tests {
 
     #[test]
     fn rendering_never_panics_on_odd_spans() {
-        let options = crate::lint::LintOptions::default();
+        let options = crate::engine::LintOptions::default();
         for text in ["", "\n", "a: [", "a: [\n\n", "\u{feff}", "é: [", "\t{"] {
             for explicit in [true, false] {
-                let report = crate::lint::lint_bytes("t.yaml", text.as_bytes(), explicit, &options);
+                let report =
+                    crate::engine::lint_bytes("t.yaml", text.as_bytes(), explicit, &options);
                 let out = render_human(&[report], &HumanOptions::default());
                 assert!(out.ends_with("in 1 file\n"), "{out}");
             }
         }
         let bytes = b"Resources:\n  X: \xff";
-        let report = crate::lint::lint_bytes("t.yaml", bytes, true, &options);
+        let report = crate::engine::lint_bytes("t.yaml", bytes, true, &options);
         let out = render_human(&[report], &HumanOptions::default());
         assert!(out.contains("invalid UTF-8 here"), "{out}");
     }

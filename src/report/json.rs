@@ -5,10 +5,10 @@
 
 use serde::Serialize;
 
-use crate::lint::FileReport;
+use crate::base::SourceFile;
+use crate::engine::FileReport;
 use crate::report::Summary;
 use crate::rules::Finding;
-use crate::source::SourceFile;
 
 /// The version of the JSON schema below.
 pub const JSON_VERSION: u32 = 1;

@@ -8,7 +8,7 @@
 
 use std::fmt::Write as _;
 
-use crate::lint::{FileKind, FileReport};
+use crate::engine::{FileKind, FileReport};
 use crate::rules::{find_rule, Category, Finding, Severity, ALL_RULES};
 
 /// Renders the reports. `enabled` tells which rules ran, so that a template gets a

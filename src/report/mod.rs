@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::lint::{FileKind, FileReport};
+use crate::engine::{FileKind, FileReport};
 use crate::rules::Severity;
 
 pub mod github;

@@ -13,10 +13,10 @@ use std::path::{Component, Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::lint::FileReport;
+use crate::base::{SourceFile, Span};
+use crate::engine::suppress::Suppressed;
+use crate::engine::FileReport;
 use crate::rules::{Finding, RuleMeta, Severity, ALL_RULES};
-use crate::source::{SourceFile, Span};
-use crate::suppress::Suppressed;
 
 pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub const SARIF_VERSION: &str = "2.1.0";

@@ -1,186 +1,122 @@
-//! The rule framework: metadata, the [`Rule`] trait, findings and the registry.
+//! The rules: one file per rule, grouped by family, and the registry.
 //!
-//! One rule, one file. A rule file declares its metadata and documentation with
-//! [`declare_rule!`](crate::declare_rule) and implements [`Rule::check`]. Registering a
-//! rule is one line in [`ALL_RULES`].
+//! A rule file declares its metadata and documentation with
+//! [`declare_rule!`](crate::declare_rule) and implements [`Rule::check`], reading the
+//! file's semantic model through its [`Context`]. Registering a rule is one line in
+//! [`ALL_RULES`]. Rules whose findings another stage emits (SSM000 and SSM001 by the
+//! engine, SSM002 by the suppressions) are registered for their metadata only.
 
-use std::cell::OnceCell;
+use std::any::Any;
+use std::collections::HashMap;
+use std::sync::Arc;
 
-use serde::Serialize;
-
-use crate::source::{SourceFile, Span};
+use crate::base::SourceFile;
+use crate::semantic::{Input, Model};
 use crate::template::eval::Evaluator;
-use crate::template::model::Template;
+use crate::template::model::{Resource, Template};
+
+pub use crate::diagnostic::{Category, Finding, Label, RuleMeta, Severity};
+pub use crate::template::eval::qualifiers;
 
 pub mod access;
+pub mod exposure;
 pub mod identity;
+pub mod input;
 pub mod logging;
-
-pub(crate) mod ingress;
-pub(crate) mod network;
-mod ssm000_parse_error;
-mod ssm001_unsupported_document;
-pub(crate) mod ssm002_unused_suppression;
-mod ssm100_instance_profile_missing;
-mod ssm101_instance_profile_unresolved;
-mod ssm102_instance_profile_without_role;
-mod ssm103_role_lacks_ssm_permissions;
-mod ssm104_role_not_trusted_by_ec2;
-mod ssm105_deprecated_ssm_policy;
-mod ssm106_external_instance_profile;
-mod ssm200_ssh_open_to_internet;
-mod ssm201_ssh_ingress;
-mod ssm202_rdp_open_to_internet;
-mod ssm203_nacl_allows_ssh_from_internet;
-mod ssm300_session_logging_disabled;
-mod ssm301_session_preferences_missing;
-mod ssm302_session_logs_unencrypted;
-mod ssm303_session_data_not_kms_encrypted;
-mod ssm304_log_destination_mismatch;
-mod ssm305_log_bucket_not_private;
-mod ssm306_instance_cannot_write_session_logs;
-mod ssm307_session_logging_tamperable;
-mod ssm400_start_session_unrestricted;
-mod ssm401_session_control_unscoped;
-mod ssm402_trust_policy_allows_anyone;
-mod ssm500_no_path_to_ssm;
-mod ssm501_ssm_endpoint_misconfigured;
-mod ssm502_egress_blocks_https;
-
-pub use ssm000_parse_error::ParseErrorRule;
-pub use ssm001_unsupported_document::UnsupportedDocument;
+pub mod network;
 
 /// Every built-in rule, in code order.
-pub static ALL_RULES: &[&dyn Rule] = &[
-    &ssm000_parse_error::ParseErrorRule,
-    &ssm001_unsupported_document::UnsupportedDocument,
-    &ssm002_unused_suppression::UnusedSuppression,
-    &ssm100_instance_profile_missing::InstanceProfileMissing,
-    &ssm101_instance_profile_unresolved::InstanceProfileUnresolved,
-    &ssm102_instance_profile_without_role::InstanceProfileWithoutRole,
-    &ssm103_role_lacks_ssm_permissions::RoleLacksSsmPermissions,
-    &ssm104_role_not_trusted_by_ec2::RoleNotTrustedByEc2,
-    &ssm105_deprecated_ssm_policy::DeprecatedSsmPolicy,
-    &ssm106_external_instance_profile::ExternalInstanceProfile,
-    &ssm200_ssh_open_to_internet::SshOpenToInternet,
-    &ssm201_ssh_ingress::SshIngress,
-    &ssm202_rdp_open_to_internet::RdpOpenToInternet,
-    &ssm203_nacl_allows_ssh_from_internet::NaclAllowsSshFromInternet,
-    // Written in Guard (`rules/*.guard`), evaluated by `crate::guard`; absent without the
-    // `guard` feature.
-    #[cfg(feature = "guard")]
-    &crate::guard::shipped::SshKeyPair,
-    #[cfg(feature = "guard")]
-    &crate::guard::shipped::Imdsv1Enabled,
-    &ssm300_session_logging_disabled::SessionLoggingDisabled,
-    &ssm301_session_preferences_missing::SessionPreferencesMissing,
-    &ssm302_session_logs_unencrypted::SessionLogsUnencrypted,
-    &ssm303_session_data_not_kms_encrypted::SessionDataNotKmsEncrypted,
-    &ssm304_log_destination_mismatch::LogDestinationMismatch,
-    &ssm305_log_bucket_not_private::LogBucketNotPrivate,
-    &ssm306_instance_cannot_write_session_logs::InstanceCannotWriteSessionLogs,
-    &ssm307_session_logging_tamperable::SessionLoggingTamperable,
-    &ssm400_start_session_unrestricted::StartSessionUnrestricted,
-    &ssm401_session_control_unscoped::SessionControlUnscoped,
-    &ssm402_trust_policy_allows_anyone::TrustPolicyAllowsAnyone,
-    &ssm500_no_path_to_ssm::NoPathToSsm,
-    &ssm501_ssm_endpoint_misconfigured::SsmEndpointMisconfigured,
-    &ssm502_egress_blocks_https::EgressBlocksHttps,
+pub static ALL_RULES: &[Registered] = &[
+    Registered::emitted(&input::ssm000_parse_error::ParseErrorRule),
+    Registered::emitted(&input::ssm001_unsupported_document::UnsupportedDocument),
+    Registered::emitted(&input::ssm002_unused_suppression::UnusedSuppression),
+    Registered::checked(&identity::ssm100_instance_profile_missing::InstanceProfileMissing),
+    Registered::checked(&identity::ssm101_instance_profile_unresolved::InstanceProfileUnresolved),
+    Registered::checked(
+        &identity::ssm102_instance_profile_without_role::InstanceProfileWithoutRole,
+    ),
+    Registered::checked(&identity::ssm103_role_lacks_ssm_permissions::RoleLacksSsmPermissions),
+    Registered::checked(&identity::ssm104_role_not_trusted_by_ec2::RoleNotTrustedByEc2),
+    Registered::checked(&identity::ssm105_deprecated_ssm_policy::DeprecatedSsmPolicy),
+    Registered::checked(&identity::ssm106_external_instance_profile::ExternalInstanceProfile),
+    Registered::checked(&exposure::ssm200_ssh_open_to_internet::SshOpenToInternet),
+    Registered::checked(&exposure::ssm201_ssh_ingress::SshIngress),
+    Registered::checked(&exposure::ssm202_rdp_open_to_internet::RdpOpenToInternet),
+    Registered::checked(&exposure::ssm203_nacl_allows_ssh_from_internet::NaclAllowsSshFromInternet),
+    Registered::checked(&exposure::ssm204_ssh_key_pair::SshKeyPair),
+    Registered::checked(&exposure::ssm205_imdsv1_enabled::Imdsv1Enabled),
+    Registered::checked(&logging::ssm300_session_logging_disabled::SessionLoggingDisabled),
+    Registered::checked(&logging::ssm301_session_preferences_missing::SessionPreferencesMissing),
+    Registered::checked(&logging::ssm302_session_logs_unencrypted::SessionLogsUnencrypted),
+    Registered::checked(
+        &logging::ssm303_session_data_not_kms_encrypted::SessionDataNotKmsEncrypted,
+    ),
+    Registered::checked(&logging::ssm304_log_destination_mismatch::LogDestinationMismatch),
+    Registered::checked(&logging::ssm305_log_bucket_not_private::LogBucketNotPrivate),
+    Registered::checked(
+        &logging::ssm306_instance_cannot_write_session_logs::InstanceCannotWriteSessionLogs,
+    ),
+    Registered::checked(&logging::ssm307_session_logging_tamperable::SessionLoggingTamperable),
+    Registered::checked(&access::ssm400_start_session_unrestricted::StartSessionUnrestricted),
+    Registered::checked(&access::ssm401_session_control_unscoped::SessionControlUnscoped),
+    Registered::checked(&access::ssm402_trust_policy_allows_anyone::TrustPolicyAllowsAnyone),
+    Registered::checked(&network::ssm500_no_path_to_ssm::NoPathToSsm),
+    Registered::checked(&network::ssm501_ssm_endpoint_misconfigured::SsmEndpointMisconfigured),
+    Registered::checked(&network::ssm502_egress_blocks_https::EgressBlocksHttps),
 ];
 
+/// A registered rule: its metadata, and the check that produces its findings (none when
+/// another stage emits them).
+pub struct Registered {
+    info: &'static (dyn RuleInfo + Sync),
+    check: Option<&'static dyn Rule>,
+}
+
+impl Registered {
+    /// A rule whose findings its own [`Rule::check`] produces.
+    pub const fn checked<R: Rule + 'static>(rule: &'static R) -> Registered {
+        Registered {
+            info: rule,
+            check: Some(rule),
+        }
+    }
+
+    /// A rule whose findings another stage emits (the engine, the suppressions).
+    pub const fn emitted<R: RuleInfo + Sync + 'static>(rule: &'static R) -> Registered {
+        Registered {
+            info: rule,
+            check: None,
+        }
+    }
+
+    pub fn meta(&self) -> &'static RuleMeta {
+        self.info.meta()
+    }
+
+    /// The check, for rules that have one.
+    pub fn check(&self) -> Option<&'static dyn Rule> {
+        self.check
+    }
+
+    /// The options the rule reads from `.ssmlint.yaml`.
+    pub fn options(&self) -> Option<OptionsSpec> {
+        self.check.and_then(Rule::options)
+    }
+
+    /// The severity of the rule's findings before `--severity`/`rules:` overrides: the
+    /// documented default, unless one of the rule's options changes it.
+    pub fn default_severity(&self, settings: &RuleSettings) -> Severity {
+        self.check
+            .map_or(self.meta().severity, |c| c.default_severity(settings))
+    }
+}
+
 /// Finds a rule by code (`SSM100`, any case) or name (`instance-profile-missing`).
-pub fn find_rule(code_or_name: &str) -> Option<&'static dyn Rule> {
-    ALL_RULES.iter().copied().find(|r| {
+pub fn find_rule(code_or_name: &str) -> Option<&'static Registered> {
+    ALL_RULES.iter().find(|r| {
         let m = r.meta();
         m.code.eq_ignore_ascii_case(code_or_name) || m.name.eq_ignore_ascii_case(code_or_name)
     })
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Warning,
-    Error,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Severity> {
-        match text.to_ascii_lowercase().as_str() {
-            "info" | "note" => Some(Severity::Info),
-            "warning" | "warn" => Some(Severity::Warning),
-            "error" => Some(Severity::Error),
-            _ => None,
-        }
-    }
-}
-
-impl std::fmt::Display for Severity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Category {
-    Input,
-    IdentityChain,
-    NetworkExposure,
-    SessionLogging,
-    Access,
-    Connectivity,
-    /// The user's own Guard rules (`--rules PATH`).
-    Guard,
-}
-
-impl Category {
-    pub fn title(self) -> &'static str {
-        match self {
-            Category::Input => "input",
-            Category::IdentityChain => "identity chain",
-            Category::NetworkExposure => "network exposure and instance hardening",
-            Category::SessionLogging => "session logging",
-            Category::Connectivity => "connectivity to Systems Manager",
-            Category::Access => "who may start sessions",
-            Category::Guard => "your own Guard rules",
-        }
-    }
-}
-
-/// What every rule declares about itself; feeds `explain`, `rules`, and the outputs.
-#[derive(Debug, Serialize)]
-pub struct RuleMeta {
-    pub code: &'static str,
-    pub name: &'static str,
-    pub category: Category,
-    #[serde(rename = "default_severity")]
-    pub severity: Severity,
-    pub summary: &'static str,
-    /// The rule's doc comment (What it does / Why is this bad? / Example / Fix / References).
-    #[serde(skip)]
-    pub docs: &'static str,
-    pub url: &'static str,
-}
-
-impl RuleMeta {
-    /// The documentation as Markdown, with rustdoc's one-space indent removed.
-    pub fn documentation(&self) -> String {
-        let mut out = String::new();
-        for line in self.docs.lines() {
-            out.push_str(line.strip_prefix(' ').unwrap_or(line));
-            out.push('\n');
-        }
-        out
-    }
 }
 
 /// Metadata access, generated by [`declare_rule!`](crate::declare_rule).
@@ -189,8 +125,113 @@ pub trait RuleInfo {
 }
 
 pub trait Rule: RuleInfo + Sync {
-    /// Reports the rule's findings on one template.
+    /// Reports the rule's findings on one file.
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>);
+
+    /// The rule's options in `.ssmlint.yaml`, when it has any.
+    fn options(&self) -> Option<OptionsSpec> {
+        None
+    }
+
+    /// The severity before overrides (an option may raise it).
+    fn default_severity(&self, _settings: &RuleSettings) -> Severity {
+        self.meta().severity
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Rule options
+
+/// What an option takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptionKind {
+    Bool,
+    /// A list of strings (a single string counts as a list of one).
+    Strings,
+}
+
+/// One option of a rule, as documented and validated.
+#[derive(Debug, Clone, Copy)]
+pub struct OptionKey {
+    pub name: &'static str,
+    pub kind: OptionKind,
+    pub doc: &'static str,
+}
+
+/// A value read from the configuration file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OptionValue {
+    Bool(bool),
+    Strings(Vec<String>),
+}
+
+/// A rule's typed options: a struct in the rule's file, filled key by key from
+/// `.ssmlint.yaml` (keys and kinds already validated against [`RuleOptions::KEYS`]).
+pub trait RuleOptions: Any + Send + Sync + Default + Clone {
+    const KEYS: &'static [OptionKey];
+    fn set(&mut self, key: &str, value: OptionValue);
+}
+
+/// Options of one rule, type-erased: the rule reads them back with
+/// [`RuleSettings::get`].
+type ErasedOptions = Arc<dyn Any + Send + Sync>;
+
+/// The erased form of a rule's [`RuleOptions`], for the engine and the config reader.
+#[derive(Clone, Copy)]
+pub struct OptionsSpec {
+    pub keys: &'static [OptionKey],
+    build: fn(&[(String, OptionValue)]) -> ErasedOptions,
+}
+
+impl OptionsSpec {
+    pub fn of<T: RuleOptions>() -> OptionsSpec {
+        OptionsSpec {
+            keys: T::KEYS,
+            build: |values| {
+                let mut options = T::default();
+                for (key, value) in values {
+                    options.set(key, value.clone());
+                }
+                Arc::new(options)
+            },
+        }
+    }
+}
+
+/// The options of every rule for one run: each rule's typed options, built from the
+/// `(key, value)` pairs the configuration gives it.
+#[derive(Clone, Default)]
+pub struct RuleSettings {
+    by_code: HashMap<&'static str, ErasedOptions>,
+}
+
+impl std::fmt::Debug for RuleSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut codes: Vec<&&str> = self.by_code.keys().collect();
+        codes.sort();
+        f.debug_struct("RuleSettings")
+            .field("rules", &codes)
+            .finish()
+    }
+}
+
+impl RuleSettings {
+    /// Sets the options of the rule `code` from `values` (unknown codes are ignored).
+    pub fn set(&mut self, code: &str, values: &[(String, OptionValue)]) {
+        let Some(rule) = find_rule(code) else { return };
+        if let Some(spec) = rule.options() {
+            self.by_code.insert(rule.meta().code, (spec.build)(values));
+        }
+    }
+
+    /// The options of the rule `code`, or their defaults.
+    pub fn get<T: RuleOptions>(&self, code: &str) -> T {
+        self.by_code
+            .get(code)
+            .and_then(|o| o.downcast_ref::<T>())
+            .cloned()
+            .unwrap_or_default()
+    }
 }
 
 /// Declares a rule: its doc comment (the documentation) and metadata.
@@ -223,12 +264,12 @@ macro_rules! declare_rule {
         $vis struct $name;
 
         impl $crate::rules::RuleInfo for $name {
-            fn meta(&self) -> &'static $crate::rules::RuleMeta {
-                static META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+            fn meta(&self) -> &'static $crate::diagnostic::RuleMeta {
+                static META: $crate::diagnostic::RuleMeta = $crate::diagnostic::RuleMeta {
                     code: $code,
                     name: $rule_name,
-                    category: $crate::rules::Category::$category,
-                    severity: $crate::rules::Severity::$severity,
+                    category: $crate::diagnostic::Category::$category,
+                    severity: $crate::diagnostic::Severity::$severity,
                     summary: $summary,
                     docs: concat!($($doc, "\n"),*),
                     url: $url,
@@ -239,178 +280,83 @@ macro_rules! declare_rule {
     };
 }
 
-/// A secondary place in the same file that explains a finding.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Label {
-    pub span: Span,
-    pub text: String,
-}
-
-/// One problem found in one file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    pub code: &'static str,
-    pub name: &'static str,
-    pub severity: Severity,
-    pub message: String,
-    pub span: Span,
-    /// The text under the primary underline.
-    pub label: String,
-    pub labels: Vec<Label>,
-    /// The remedy, usually a snippet to paste.
-    pub help: Option<String>,
-    /// The logical id of the resource the finding is about.
-    pub resource: Option<String>,
-    pub url: &'static str,
-}
-
-impl Finding {
-    pub fn new(meta: &'static RuleMeta, span: Span, message: impl Into<String>) -> Self {
-        Finding {
-            code: meta.code,
-            name: meta.name,
-            severity: meta.severity,
-            message: message.into(),
-            span,
-            label: String::new(),
-            labels: Vec::new(),
-            help: None,
-            resource: None,
-            url: meta.url,
-        }
-    }
-
-    #[must_use]
-    pub fn label(mut self, text: impl Into<String>) -> Self {
-        self.label = text.into();
-        self
-    }
-
-    #[must_use]
-    pub fn with_label(mut self, span: Span, text: impl Into<String>) -> Self {
-        let text = text.into();
-        if !self.labels.iter().any(|l| l.span == span && l.text == text) {
-            self.labels.push(Label { span, text });
-        }
-        self
-    }
-
-    #[must_use]
-    pub fn help(mut self, text: impl Into<String>) -> Self {
-        self.help = Some(text.into());
-        self
-    }
-
-    #[must_use]
-    pub fn resource(mut self, id: impl Into<String>) -> Self {
-        self.resource = Some(id.into());
-        self
-    }
-}
-
-/// What a rule sees: the file, the template model, the evaluator, and analyses shared
-/// between rules (computed once, on first use).
+/// What a rule sees: the file, what it holds, the evaluator, the semantic model (built
+/// once, on first use) and the rules' options.
 pub struct Context<'a> {
     pub source: &'a SourceFile,
-    pub template: &'a Template<'a>,
     pub eval: &'a Evaluator<'a>,
-    /// A standalone policy file being linted (the template is then empty).
-    pub policy_file: Option<PolicyFile<'a>>,
-    /// A standalone Session Manager document being linted (the template is then empty).
-    pub session_document: Option<&'a crate::template::Node>,
-    /// The run's settings, for rules with options (`trusted_principals`).
-    pub options: Option<&'a crate::lint::LintOptions>,
-    chains: OnceCell<identity::Chains<'a>>,
-    logging: OnceCell<logging::Logging<'a>>,
-    network: OnceCell<network::Network<'a>>,
-}
-
-/// A standalone IAM policy document given as an input file.
-#[derive(Debug, Clone, Copy)]
-pub struct PolicyFile<'a> {
-    /// The document (a bare statement is wrapped in a `Statement` mapping).
-    pub document: &'a crate::template::Node,
-    /// Its statements name a `Principal`: a trust or resource policy.
-    pub has_principal: bool,
+    pub model: &'a Model<'a>,
+    pub settings: &'a RuleSettings,
 }
 
 impl<'a> Context<'a> {
     pub fn new(
         source: &'a SourceFile,
-        template: &'a Template<'a>,
         eval: &'a Evaluator<'a>,
+        model: &'a Model<'a>,
+        settings: &'a RuleSettings,
     ) -> Self {
         Context {
             source,
-            template,
             eval,
-            policy_file: None,
-            session_document: None,
-            options: None,
-            chains: OnceCell::new(),
-            logging: OnceCell::new(),
-            network: OnceCell::new(),
+            model,
+            settings,
         }
     }
 
-    /// The context for a standalone policy file: an empty template and the document.
-    pub fn for_policy(
-        source: &'a SourceFile,
-        template: &'a Template<'a>,
-        eval: &'a Evaluator<'a>,
-        document: &'a crate::template::Node,
-        has_principal: bool,
-    ) -> Self {
-        Context {
-            policy_file: Some(PolicyFile {
-                document,
-                has_principal,
-            }),
-            ..Context::new(source, template, eval)
-        }
+    /// The template, when the file is one.
+    pub fn template(&self) -> Option<&'a Template<'a>> {
+        self.model.template()
     }
 
-    /// The context for a standalone Session Manager document: an empty template and the
-    /// document.
-    pub fn for_session_document(
-        source: &'a SourceFile,
-        template: &'a Template<'a>,
-        eval: &'a Evaluator<'a>,
-        document: &'a crate::template::Node,
-    ) -> Self {
-        Context {
-            session_document: Some(document),
-            ..Context::new(source, template, eval)
-        }
+    /// The resources of the template (none for other files).
+    pub fn resources(&self) -> &'a [Resource<'a>] {
+        self.template().map_or(&[], |t| t.resources.as_slice())
     }
 
-    /// The same context, with the run's settings.
-    #[must_use]
-    pub fn with_options(mut self, options: &'a crate::lint::LintOptions) -> Self {
-        self.options = Some(options);
-        self
+    /// The resources of the template of one of `types`.
+    pub fn resources_of_type<'s>(
+        &self,
+        types: &'s [&str],
+    ) -> impl Iterator<Item = &'a Resource<'a>> + 's
+    where
+        'a: 's,
+    {
+        self.resources()
+            .iter()
+            .filter(move |r| types.contains(&r.type_name))
     }
 
-    /// The Session Manager preferences documents and where their logs go.
-    pub fn logging(&self) -> &logging::Logging<'a> {
-        self.logging.get_or_init(|| logging::Logging::build(self))
+    /// A resource of the template.
+    pub fn resource(&self, id: &str) -> Option<&'a Resource<'a>> {
+        self.template()?.resource(id)
     }
 
-    /// The instance → profile → role chains of every compute resource.
-    pub fn chains(&self) -> &identity::Chains<'a> {
-        self.chains
-            .get_or_init(|| identity::Chains::build(self.template, self.eval))
+    /// What the file holds.
+    pub fn input(&self) -> Input<'a> {
+        self.model.input()
     }
 
-    /// The network model: subnets, routes, endpoints and where compute resources launch.
-    pub(crate) fn network(&self) -> &network::Network<'a> {
-        self.network
-            .get_or_init(|| network::Network::build(self.template, self.eval))
+    /// The syntax the file is written in, for help snippets.
+    pub fn syntax(&self) -> crate::syntax::Syntax {
+        crate::syntax::detect_syntax(&self.source.text)
+    }
+
+    /// The options of the rule `meta`.
+    pub fn options<T: RuleOptions>(&self, meta: &RuleMeta) -> T {
+        self.settings.get(meta.code)
     }
 }
 
 /// Labels the `Default` of each parameter a finding rests on, with its value.
-pub fn label_defaults(mut finding: Finding, template: &Template<'_>, defaults: &[&str]) -> Finding {
+pub fn label_defaults(
+    mut finding: Finding,
+    template: Option<&Template<'_>>,
+    defaults: &[&str],
+) -> Finding {
+    let Some(template) = template else {
+        return finding;
+    };
     for name in defaults {
         if let Some(default) = template.parameter(name).and_then(|p| p.default) {
             let text = match default.as_scalar() {
@@ -423,34 +369,38 @@ pub fn label_defaults(mut finding: Finding, template: &Template<'_>, defaults: &
     finding
 }
 
-/// The qualifiers a message needs: the `Fn::If` branches taken, the parameter defaults
-/// it rests on, and the resource's own `Condition:` — e.g. " when condition `IsProd` is
-/// true (from the default of parameter `SSHLocation`) (resource condition `HasSsh`)".
-/// Starts with a space when not empty.
-pub fn qualifiers(
-    when: &[(&str, bool)],
-    resource_condition: Option<&str>,
-    defaults: &[&str],
-) -> String {
-    let mut out = String::new();
-    let conditions = crate::template::eval::describe_conditions(when);
-    if !conditions.is_empty() {
-        out.push(' ');
-        out.push_str(&conditions);
-    }
-    match defaults {
-        [] => {}
-        [one] => out.push_str(&format!(" (from the default of parameter `{one}`)")),
-        many => {
-            let names: Vec<String> = many.iter().map(|p| format!("`{p}`")).collect();
-            out.push_str(&format!(
-                " (from the defaults of parameters {})",
-                names.join(", ")
-            ));
+/// Test support: the findings of the rules `codes` on `text` (a template, policy or
+/// session document), with default options.
+#[cfg(test)]
+pub(crate) fn run(codes: &[&str], text: &str) -> Vec<Finding> {
+    use crate::semantic::PolicyFile;
+    use crate::template::model::{classify, DocumentKind};
+    let source = SourceFile::new("t.yaml", text);
+    let root = crate::syntax::parse(text).unwrap_or_else(|e| panic!("{}", e.message));
+    let template = Template::new(&root).with_source_text(text);
+    let (eval, input) = match classify(&root) {
+        DocumentKind::SessionDocument => (Evaluator::plain(), Input::SessionDocument(&root)),
+        DocumentKind::Policy { has_principal, .. } => (
+            Evaluator::plain(),
+            Input::Policy(PolicyFile {
+                document: &root,
+                has_principal,
+            }),
+        ),
+        _ => (
+            Evaluator::new(&template, &HashMap::new()),
+            Input::Template(&template),
+        ),
+    };
+    let model = Model::new(input, &eval);
+    let settings = RuleSettings::default();
+    let cx = Context::new(&source, &eval, &model, &settings);
+    let mut out = Vec::new();
+    for code in codes {
+        let rule = find_rule(code).unwrap_or_else(|| panic!("no rule {code}"));
+        if let Some(check) = rule.check() {
+            check.check(&cx, &mut out);
         }
-    }
-    if let Some(c) = resource_condition {
-        out.push_str(&format!(" (resource condition `{c}`)"));
     }
     out
 }

@@ -9,7 +9,8 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::model::Template;
-use super::node::{Node, NodeKind};
+use super::sub::{split_sub, SubPiece};
+use crate::syntax::{Node, NodeKind};
 
 /// At most this many alternatives are kept per expression; more become unknown.
 const MAX_ALTERNATIVES: usize = 32;
@@ -205,8 +206,41 @@ pub fn describe_conditions(when: &[(&str, bool)]) -> String {
     format!("when {}", parts.join(" and "))
 }
 
+/// The qualifiers a message needs: the `Fn::If` branches taken, the parameter defaults
+/// it rests on, and the resource's own `Condition:` — e.g. " when condition `IsProd` is
+/// true (from the default of parameter `SSHLocation`) (resource condition `HasSsh`)".
+/// Starts with a space when not empty.
+pub fn qualifiers(
+    when: &[(&str, bool)],
+    resource_condition: Option<&str>,
+    defaults: &[&str],
+) -> String {
+    let mut out = String::new();
+    let conditions = describe_conditions(when);
+    if !conditions.is_empty() {
+        out.push(' ');
+        out.push_str(&conditions);
+    }
+    match defaults {
+        [] => {}
+        [one] => out.push_str(&format!(" (from the default of parameter `{one}`)")),
+        many => {
+            let names: Vec<String> = many.iter().map(|p| format!("`{p}`")).collect();
+            out.push_str(&format!(
+                " (from the defaults of parameters {})",
+                names.join(", ")
+            ));
+        }
+    }
+    if let Some(c) = resource_condition {
+        out.push_str(&format!(" (resource condition `{c}`)"));
+    }
+    out
+}
+
+/// Evaluates the nodes of one template (or of a document outside any template).
 pub struct Evaluator<'a> {
-    template: &'a Template<'a>,
+    template: Option<&'a Template<'a>>,
     overrides: HashMap<String, String>,
 }
 
@@ -215,13 +249,33 @@ type Alts<'a> = Vec<Resolved<'a>>;
 impl<'a> Evaluator<'a> {
     pub fn new(template: &'a Template<'a>, overrides: &HashMap<String, String>) -> Self {
         Evaluator {
-            template,
+            template: Some(template),
             overrides: overrides.clone(),
         }
     }
 
-    pub fn template(&self) -> &'a Template<'a> {
+    /// An evaluator for a document outside any template (a policy file, a managed
+    /// policy): every `Ref` and `Fn::GetAtt` is undefined.
+    pub fn plain() -> Self {
+        Evaluator {
+            template: None,
+            overrides: HashMap::new(),
+        }
+    }
+
+    /// The template, when evaluating one.
+    pub fn template(&self) -> Option<&'a Template<'a>> {
         self.template
+    }
+
+    /// A resource of the template.
+    pub fn resource(&self, id: &str) -> Option<&'a super::model::Resource<'a>> {
+        self.template?.resource(id)
+    }
+
+    /// The text of the template's file ("" outside a template).
+    pub fn source_text(&self) -> &'a str {
+        self.template.map_or("", |t| t.source_text)
     }
 
     /// All possible values of a node.
@@ -353,13 +407,13 @@ impl<'a> Evaluator<'a> {
                 None => Value::Unknown(Unknown::Pseudo(target.to_string())),
             });
         }
-        if self.template.resource(target).is_some() {
+        if let Some(resource) = self.resource(target) {
             return one(Value::Ref(ResourceRef {
-                id: self.template.resource(target).map_or(target, |r| r.id),
+                id: resource.id,
                 attribute: None,
             }));
         }
-        let Some(param) = self.template.parameter(target) else {
+        let Some(param) = self.template.and_then(|t| t.parameter(target)) else {
             return one(Value::Unknown(Unknown::Undefined(target.to_string())));
         };
         let is_list = param
@@ -398,7 +452,7 @@ impl<'a> Evaluator<'a> {
             },
             _ => return vec![Resolved::new(Value::Unknown(Unknown::Malformed), node)],
         };
-        let Some(resource) = self.template.resource(id) else {
+        let Some(resource) = self.resource(id) else {
             return vec![Resolved::new(
                 Value::Unknown(Unknown::Undefined(id.to_string())),
                 node,
@@ -443,8 +497,8 @@ impl<'a> Evaluator<'a> {
                     match from_map {
                         Some(value) => self.eval_at(value, depth),
                         None => match var.split_once('.') {
-                            Some((id, attr)) if self.template.resource(id).is_some() => {
-                                match self.template.resource(id) {
+                            Some((id, attr)) if self.resource(id).is_some() => {
+                                match self.resource(id) {
                                     Some(r) => vec![Resolved::new(
                                         Value::Ref(ResourceRef {
                                             id: r.id,
@@ -556,7 +610,7 @@ impl<'a> Evaluator<'a> {
                     let found = match (m.value.as_str(), t.value.as_str(), s.value.as_str()) {
                         (Some(m), Some(t), Some(s)) => self
                             .template
-                            .mappings
+                            .and_then(|template| template.mappings)
                             .and_then(|maps| maps.get(m))
                             .and_then(|map| map.get(t))
                             .and_then(|entry| entry.get(s))
@@ -652,7 +706,7 @@ impl<'a> Evaluator<'a> {
         if visiting.iter().any(|v| v == name) {
             return None;
         }
-        let expr = self.template.conditions?.get(name)?;
+        let expr = self.template?.conditions?.get(name)?;
         visiting.push(name.to_string());
         let result = self.condition_expr(expr, depth + 1, visiting);
         visiting.pop();
@@ -803,50 +857,4 @@ fn describe_hole(value: &Value<'_>, _node: &Node) -> String {
         }
         _ => "${…}".to_string(),
     }
-}
-
-enum SubPiece<'t> {
-    Literal(String),
-    Variable(&'t str),
-}
-
-/// Splits a `Fn::Sub` string into literals and `${Var}` references (`${!X}` is literal).
-fn split_sub(text: &str) -> Vec<SubPiece<'_>> {
-    let mut pieces = Vec::new();
-    let mut literal = String::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("${") {
-        literal.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let Some(end) = after.find('}') else {
-            literal.push_str(&rest[start..]);
-            rest = "";
-            break;
-        };
-        let inner = &after[..end];
-        if let Some(escaped) = inner.strip_prefix('!') {
-            literal.push_str("${");
-            literal.push_str(escaped);
-            literal.push('}');
-        } else {
-            if !literal.is_empty() {
-                pieces.push(SubPiece::Literal(std::mem::take(&mut literal)));
-            }
-            pieces.push(SubPiece::Variable(inner.trim()));
-        }
-        rest = &after[end + 1..];
-    }
-    literal.push_str(rest);
-    if !literal.is_empty() {
-        pieces.push(SubPiece::Literal(literal));
-    }
-    pieces
-}
-
-/// The variable names a `Fn::Sub` string references.
-pub fn sub_variables(text: &str) -> impl Iterator<Item = &str> {
-    split_sub(text).into_iter().filter_map(|p| match p {
-        SubPiece::Variable(v) => Some(v),
-        SubPiece::Literal(_) => None,
-    })
 }

@@ -1,36 +1,20 @@
-//! Templates: spanned parsing (YAML and JSON), the template model and intrinsic evaluation.
+//! The CloudFormation model (parameters, conditions, resources, references) and the
+//! evaluation of intrinsic functions over it.
 
 pub mod eval;
-pub mod json;
 pub mod model;
-pub mod node;
-pub mod yaml;
+pub mod sub;
 
-pub use node::{Entry, Node, NodeKind, ParseError};
+pub use model::{Parameter, Resource, Template};
 
-/// Which syntax a text is in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Syntax {
-    Json,
-    Yaml,
-}
-
-/// Guesses the syntax from the content: JSON documents start with `{` or `[`.
-/// (`.template`/`.cfn` files hold either, and YAML flow mappings are rare at top level.)
-pub fn detect_syntax(text: &str) -> Syntax {
-    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
-    if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        Syntax::Json
-    } else {
-        Syntax::Yaml
-    }
-}
-
-/// Parses a document in the syntax its content shows. JSON is strict: a trailing comma or a
-/// comment is an error even though a YAML reader would accept it.
-pub fn parse(text: &str) -> Result<Node, ParseError> {
-    match detect_syntax(text) {
-        Syntax::Json => json::parse(text),
-        Syntax::Yaml => yaml::parse(text),
-    }
+/// Test support: parses `text` as a template and evaluates in it.
+#[cfg(test)]
+pub(crate) fn with_template<R>(
+    text: &str,
+    ask: impl FnOnce(&Template<'_>, &eval::Evaluator<'_>) -> R,
+) -> R {
+    let root = crate::syntax::parse(text).unwrap_or_else(|e| panic!("{}", e.message));
+    let template = Template::new(&root).with_source_text(text);
+    let eval = eval::Evaluator::new(&template, &std::collections::HashMap::new());
+    ask(&template, &eval)
 }

@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use super::node::{Node, NodeKind};
-use crate::source::Span;
+use crate::base::Span;
+use crate::syntax::{Entry, Node, NodeKind};
 
 #[derive(Debug)]
 pub struct Parameter<'a> {
@@ -32,7 +32,7 @@ impl<'a> Resource<'a> {
         self.properties?.get(name)
     }
 
-    pub fn property_entry(&self, name: &str) -> Option<&'a super::node::Entry> {
+    pub fn property_entry(&self, name: &str) -> Option<&'a Entry> {
         self.properties?.entry(name)
     }
 }
@@ -258,7 +258,7 @@ impl<'a> Template<'a> {
                     _ => None,
                 };
                 if let Some(text) = text {
-                    for var in super::eval::sub_variables(text) {
+                    for var in super::sub::sub_variables(text) {
                         names.push(var.split('.').next().unwrap_or(var));
                     }
                 }

@@ -1,0 +1,328 @@
+//! Permission questions asked about **probe ARNs**: the ARN of a session log object,
+//! log group, key or preferences document as the SSM Agent or a user would touch it. A
+//! physical name known only at deploy time is a token (see [`super::refs`]) that the
+//! policies' own `!GetAtt LogBucket.Arn` and `!Sub ...${LogBucket}/*` patterns match; a
+//! literal pattern that might or might not match it makes the answer unknown.
+
+use std::collections::HashSet;
+
+use super::effective::Permissions;
+use super::refs;
+use super::{variables_as_wildcards, Decision, Effect, Statement, Target};
+use crate::base::Tri;
+
+/// `(condition, branch)` pairs an alternative rests on.
+pub type When = Vec<(String, bool)>;
+
+/// Region and account of the probe ARNs; policies' own regions and accounts are read as
+/// this stack's (see [`scoped_here`]).
+const REGION: &str = "us-east-1";
+const ACCOUNT: &str = "111122223333";
+/// A session log object / stream name as the agent writes it (`<session-id>.log`).
+const SESSION_ID: &str = "ssmlint-0123456789abcdef0";
+
+pub fn document_arn(name: &str) -> String {
+    format!("arn:aws:ssm:{REGION}:{ACCOUNT}:document/{name}")
+}
+
+pub fn bucket_arn(name: &str) -> String {
+    format!("arn:aws:s3:::{name}")
+}
+
+/// A session log object: `<bucket>/<prefix>/<session-id>.log`.
+pub fn object_arn(name: &str, prefix: &str) -> String {
+    let prefix = prefix.trim_matches('/');
+    if prefix.is_empty() {
+        format!("arn:aws:s3:::{name}/{SESSION_ID}.log")
+    } else {
+        format!("arn:aws:s3:::{name}/{prefix}/{SESSION_ID}.log")
+    }
+}
+
+/// The log group as IAM sees it for group actions (`log-group:NAME:*`).
+pub fn log_group_arn(name: &str) -> String {
+    format!("arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{name}:*")
+}
+
+pub fn log_stream_arn(name: &str) -> String {
+    format!("arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{name}:log-stream:{SESSION_ID}")
+}
+
+/// `logs:DescribeLogGroups` is not scoped to one group.
+pub fn any_log_group_arn() -> String {
+    format!("arn:aws:logs:{REGION}:{ACCOUNT}:log-group::log-stream:")
+}
+
+/// The key ARN for a key id, key ARN, or `None` for an alias outside the template.
+pub fn key_arn(id: &str) -> Option<String> {
+    if id.starts_with("arn:") {
+        return (!id.contains(":alias/")).then(|| id.to_string());
+    }
+    if id.starts_with("alias/") {
+        return None;
+    }
+    Some(format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/{id}"))
+}
+
+/// A copy of the permissions with every ARN's partition, region and account read as `*`:
+/// a literal region or account in a policy is taken to be this stack's.
+pub fn scoped_here(perms: &Permissions) -> Permissions {
+    let widen = |statements: &[Statement]| -> Vec<Statement> {
+        statements
+            .iter()
+            .map(|st| {
+                let mut st = st.clone();
+                for p in &mut st.resources.known {
+                    *p = any_scope(p);
+                }
+                st
+            })
+            .collect()
+    };
+    Permissions {
+        statements: widen(&perms.statements),
+        unknown_sources: perms.unknown_sources.clone(),
+        attached: perms.attached.clone(),
+        boundary: perms
+            .boundary
+            .as_ref()
+            .map(|(b, unknown)| (widen(b), *unknown)),
+    }
+}
+
+fn any_scope(pattern: &str) -> String {
+    let fields: Vec<&str> = pattern.splitn(6, ':').collect();
+    match fields.as_slice() {
+        [arn, _, service, _, _, resource] if arn.eq_ignore_ascii_case("arn") => {
+            format!("arn:*:{service}:*:*:{resource}")
+        }
+        _ => pattern.to_string(),
+    }
+}
+
+/// IAM's answer for `action` on the probe ARN `arn` in `scenario`. When the probe holds
+/// tokens (a name known only at deploy time), an answer that a literal pattern might
+/// overturn is unknown.
+pub fn decide(perms: &Permissions, action: &str, arn: &str, scenario: &When) -> Decision {
+    let decision = perms.decide_for(action, Target::Arn(arn), scenario);
+    if !refs::has_token(arn) {
+        return decision;
+    }
+    let might = |effect: Effect, st: &Statement| {
+        st.effect == effect
+            && st.exists_in(scenario) != Tri::No
+            && st.covers_action(action) != Tri::No
+            && might_cover(st, arn)
+    };
+    let boundary = perms.boundary.iter().flat_map(|(b, _)| b);
+    match decision {
+        Decision::Allowed if perms.statements.iter().any(|st| might(Effect::Deny, st)) => {
+            Decision::Unknown
+        }
+        Decision::NotAllowed
+            if perms
+                .statements
+                .iter()
+                .chain(boundary)
+                .any(|st| might(Effect::Allow, st)) =>
+        {
+            Decision::Unknown
+        }
+        d => d,
+    }
+}
+
+/// Whether a pattern of the statement might match the probe, whose tokens stand for
+/// unknown text. A token both hold is the same text on both sides; any other token of the
+/// probe, and open tokens of the pattern, may be anything (`*`); a pattern holding another
+/// resource's closed token names that resource, not this one.
+fn might_cover(st: &Statement, probe: &str) -> bool {
+    if st.not_resource {
+        return true;
+    }
+    let probe_tokens = refs::tokens(probe);
+    st.resources.known.iter().any(|pattern| {
+        let pattern_tokens = refs::tokens(pattern);
+        let mut p = pattern.clone();
+        for t in &pattern_tokens {
+            if probe_tokens.contains(t) {
+                continue;
+            }
+            if !refs::is_open(t) {
+                return false;
+            }
+            p = p.replacen(t, "*", 1);
+        }
+        let mut wide = probe.to_string();
+        for t in &probe_tokens {
+            if !pattern_tokens.contains(t) {
+                wide = wide.replacen(t, "*", 1);
+            }
+        }
+        patterns_intersect(&variables_as_wildcards(&p), &wide)
+    })
+}
+
+/// The Allow statements that grant `action` on `arn` in `scenario`.
+pub fn granting(perms: &Permissions, action: &str, arn: &str, scenario: &When) -> Vec<usize> {
+    perms
+        .statements
+        .iter()
+        .enumerate()
+        .filter(|(_, st)| {
+            st.effect == Effect::Allow
+                && st.applies_to(action, Target::Arn(arn), scenario) == Tri::Yes
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// The scenarios to decide in: every assignment of the permissions' own template
+/// conditions, each together with `when`.
+pub fn scenarios(perms: &Permissions, when: &When) -> Vec<When> {
+    let mut out: Vec<When> = perms
+        .scenarios()
+        .iter()
+        .filter_map(|s| merge(s, when))
+        .collect();
+    if out.is_empty() {
+        out.push(when.clone());
+    }
+    out
+}
+
+/// Whether some text matches both wildcard patterns (`*`, `?`; case-insensitive).
+pub fn patterns_intersect(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().flat_map(char::to_lowercase).collect();
+    let b: Vec<char> = b.chars().flat_map(char::to_lowercase).collect();
+    let mut seen = HashSet::new();
+    let mut todo = vec![(0usize, 0usize)];
+    while let Some((i, j)) = todo.pop() {
+        if !seen.insert((i, j)) {
+            continue;
+        }
+        if i == a.len() && j == b.len() {
+            return true;
+        }
+        let (x, y) = (a.get(i).copied(), b.get(j).copied());
+        if x == Some('*') {
+            todo.push((i + 1, j));
+            if j < b.len() {
+                todo.push((i, j + 1));
+            }
+        }
+        if y == Some('*') {
+            todo.push((i, j + 1));
+            if i < a.len() {
+                todo.push((i + 1, j));
+            }
+        }
+        if let (Some(x), Some(y)) = (x, y) {
+            if x != '*' && y != '*' && (x == y || x == '?' || y == '?') {
+                todo.push((i + 1, j + 1));
+            }
+        }
+    }
+    false
+}
+
+/// Both sets of branches at once, or `None` when they contradict.
+pub fn merge(a: &When, b: &When) -> Option<When> {
+    let mut out = a.clone();
+    for (cond, branch) in b {
+        match out.iter().find(|(c, _)| c == cond) {
+            Some((_, x)) if x != branch => return None,
+            Some(_) => {}
+            None => out.push((cond.clone(), *branch)),
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::effective::principal_permissions;
+    use crate::template::with_template;
+
+    const DEFAULT_DOCUMENT: &str = "SSM-SessionManagerRunShell";
+
+    /// A role whose policies name the log bucket and group by `!GetAtt`/`!Sub` is asked
+    /// about probe ARNs built from the same generated names.
+    #[test]
+    fn probes_match_the_templates_own_references() {
+        let yaml = "Resources:\n  Logs:\n    Type: AWS::S3::Bucket\n  Group:\n    Type: AWS::Logs::LogGroup\n  Other:\n    Type: AWS::S3::Bucket\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      Policies:\n        - PolicyName: p\n          PolicyDocument:\n            Statement:\n              - {Effect: Allow, Action: s3:PutObject, Resource: !Sub '${Logs.Arn}/sessions/*'}\n              - {Effect: Allow, Action: s3:GetEncryptionConfiguration, Resource: !GetAtt Other.Arn}\n              - Effect: Allow\n                Action: [logs:CreateLogStream, logs:PutLogEvents]\n                Resource: !Sub arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${Group}:*\n              - {Effect: Allow, Action: s3:DeleteBucket, Resource: 'arn:aws:s3:::my-stack-*'}\n";
+        with_template(yaml, |template, eval| {
+            let role = template
+                .resource("Role")
+                .unwrap_or_else(|| panic!("no role"));
+            let perms = scoped_here(&principal_permissions(eval, role));
+            let bucket = refs::name_of(eval, template.resource("Logs").unwrap_or_else(|| panic!()));
+            let group = refs::name_of(eval, template.resource("Group").unwrap_or_else(|| panic!()));
+            let none = Vec::new();
+            let ask = |action: &str, arn: &str| decide(&perms, action, arn, &none);
+            assert_eq!(
+                ask("s3:PutObject", &object_arn(&bucket, "sessions")),
+                Decision::Allowed
+            );
+            assert_eq!(
+                ask("s3:PutObject", &object_arn(&bucket, "other")),
+                Decision::NotAllowed
+            );
+            // `Other.Arn` names another generated bucket: it does not cover this one.
+            assert_eq!(
+                ask("s3:GetEncryptionConfiguration", &bucket_arn(&bucket)),
+                Decision::NotAllowed
+            );
+            assert_eq!(
+                ask("logs:PutLogEvents", &log_stream_arn(&group)),
+                Decision::Allowed
+            );
+            assert_eq!(
+                ask("logs:CreateLogStream", &log_group_arn(&group)),
+                Decision::Allowed
+            );
+            assert_eq!(
+                ask("logs:DescribeLogGroups", &any_log_group_arn()),
+                Decision::NotAllowed
+            );
+            // A literal wildcard might match the generated name: unknown, never a finding.
+            assert_eq!(
+                ask("s3:DeleteBucket", &bucket_arn(&bucket)),
+                Decision::Unknown
+            );
+        });
+    }
+
+    #[test]
+    fn a_deny_in_another_region_or_account_is_read_as_this_stacks() {
+        let yaml = "Resources:\n  U:\n    Type: AWS::IAM::User\n    Properties:\n      Policies:\n        - PolicyName: p\n          PolicyDocument:\n            Statement:\n              - {Effect: Allow, Action: 'ssm:*', Resource: '*'}\n              - {Effect: Deny, Action: 'ssm:UpdateDocument', Resource: 'arn:aws:ssm:us-east-2:123456789012:document/SSM-SessionManagerRunShell'}\n";
+        with_template(yaml, |template, eval| {
+            let user = template.resource("U").unwrap_or_else(|| panic!("no user"));
+            let perms = scoped_here(&principal_permissions(eval, user));
+            let arn = document_arn(DEFAULT_DOCUMENT);
+            let none = Vec::new();
+            assert!(matches!(
+                decide(&perms, "ssm:UpdateDocument", &arn, &none),
+                Decision::Denied(_)
+            ));
+            assert_eq!(
+                decide(&perms, "ssm:DeleteDocument", &arn, &none),
+                Decision::Allowed
+            );
+            assert_eq!(granting(&perms, "ssm:DeleteDocument", &arn, &none), [0]);
+        });
+    }
+
+    #[test]
+    fn glob_intersection() {
+        assert!(patterns_intersect("arn:aws:s3:::my-*", "arn:aws:s3:::*"));
+        assert!(patterns_intersect("a*c", "ab*"));
+        assert!(!patterns_intersect(
+            "arn:aws:s3:::logs/*",
+            "arn:aws:s3:::other/*"
+        ));
+        assert!(patterns_intersect("a?c", "*"));
+        assert!(!patterns_intersect("abc", "abd"));
+    }
+}

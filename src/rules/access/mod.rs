@@ -1,0 +1,45 @@
+//! Rules on who may start and control sessions (SSM4xx), and the finding builder they
+//! share.
+
+use crate::rules::{qualifiers, Finding, RuleMeta};
+use crate::semantic::access::Located;
+
+pub mod ssm400_start_session_unrestricted;
+pub mod ssm401_session_control_unscoped;
+pub mod ssm402_trust_policy_allows_anyone;
+
+/// A finding on the statement's resources: the message is "<holder> allows
+/// <grant>", the `Fn::If` branches, then `consequence`; the actions get a secondary
+/// label and the holding resource is recorded. `None` when the statement has no span.
+pub fn statement_finding(
+    located: &Located<'_>,
+    meta: &'static RuleMeta,
+    grant: &str,
+    consequence: &str,
+    labels: (&str, &str),
+) -> Option<Finding> {
+    let (label, action_label) = labels;
+    let st = &located.statement;
+    let span = st.resource_span.or(st.span)?;
+    let when: Vec<(&str, bool)> = st.when.iter().map(|(c, b)| (c.as_str(), *b)).collect();
+    let holder = match located.holder {
+        Some(r) => format!("a policy of `{}`", r.id),
+        None => "this policy".to_string(),
+    };
+    let mut finding = Finding::new(
+        meta,
+        span,
+        format!(
+            "{holder} allows {grant}{}{consequence}",
+            qualifiers(&when, None, &[])
+        ),
+    )
+    .label(label);
+    if let Some(a) = st.action_span.filter(|a| *a != span) {
+        finding = finding.with_label(a, action_label);
+    }
+    if let Some(holder) = located.holder {
+        finding = finding.resource(holder.id);
+    }
+    Some(finding)
+}

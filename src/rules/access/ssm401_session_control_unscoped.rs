@@ -1,0 +1,83 @@
+use super::statement_finding;
+use crate::policy::{wildcard_match, Effect, Tri};
+use crate::rules::{Context, Finding, Rule, RuleInfo};
+
+/// A session that belongs to somebody else.
+const OTHERS_SESSION: &str =
+    "arn:aws:ssm:us-east-1:111122223333:session/someone-else-0123456789abcdef0";
+const CONTROL_ACTIONS: [&str; 2] = ["ssm:TerminateSession", "ssm:ResumeSession"];
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports an identity policy statement that allows `ssm:TerminateSession` or
+    /// `ssm:ResumeSession` on sessions that are not limited to the caller's own
+    /// (`arn:aws:ssm:*:*:session/${aws:username}-*`, or a condition on `${aws:userid}`).
+    ///
+    /// ## Why is this bad?
+    /// Resuming another user's session hands over their shell, with their identity in the
+    /// audit trail; terminating it lets one user cut off another's work or an incident
+    /// responder. Users should control only the sessions they started.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// - Effect: Allow
+    ///   Action: [ssm:TerminateSession, ssm:ResumeSession]
+    ///   Resource: "*"
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml
+    /// - Effect: Allow
+    ///   Action: [ssm:TerminateSession, ssm:ResumeSession]
+    ///   Resource: !Sub arn:${AWS::Partition}:ssm:*:*:session/${!aws:username}-*
+    /// ```
+    ///
+    /// ## References
+    /// - <https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-restrict-access-examples.html>
+    pub struct SessionControlUnscoped {
+        code: "SSM401",
+        name: "session-control-unscoped",
+        category: Access,
+        severity: Warning,
+        summary: "A policy lets users terminate or resume sessions that are not their own.",
+        url: "https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-restrict-access-examples.html",
+    }
+}
+
+impl Rule for SessionControlUnscoped {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for located in cx.model.identity_statements() {
+            let st = &located.statement;
+            if st.effect != Effect::Allow || st.not_resource || st.condition_names_caller {
+                continue;
+            }
+            let actions: Vec<&str> = CONTROL_ACTIONS
+                .into_iter()
+                .filter(|a| st.covers_action(a) == Tri::Yes)
+                .collect();
+            // A pattern naming `${aws:username}` does not match another user's session.
+            let unscoped = st
+                .resources
+                .known
+                .iter()
+                .any(|p| wildcard_match(p, OTHERS_SESSION));
+            if actions.is_empty() || !unscoped {
+                continue;
+            }
+            let Some(finding) = statement_finding(
+                located,
+                self.meta(),
+                &format!("{} on other users' sessions", actions.join(" and ")),
+                "",
+                (
+                    "not limited to the caller's sessions",
+                    &format!("allows {}", actions.join(", ")),
+                ),
+            ) else {
+                continue;
+            };
+            let finding = finding.help("limit it to the caller's own sessions:\n\nResource: !Sub arn:${AWS::Partition}:ssm:*:*:session/${!aws:username}-*");
+            out.push(finding);
+        }
+    }
+}

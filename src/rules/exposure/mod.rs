@@ -1,0 +1,840 @@
+//! Rules on network exposure and instance hardening (SSM2xx), and the finding builders
+//! and fix snippets the security group rules share.
+
+use std::fmt::Write as _;
+
+use crate::base::{Span, Tri};
+use crate::diagnostic::emit;
+use crate::rules::{label_defaults, qualifiers, Context, Finding, RuleMeta};
+use crate::semantic::ingress::{GroupLink, IngressRule};
+use crate::semantic::traffic::{Port, PortMatch};
+use crate::syntax::{Node, NodeKind};
+use crate::template::eval::{Evaluator, Resolved, Value};
+use crate::template::model::Resource;
+
+pub mod ssm200_ssh_open_to_internet;
+pub mod ssm201_ssh_ingress;
+pub mod ssm202_rdp_open_to_internet;
+pub mod ssm203_nacl_allows_ssh_from_internet;
+pub mod ssm204_ssh_key_pair;
+pub mod ssm205_imdsv1_enabled;
+
+// ---------------------------------------------------------------------------------
+// Message helpers shared by the SSM20x rules
+
+/// "SSH (TCP 22)", "all traffic, including SSH (TCP 22),", "TCP 0-65535, including SSH (22),".
+pub fn describe_match(m: PortMatch, service: &str, port: i64) -> String {
+    match m {
+        PortMatch::AllTraffic => format!("all traffic, including {service} (TCP {port}),"),
+        PortMatch::Range(from, to) if from == to => format!("{service} (TCP {port})"),
+        PortMatch::Range(from, to) => format!("TCP {from}-{to}, including {service} ({port}),"),
+    }
+}
+
+/// The secondary label explaining how the port is let in, and where.
+pub fn port_label<'a>(
+    m: PortMatch,
+    protocol_node: Option<&'a Node>,
+    from: Port<'a>,
+    to: Port<'a>,
+    port: i64,
+) -> Option<(Span, String)> {
+    match m {
+        PortMatch::AllTraffic => {
+            protocol_node.map(|n| (n.span, "protocol -1: all protocols and ports".to_string()))
+        }
+        PortMatch::Range(a, b) => {
+            let node = from.node.or(to.node)?;
+            let text = if a == b {
+                format!("TCP port {port}")
+            } else {
+                format!("port range {a}-{b} includes {port}")
+            };
+            Some((node.span, text))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Reporting shared by SSM200-SSM202
+
+/// How to reach the instance without inbound SSH, as YAML comments for help snippets
+/// (short lines: renderers wrap long help lines, which would break the comments).
+pub const SSH_INSTEAD: &str = "\
+# shell:  aws ssm start-session --target i-0123456789abcdef0
+# SSH, if a tool needs it: ProxyCommand with AWS-StartSSHSession";
+
+/// How to reach the desktop without inbound RDP, as YAML comments for help snippets.
+pub const RDP_INSTEAD: &str = "\
+# RDP:  aws ssm start-session --target i-0123456789abcdef0 \\
+#         --document-name AWS-StartPortForwardingSession \\
+#         --parameters portNumber=3389,localPortNumber=13389
+# then connect the RDP client to localhost:13389";
+
+/// Whether `rule` lets TCP `port` in from the whole internet (SSM200/SSM202).
+pub fn open_to_internet(rule: &IngressRule<'_>, port: i64) -> bool {
+    rule.admits_tcp_port(port) == Tri::Yes && rule.source.is_internet() == Tri::Yes
+}
+
+/// Builds the finding for one rule alternative that admits `port`.
+pub fn ingress_finding(
+    cx: &Context<'_>,
+    meta: &'static RuleMeta,
+    rule: &IngressRule<'_>,
+    port: i64,
+    service: &str,
+    session: &str,
+) -> Option<Finding> {
+    let m = rule.port_match(port)?;
+    let internet = rule.source.is_internet() == Tri::Yes;
+    let mut message = format!(
+        "{} admits {} from {}{}",
+        rule.subject(),
+        describe_match(m, service, port),
+        rule.source.describe(),
+        qualifiers(&rule.when, rule.resource.condition, &rule.defaults)
+    );
+    if !internet {
+        let _ = write!(
+            message,
+            "; Session Manager makes this {service} path unnecessary"
+        );
+    }
+    let label = if internet {
+        "open to the whole internet".to_string()
+    } else {
+        format!("{service} allowed from here")
+    };
+    let mut finding = Finding::new(meta, rule.source_node.span, message)
+        .label(label)
+        .resource(rule.resource.id);
+    if let Some((span, text)) = port_label(m, rule.protocol_node, rule.from, rule.to, port) {
+        finding = finding.with_label(span, text);
+    }
+    match &rule.group {
+        Some(GroupLink::Resource { id, node }) => {
+            finding = finding.with_label(node.span, format!("attaches to security group `{id}`"));
+        }
+        Some(GroupLink::Literal { text, node }) => {
+            finding = finding.with_label(node.span, format!("attaches to security group `{text}`"));
+        }
+        _ => {}
+    }
+    finding = label_defaults(finding, cx.template(), &rule.defaults);
+    Some(finding.help(fix_snippet(rule, m, port, service, session)))
+}
+
+/// Pushes `finding` unless an identical one (same span and message) is already there.
+pub fn push_unique(out: &mut Vec<Finding>, finding: Finding) {
+    if !out
+        .iter()
+        .any(|f| f.code == finding.code && f.span == finding.span && f.message == finding.message)
+    {
+        out.push(finding);
+    }
+}
+
+/// SSM200 and SSM202: `port` open to the whole internet.
+pub fn report_open_to_internet(
+    cx: &Context<'_>,
+    meta: &'static RuleMeta,
+    port: i64,
+    service: &str,
+    session: &str,
+    out: &mut Vec<Finding>,
+) {
+    for rule in cx.model.ingress_rules() {
+        if open_to_internet(rule, port) {
+            if let Some(f) = ingress_finding(cx, meta, rule, port, service, session) {
+                push_unique(out, f);
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Fix snippets
+
+/// The replacement for a rule entry that admits `port`: nothing for a single-port rule,
+/// the rest of the range for a range, and a placeholder service port for `-1`.
+fn replacement_entries(rule: &IngressRule<'_>, m: PortMatch, port: i64) -> Vec<String> {
+    let mut out = Vec::new();
+    match m {
+        PortMatch::Range(from, to) if from == to => {}
+        PortMatch::Range(from, to) => {
+            if from < port {
+                out.push(emit_entry(rule.entry, Some(("tcp", from, port - 1)), 0));
+            }
+            if port < to {
+                out.push(emit_entry(rule.entry, Some(("tcp", port + 1, to)), 0));
+            }
+        }
+        PortMatch::AllTraffic => {
+            out.push(emit_entry(rule.entry, Some(("tcp", 443, 443)), 0));
+        }
+    }
+    out
+}
+
+/// A paste-ready YAML snippet that removes `port` from the rule: the security group
+/// with its `SecurityGroupIngress` minus the rule (other entries kept), or the
+/// standalone resource reduced to the remaining ports. `session` (YAML comments) says
+/// how to connect through Session Manager instead.
+pub fn fix_snippet(
+    rule: &IngressRule<'_>,
+    m: PortMatch,
+    port: i64,
+    service: &str,
+    session: &str,
+) -> String {
+    let replacements = replacement_entries(rule, m, port);
+    let what = match m {
+        PortMatch::Range(a, b) if a == b => format!("remove the {service} rule"),
+        PortMatch::Range(..) => format!("split the port range around {port}"),
+        PortMatch::AllTraffic => {
+            "replace the all-traffic rule with the ports the service needs (443 shown)".to_string()
+        }
+    };
+    let mut text = format!("{what}; Session Manager needs no inbound port:\n\n");
+    if rule.is_inline() {
+        let property = rule.resource.property("SecurityGroupIngress");
+        let siblings: Option<Vec<&Node>> = property.and_then(|p| match &p.kind {
+            NodeKind::Seq(items) if items.iter().any(|i| std::ptr::eq(i, rule.entry)) => {
+                Some(items.iter().collect())
+            }
+            NodeKind::Map(_) if std::ptr::eq(p, rule.entry) => Some(vec![p]),
+            _ => None,
+        });
+        match siblings {
+            Some(items) => {
+                let mut entries = Vec::new();
+                for item in items {
+                    if std::ptr::eq(item, rule.entry) {
+                        entries.extend(replacements.iter().cloned());
+                    } else {
+                        entries.push(emit_entry(item, None, 0));
+                    }
+                }
+                text.push_str(&emit_group(rule.resource, &entries));
+            }
+            // The entry sits under an intrinsic: show only what replaces it.
+            None if replacements.is_empty() => {
+                let _ = writeln!(
+                    text,
+                    "# in `{}`, delete this entry of SecurityGroupIngress",
+                    rule.resource.id
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    text,
+                    "# in `{}`, replace this entry of SecurityGroupIngress with:",
+                    rule.resource.id
+                );
+                for e in &replacements {
+                    text.push_str(&emit::list_item(e, 0));
+                    text.push('\n');
+                }
+            }
+        }
+    } else if replacements.is_empty() {
+        let _ = writeln!(
+            text,
+            "# delete the `{}` resource (AWS::EC2::SecurityGroupIngress)",
+            rule.resource.id
+        );
+    } else {
+        for (i, e) in replacements.iter().enumerate() {
+            let suffix = if i == 0 {
+                String::new()
+            } else {
+                (i + 1).to_string()
+            };
+            let _ = writeln!(
+                text,
+                "{}{suffix}:\n  Type: AWS::EC2::SecurityGroupIngress\n  Properties:\n{}",
+                rule.resource.id,
+                emit::indent(e, 4)
+            );
+        }
+    }
+    text.push_str(session);
+    text
+}
+
+/// The security group resource with `SecurityGroupIngress` set to `entries` (dropped
+/// when empty); `Type`, `Condition` and the other properties as they are.
+fn emit_group(resource: &Resource<'_>, entries: &[String]) -> String {
+    let mut out = format!("{}:\n", emit::yaml_scalar(resource.id, false));
+    let mut others = false;
+    for e in resource.node.as_map().unwrap_or_default() {
+        match e.key.as_str() {
+            "Properties" => {
+                out.push_str("  Properties:\n");
+                for p in e.value.as_map().unwrap_or_default() {
+                    if p.key != "SecurityGroupIngress" {
+                        emit::yaml_pair(&p.key, &p.value.to_snippet(), 4, &mut out);
+                    } else if !entries.is_empty() {
+                        out.push_str("    SecurityGroupIngress:\n");
+                        for entry in entries {
+                            out.push_str(&emit::list_item(entry, 6));
+                            out.push('\n');
+                        }
+                    }
+                }
+            }
+            "Type" | "Condition" => emit::yaml_pair(&e.key, &e.value.to_snippet(), 2, &mut out),
+            _ => others = true,
+        }
+    }
+    if others {
+        out.push_str("  # other resource attributes unchanged\n");
+    }
+    out
+}
+
+/// Emits a rule mapping as block YAML, optionally with protocol and ports replaced.
+fn emit_entry(entry: &Node, ports: Option<(&str, i64, i64)>, indent: usize) -> String {
+    let mut out = String::new();
+    let Some(entries) = entry.as_map() else {
+        out.push_str(&emit::yaml(&entry.to_snippet(), indent));
+        return out;
+    };
+    let pad = " ".repeat(indent);
+    let mut wrote_ports = false;
+    for e in entries {
+        if let Some((protocol, from, to)) = ports {
+            match e.key.as_str() {
+                "IpProtocol" => {
+                    let _ = writeln!(out, "{pad}IpProtocol: {protocol}");
+                    continue;
+                }
+                "FromPort" | "ToPort" => {
+                    if !wrote_ports {
+                        let _ = writeln!(out, "{pad}FromPort: {from}\n{pad}ToPort: {to}");
+                        wrote_ports = true;
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        emit::yaml_pair(&e.key, &e.value.to_snippet(), indent, &mut out);
+    }
+    if let Some((_, from, to)) = ports {
+        if !wrote_ports {
+            let _ = writeln!(out, "{pad}FromPort: {from}\n{pad}ToPort: {to}");
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------
+// Compute resource settings (SSM204, SSM205)
+
+/// The compute resources whose own properties set the key pair and metadata options,
+/// with the path to those properties.
+pub const COMPUTE_SETTINGS: [(&str, &[&str]); 3] = [
+    ("AWS::EC2::Instance", &["Properties"]),
+    (
+        "AWS::EC2::LaunchTemplate",
+        &["Properties", "LaunchTemplateData"],
+    ),
+    ("AWS::AutoScaling::LaunchConfiguration", &["Properties"]),
+];
+
+/// "instance", "launch template", ... for messages.
+pub fn kind_of(type_name: &str) -> &'static str {
+    match type_name {
+        "AWS::EC2::Instance" => "instance",
+        "AWS::EC2::LaunchTemplate" => "launch template",
+        "AWS::AutoScaling::LaunchConfiguration" => "launch configuration",
+        _ => "resource",
+    }
+}
+
+/// Where a property path leads, in one alternative.
+#[derive(Debug, Clone)]
+pub enum Reached<'a> {
+    /// The value at the end of the path, and the key it is under.
+    Value { value: Resolved<'a>, key: Span },
+    /// The path stops at `anchor` (the last key present, or the resource's logical id):
+    /// `missing` (dotted) is not there.
+    Missing {
+        missing: String,
+        anchor: Span,
+        at: Resolved<'a>,
+    },
+    /// A value on the way cannot be known statically.
+    Unknown(Resolved<'a>),
+}
+
+/// Follows `path` from the resource's mapping through every `Fn::If` alternative:
+/// `AWS::NoValue` is a missing key, an unknown value stops the walk.
+pub fn follow<'a>(
+    eval: &Evaluator<'a>,
+    resource: &'a Resource<'a>,
+    path: &[&str],
+) -> Vec<Reached<'a>> {
+    let mut current = vec![(Resolved::literal(resource.node), resource.id_span)];
+    let mut out = Vec::new();
+    for (i, key) in path.iter().enumerate() {
+        let last = i + 1 == path.len();
+        let rest = || path.get(i..).unwrap_or_default().join(".");
+        let mut next = Vec::new();
+        for (parent, anchor) in current {
+            let entry = parent.value_node().and_then(|n| n.entry(key));
+            let Some(entry) = entry else {
+                out.push(Reached::Missing {
+                    missing: rest(),
+                    anchor,
+                    at: parent,
+                });
+                continue;
+            };
+            for value in eval.eval(&entry.value) {
+                let Some(value) = value.under(&parent) else {
+                    continue;
+                };
+                match &value.value {
+                    Value::NoValue => out.push(Reached::Missing {
+                        missing: rest(),
+                        anchor,
+                        at: value,
+                    }),
+                    Value::Unknown(_) => out.push(Reached::Unknown(value)),
+                    _ if last => out.push(Reached::Value {
+                        value,
+                        key: entry.key_span,
+                    }),
+                    Value::Node(n) if n.as_map().is_some() => next.push((value, entry.key_span)),
+                    _ => out.push(Reached::Missing {
+                        missing: path.get(i + 1..).unwrap_or_default().join("."),
+                        anchor: entry.key_span,
+                        at: value,
+                    }),
+                }
+            }
+        }
+        current = next;
+    }
+    out
+}
+
+/// The narrowest span that shows a value: the value itself when it is a scalar or an
+/// intrinsic on one line (or one that rests on a parameter default), else its key.
+pub fn value_span(cx: &Context<'_>, value: &Resolved<'_>, key: Span) -> Span {
+    let node = value.node;
+    let one_line = !cx
+        .source
+        .text
+        .get(node.span.start..node.span.end)
+        .unwrap_or_default()
+        .contains('\n');
+    let scalar = matches!(
+        node.kind,
+        NodeKind::Null | NodeKind::Bool(_) | NodeKind::Number(_) | NodeKind::String(_)
+    );
+    let intrinsic = node.as_intrinsic().is_some() && (one_line || !value.defaults.is_empty());
+    if (!scalar && !intrinsic) || node.span.is_empty() {
+        key
+    } else {
+        node.span
+    }
+}
+
+/// One place a setting is reported at: where, what was found, and the alternative it
+/// rests on. The same place reached in several alternatives is reported once, under
+/// the branches they share.
+pub fn merge_places<'a>(
+    places: Vec<(Span, String, Resolved<'a>)>,
+) -> Vec<(Span, String, Resolved<'a>)> {
+    let mut out: Vec<(Span, String, Resolved<'a>)> = Vec::new();
+    for (span, found, value) in places {
+        match out.iter_mut().find(|(s, f, _)| *s == span && *f == found) {
+            Some((_, _, known)) => known.when.retain(|w| value.when.contains(w)),
+            None => out.push((span, found, value)),
+        }
+    }
+    out
+}
+
+/// A known scalar value as text (`required`, `true`, `22`).
+pub fn scalar_text(value: &Value<'_>) -> Option<String> {
+    match value {
+        Value::Str(s) => Some(s.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::run;
+    use crate::semantic::traffic::{parse_cidr, Protocol};
+    use crate::template::eval::Value;
+
+    fn all(text: &str) -> Vec<Finding> {
+        run(&["SSM200", "SSM201", "SSM202", "SSM203"], text)
+    }
+
+    fn codes(findings: &[Finding]) -> Vec<&'static str> {
+        findings.iter().map(|f| f.code).collect()
+    }
+
+    fn spanned(text: &str, span: Span) -> &str {
+        &text[span.start..span.end]
+    }
+
+    fn sg(ingress: &str) -> String {
+        format!(
+            "Resources:\n  WebSG:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: web\n      SecurityGroupIngress:\n{ingress}"
+        )
+    }
+
+    #[test]
+    fn cidr_parsing() {
+        for any in [
+            "0.0.0.0/0",
+            "::/0",
+            "0000::/0",
+            "0000:0000:0000:0000:0000:0000:0000:0000/0",
+            " 0.0.0.0/0 ",
+        ] {
+            assert_eq!(parse_cidr(any).map(|n| n.prefix_len()), Some(0), "{any}");
+        }
+        assert_eq!(
+            parse_cidr("2001:800::/21").map(|n| n.prefix_len()),
+            Some(21)
+        );
+        assert_eq!(parse_cidr("10.0.0.0"), None);
+        assert_eq!(parse_cidr("{{resolve:ssm:mysubnet}}"), None);
+        assert_eq!(parse_cidr("10.0.0.0/33"), None);
+    }
+
+    #[test]
+    fn protocols() {
+        let p = |s: &str| Protocol::parse(&Value::Str(s.into()));
+        assert_eq!(p("tcp"), Protocol::Tcp);
+        assert_eq!(p("TCP"), Protocol::Tcp);
+        assert_eq!(p("6"), Protocol::Tcp);
+        assert_eq!(p("-1"), Protocol::All);
+        assert_eq!(p("udp"), Protocol::Other);
+        assert_eq!(p("1"), Protocol::Other);
+        assert_eq!(p("all"), Protocol::Unknown);
+    }
+
+    #[test]
+    fn single_port_world() {
+        let text = sg("        - IpProtocol: tcp\n          FromPort: 22\n          ToPort: 22\n          CidrIp: 0.0.0.0/0\n");
+        let f = all(&text);
+        assert_eq!(codes(&f), ["SSM200"]);
+        assert_eq!(
+            f[0].message,
+            "security group `WebSG` admits SSH (TCP 22) from the whole internet (0.0.0.0/0)"
+        );
+        assert_eq!(spanned(&text, f[0].span), "0.0.0.0/0");
+        assert_eq!(f[0].resource.as_deref(), Some("WebSG"));
+        assert!(f[0]
+            .help
+            .as_deref()
+            .unwrap_or_default()
+            .contains("aws ssm start-session"));
+    }
+
+    #[test]
+    fn port_range() {
+        let text = sg("        - IpProtocol: tcp\n          FromPort: 20\n          ToPort: 25\n          CidrIp: 0.0.0.0/0\n");
+        let f = all(&text);
+        assert_eq!(codes(&f), ["SSM200"]);
+        assert!(
+            f[0].message.contains("TCP 20-25, including SSH (22)"),
+            "{}",
+            f[0].message
+        );
+        assert!(f[0]
+            .labels
+            .iter()
+            .any(|l| spanned(&text, l.span) == "20" && l.text.contains("20-25")));
+        let help = f[0].help.clone().unwrap_or_default();
+        assert!(help.contains("FromPort: 20\n        ToPort: 21"), "{help}");
+        assert!(help.contains("FromPort: 23\n        ToPort: 25"), "{help}");
+        // A range that stops short of 22 is fine.
+        let text = sg("        - IpProtocol: tcp\n          FromPort: 23\n          ToPort: 25\n          CidrIp: 0.0.0.0/0\n");
+        assert!(all(&text).is_empty());
+    }
+
+    #[test]
+    fn all_protocols_ignore_ports() {
+        let text = sg("        - IpProtocol: -1\n          FromPort: 80\n          ToPort: 80\n          CidrIp: 0.0.0.0/0\n");
+        let f = all(&text);
+        assert_eq!(codes(&f), ["SSM200", "SSM202"]);
+        assert!(
+            f[0].message
+                .contains("all traffic, including SSH (TCP 22), from"),
+            "{}",
+            f[0].message
+        );
+        assert!(f[0].labels.iter().any(|l| spanned(&text, l.span) == "-1"));
+        let text = sg("        - IpProtocol: '-1'\n          CidrIp: 0.0.0.0/0\n");
+        assert_eq!(codes(&all(&text)), ["SSM200", "SSM202"]);
+    }
+
+    #[test]
+    fn string_ports_and_upper_case_tcp() {
+        let text = sg("        - IpProtocol: TCP\n          FromPort: '22'\n          ToPort: \"22\"\n          CidrIp: 0.0.0.0/0\n");
+        assert_eq!(codes(&all(&text)), ["SSM200"]);
+        let text = sg("        - IpProtocol: 6\n          FromPort: '3389'\n          ToPort: '3389'\n          CidrIp: 0.0.0.0/0\n");
+        assert_eq!(codes(&all(&text)), ["SSM202"]);
+    }
+
+    #[test]
+    fn other_protocols_and_invalid_ports() {
+        for rule in [
+            "        - IpProtocol: udp\n          FromPort: 22\n          ToPort: 22\n          CidrIp: 0.0.0.0/0\n",
+            "        - IpProtocol: icmp\n          FromPort: -1\n          ToPort: -1\n          CidrIp: 0.0.0.0/0\n",
+            "        - IpProtocol: tcp\n          FromPort: -1\n          ToPort: -1\n          CidrIp: 0.0.0.0/0\n",
+            "        - IpProtocol: tcp\n          FromPort: 23\n          ToPort: 21\n          CidrIp: 0.0.0.0/0\n",
+            "        - IpProtocol: tcp\n          CidrIp: 0.0.0.0/0\n",
+        ] {
+            assert!(all(&sg(rule)).is_empty(), "{rule}");
+        }
+    }
+
+    #[test]
+    fn ipv6_any_spellings() {
+        for cidr in [
+            "'::/0'",
+            "0000::/0",
+            "0000:0000:0000:0000:0000:0000:0000:0000/0",
+        ] {
+            let text = sg(&format!(
+                "        - IpProtocol: tcp\n          FromPort: 22\n          ToPort: 22\n          CidrIpv6: {cidr}\n"
+            ));
+            let f = all(&text);
+            assert_eq!(codes(&f), ["SSM200"], "{cidr}");
+            assert!(f[0].message.contains("whole internet"), "{}", f[0].message);
+        }
+        let text = sg("        - IpProtocol: tcp\n          FromPort: 22\n          ToPort: 22\n          CidrIpv6: 2001:800::/21\n");
+        assert_eq!(codes(&all(&text)), ["SSM201"]);
+    }
+
+    #[test]
+    fn parameter_default_is_named_and_labelled() {
+        let text = "Parameters:\n  SSHLocation:\n    Type: String\n    Default: 0.0.0.0/0\nResources:\n  WebSG:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: web\n      SecurityGroupIngress:\n        - IpProtocol: tcp\n          FromPort: 22\n          ToPort: 22\n          CidrIp: !Ref SSHLocation\n";
+        let f = all(text);
+        assert_eq!(codes(&f), ["SSM200"]);
+        assert!(
+            f[0].message
+                .ends_with("(from the default of parameter `SSHLocation`)"),
+            "{}",
+            f[0].message
+        );
+        assert_eq!(spanned(text, f[0].span), "!Ref SSHLocation");
+        let label = f[0]
+            .labels
+            .iter()
+            .find(|l| l.text.contains("SSHLocation"))
+            .expect("label");
+        assert_eq!(spanned(text, label.span), "0.0.0.0/0");
+        assert_eq!(text[..label.span.start].matches('\n').count(), 3);
+    }
+
+    #[test]
+    fn parameter_without_default_is_unknown() {
+        let text = "Parameters:\n  SSHLocation:\n    Type: String\nResources:\n  WebSG:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: web\n      SecurityGroupIngress:\n        - IpProtocol: tcp\n          FromPort: 22\n          ToPort: 22\n          CidrIp: !Ref SSHLocation\n";
+        assert!(all(text).is_empty());
+    }
+
+    #[test]
+    fn fn_if_on_cidr_names_the_condition() {
+        let text = "Conditions:\n  IsDev: !Equals [!Ref 'AWS::Region', eu-west-1]\nResources:\n  WebSG:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: web\n      SecurityGroupIngress:\n        - IpProtocol: tcp\n          FromPort: 22\n          ToPort: 22\n          CidrIp: !If [IsDev, 0.0.0.0/0, 10.0.0.0/16]\n";
+        let f = all(text);
+        assert_eq!(codes(&f), ["SSM200"], "{f:#?}");
+        assert!(
+            f[0].message.contains("when condition `IsDev` is true"),
+            "{}",
+            f[0].message
+        );
+        assert_eq!(spanned(text, f[0].span), "0.0.0.0/0");
+        // Without the world branch, the narrower branch is SSM201 and names its condition.
+        let text = text.replace("0.0.0.0/0", "192.168.0.0/24");
+        let f = all(&text);
+        assert_eq!(codes(&f), ["SSM201", "SSM201"]);
+        assert!(f
+            .iter()
+            .any(|f| f.message.contains("condition `IsDev` is false")));
+    }
+
+    #[test]
+    fn fn_if_on_list_and_resource_condition() {
+        let text = "Conditions:\n  HasSsh: !Equals [!Ref 'AWS::Region', eu-west-1]\nResources:\n  WebSG:\n    Type: AWS::EC2::SecurityGroup\n    Condition: HasSsh\n    Properties:\n      GroupDescription: web\n      SecurityGroupIngress: !If\n        - HasSsh\n        - - IpProtocol: tcp\n            FromPort: 22\n            ToPort: 22\n            CidrIp: 0.0.0.0/0\n        - !Ref AWS::NoValue\n";
+        let f = all(text);
+        assert_eq!(codes(&f), ["SSM200"]);
+        assert!(
+            f[0].message
+                .ends_with("when condition `HasSsh` is true (resource condition `HasSsh`)"),
+            "{}",
+            f[0].message
+        );
+    }
+
+    #[test]
+    fn standalone_ingress() {
+        let text = "Resources:\n  WebSG:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: web\n  SshIngress:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties:\n      GroupId: !GetAtt WebSG.GroupId\n      IpProtocol: tcp\n      FromPort: \"22\"\n      ToPort: \"22\"\n      CidrIp: 0.0.0.0/0\n";
+        let f = all(text);
+        assert_eq!(codes(&f), ["SSM200"]);
+        assert_eq!(
+            f[0].message,
+            "ingress rule `SshIngress` of security group `WebSG` admits SSH (TCP 22) from the whole internet (0.0.0.0/0)"
+        );
+        assert_eq!(f[0].resource.as_deref(), Some("SshIngress"));
+        assert!(f[0]
+            .labels
+            .iter()
+            .any(|l| spanned(text, l.span) == "!GetAtt WebSG.GroupId"));
+        assert!(f[0]
+            .help
+            .as_deref()
+            .unwrap_or_default()
+            .contains("delete the `SshIngress` resource"));
+    }
+
+    #[test]
+    fn single_map_instead_of_list() {
+        let text = "Resources:\n  WebSG:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: web\n      SecurityGroupIngress:\n        IpProtocol: tcp\n        FromPort: 22\n        ToPort: 22\n        CidrIp: 0.0.0.0/0\n";
+        assert_eq!(codes(&all(text)), ["SSM200"]);
+    }
+
+    #[test]
+    fn source_security_group_is_ssm201_only() {
+        let text = "Resources:\n  BastionSG:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: bastion\n  AppSG:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: app\n      SecurityGroupIngress:\n        - IpProtocol: tcp\n          FromPort: 22\n          ToPort: 22\n          SourceSecurityGroupId: !Ref BastionSG\n";
+        let f = all(text);
+        assert_eq!(codes(&f), ["SSM201"]);
+        assert!(
+            f[0].message.contains("from security group `BastionSG`"),
+            "{}",
+            f[0].message
+        );
+        assert_eq!(spanned(text, f[0].span), "!Ref BastionSG");
+        let text = text.replace(
+            "SourceSecurityGroupId: !Ref BastionSG",
+            "SourcePrefixListId: pl-0123abcd",
+        );
+        let f = all(&text);
+        assert_eq!(codes(&f), ["SSM201"]);
+        assert!(f[0].message.contains("prefix list `pl-0123abcd`"));
+    }
+
+    #[test]
+    fn source_from_parameter_is_described_by_name() {
+        let text = "Parameters:\n  Access:\n    Type: String\n    Default: disabled\n  Bastion:\n    Type: AWS::EC2::SecurityGroup::Id\nResources:\n  In1:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties:\n      GroupId: sg-0123\n      IpProtocol: tcp\n      FromPort: 22\n      ToPort: 22\n      SourcePrefixListId: !Ref Access\n  In2:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties:\n      GroupId: !ImportValue shared-sg\n      IpProtocol: tcp\n      FromPort: 22\n      ToPort: 22\n      SourceSecurityGroupId: !Ref Bastion\n";
+        let f = all(text);
+        assert_eq!(codes(&f), ["SSM201", "SSM201"]);
+        assert_eq!(
+            f[0].message,
+            "ingress rule `In1` of security group `sg-0123` admits SSH (TCP 22) from the prefix list given by parameter `Access`; Session Manager makes this SSH path unnecessary"
+        );
+        assert!(f[1].message.starts_with(
+            "ingress rule `In2` admits SSH (TCP 22) from the security group given by parameter `Bastion`;"
+        ), "{}", f[1].message);
+    }
+
+    #[test]
+    fn narrower_cidr_and_no_double_report() {
+        let text = sg("        - IpProtocol: tcp\n          FromPort: 22\n          ToPort: 22\n          CidrIp: 10.0.0.0/8\n        - IpProtocol: tcp\n          FromPort: 80\n          ToPort: 80\n          CidrIp: 0.0.0.0/0\n");
+        let f = all(&text);
+        assert_eq!(codes(&f), ["SSM201"]);
+        assert_eq!(f[0].severity, crate::Severity::Warning);
+        // The fix keeps the other rule.
+        let help = f[0].help.clone().unwrap_or_default();
+        assert!(help.contains("FromPort: 80"), "{help}");
+        assert!(!help.contains("FromPort: 22"), "{help}");
+        let text = sg("        - IpProtocol: tcp\n          FromPort: 22\n          ToPort: 22\n          CidrIp: 0.0.0.0/0\n");
+        assert_eq!(codes(&all(&text)), ["SSM200"]);
+    }
+
+    #[test]
+    fn rdp_from_internet() {
+        let text = sg("        - IpProtocol: tcp\n          FromPort: 3389\n          ToPort: 3389\n          CidrIp: 0.0.0.0/0\n");
+        let f = all(&text);
+        assert_eq!(codes(&f), ["SSM202"]);
+        assert!(f[0].message.contains("RDP (TCP 3389)"), "{}", f[0].message);
+        let text = sg("        - IpProtocol: tcp\n          FromPort: 3389\n          ToPort: 3389\n          CidrIp: 10.0.0.0/8\n");
+        assert!(all(&text).is_empty());
+    }
+
+    fn nacl(entries: &str) -> String {
+        format!("Resources:\n  Acl:\n    Type: AWS::EC2::NetworkAcl\n    Properties:\n      VpcId: vpc-1\n{entries}")
+    }
+
+    #[test]
+    fn nacl_entries_allowing_ssh() {
+        let entry = "  InSsh:\n    Type: AWS::EC2::NetworkAclEntry\n    Properties:\n      NetworkAclId: !Ref Acl\n      RuleNumber: 100\n      Protocol: 6\n      RuleAction: allow\n      CidrBlock: 0.0.0.0/0\n      PortRange:\n        From: 22\n        To: 22\n";
+        let text = nacl(entry);
+        let f = all(&text);
+        assert_eq!(codes(&f), ["SSM203"]);
+        assert_eq!(spanned(&text, f[0].span), "0.0.0.0/0");
+        assert!(f[0]
+            .help
+            .as_deref()
+            .unwrap_or_default()
+            .contains("RuleAction: deny"));
+        // Egress, deny, UDP, narrower CIDR and other ports are fine.
+        for (from, to) in [
+            ("RuleAction: allow", "RuleAction: deny"),
+            ("Protocol: 6", "Protocol: 17"),
+            ("CidrBlock: 0.0.0.0/0", "CidrBlock: 10.0.0.0/8"),
+            ("From: 22", "From: 23"),
+            ("RuleNumber: 100", "RuleNumber: 100\n      Egress: true"),
+        ] {
+            assert!(all(&nacl(&entry.replace(from, to))).is_empty(), "{to}");
+        }
+        // All protocols from IPv6 anywhere.
+        let text = nacl("  InAll:\n    Type: AWS::EC2::NetworkAclEntry\n    Properties:\n      NetworkAclId: !Ref Acl\n      RuleNumber: 100\n      Protocol: -1\n      RuleAction: allow\n      Egress: false\n      Ipv6CidrBlock: ::/0\n");
+        assert_eq!(codes(&all(&text)), ["SSM203"]);
+    }
+
+    #[test]
+    fn nacl_allow_shadowed_by_lower_deny() {
+        let text = nacl("  DenySsh:\n    Type: AWS::EC2::NetworkAclEntry\n    Properties:\n      NetworkAclId: !Ref Acl\n      RuleNumber: 90\n      Protocol: 6\n      RuleAction: deny\n      CidrBlock: 0.0.0.0/0\n      PortRange: {From: 22, To: 22}\n  InAll:\n    Type: AWS::EC2::NetworkAclEntry\n    Properties:\n      NetworkAclId: !Ref Acl\n      RuleNumber: 100\n      Protocol: -1\n      RuleAction: allow\n      CidrBlock: 0.0.0.0/0\n");
+        assert!(all(&text).is_empty());
+        // A deny with a higher number comes too late.
+        let text = text.replace("RuleNumber: 90", "RuleNumber: 110");
+        assert_eq!(codes(&all(&text)), ["SSM203"]);
+    }
+
+    #[test]
+    fn malformed_ingress_is_ignored() {
+        let text = "Resources:\n  WebSG:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: web\n      SecurityGroupIngress: 'hello22'\n";
+        assert!(all(text).is_empty());
+    }
+
+    #[test]
+    fn emitted_snippets_parse_back() {
+        let text = sg("        - IpProtocol: tcp\n          FromPort: 0\n          ToPort: 65535\n          CidrIp: 0.0.0.0/0\n          Description: !Sub '${AWS::StackName} all'\n        - IpProtocol: tcp\n          FromPort: '443'\n          ToPort: '443'\n          CidrIpv6: '::/0'\n");
+        let f = all(&text);
+        assert_eq!(codes(&f), ["SSM200", "SSM202"]);
+        let help = f[0].help.clone().unwrap_or_default();
+        let yaml = help.split_once("\n\n").map(|(_, y)| y).unwrap_or_default();
+        let node = crate::syntax::parse(yaml).expect("snippet parses");
+        let items = node
+            .get("WebSG")
+            .and_then(|r| r.get("Properties"))
+            .and_then(|p| p.get("SecurityGroupIngress"))
+            .and_then(Node::as_seq)
+            .expect("list");
+        assert_eq!(items.len(), 3, "{yaml}");
+        assert_eq!(
+            items[2].get("FromPort").and_then(Node::as_str),
+            Some("443"),
+            "{yaml}"
+        );
+        assert_eq!(
+            items[2].get("CidrIpv6").and_then(Node::as_str),
+            Some("::/0"),
+            "{yaml}"
+        );
+    }
+}

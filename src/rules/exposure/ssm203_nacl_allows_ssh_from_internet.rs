@@ -1,0 +1,135 @@
+//! SSM203: a network ACL entry allows SSH in from the whole internet.
+
+use std::fmt::Write as _;
+
+use super::{describe_match, port_label, push_unique};
+use crate::base::Tri;
+use crate::rules::{label_defaults, qualifiers};
+use crate::rules::{Context, Finding, Rule, RuleInfo};
+use crate::semantic::ingress::NaclEntry;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports `AWS::EC2::NetworkAclEntry` resources that allow inbound TCP port 22 from
+    /// the whole internet: `Egress` false or absent, `RuleAction: allow`, `Protocol` 6
+    /// (with a `PortRange` containing 22) or -1 (all traffic), and a `CidrBlock` or
+    /// `Ipv6CidrBlock` with prefix length 0. An entry is not reported when a
+    /// lower-numbered, unconditional `deny` entry of the same ACL already blocks port 22
+    /// from the whole internet (entries are evaluated in rule-number order).
+    ///
+    /// ## Why is this bad?
+    /// Network ACLs are the subnet-wide second line of defence: when they let SSH in from
+    /// anywhere, a single security group mistake exposes every instance of the subnet.
+    /// With Session Manager no instance needs inbound SSH, so the ACL can deny it outright.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// PublicInboundAll:
+    ///   Type: AWS::EC2::NetworkAclEntry
+    ///   Properties:
+    ///     NetworkAclId: !Ref PublicAcl
+    ///     RuleNumber: 100
+    ///     Protocol: -1
+    ///     RuleAction: allow
+    ///     Egress: false
+    ///     CidrBlock: 0.0.0.0/0
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml
+    /// # Deny SSH before the broad allow (a lower rule number is evaluated first)
+    /// PublicInboundDenySsh:
+    ///   Type: AWS::EC2::NetworkAclEntry
+    ///   Properties:
+    ///     NetworkAclId: !Ref PublicAcl
+    ///     RuleNumber: 90
+    ///     Protocol: 6
+    ///     PortRange:
+    ///       From: 22
+    ///       To: 22
+    ///     RuleAction: deny
+    ///     Egress: false
+    ///     CidrBlock: 0.0.0.0/0
+    /// ```
+    ///
+    /// ## References
+    /// - <https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html>
+    /// - <https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html>
+    /// - <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkaclentry.html>
+    pub struct NaclAllowsSshFromInternet {
+        code: "SSM203",
+        name: "nacl-allows-ssh-from-internet",
+        category: NetworkExposure,
+        severity: Warning,
+        summary: "A network ACL entry allows SSH (TCP 22) in from the whole internet.",
+        url: "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html",
+    }
+}
+
+impl Rule for NaclAllowsSshFromInternet {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let entries = cx.model.nacl_entries();
+        for entry in entries {
+            if entry.allows_from_internet(22) != Tri::Yes
+                || entry.shadowed_by(entries, 22).is_some()
+            {
+                continue;
+            }
+            let Some(m) = entry.port_match(22) else {
+                continue;
+            };
+            let message = format!(
+                "network ACL entry `{}` allows {} in from {}{}",
+                entry.resource.id,
+                describe_match(m, "SSH", 22),
+                entry.source.describe(),
+                qualifiers(&entry.when, entry.resource.condition, &entry.defaults)
+            );
+            let mut finding = Finding::new(self.meta(), entry.source_node.span, message)
+                .label("the whole internet")
+                .resource(entry.resource.id);
+            if let Some((span, text)) = port_label(m, entry.protocol_node, entry.from, entry.to, 22)
+            {
+                finding = finding.with_label(span, text);
+            }
+            if let Some(node) = entry.action_node {
+                finding = finding.with_label(node.span, "allowed");
+            }
+            finding = label_defaults(finding, cx.template(), &entry.defaults);
+            push_unique(out, finding.help(deny_snippet(cx, entry)));
+        }
+    }
+}
+
+/// A lower-numbered deny entry for port 22 from the same internet range.
+fn deny_snippet(cx: &Context<'_>, entry: &NaclEntry<'_>) -> String {
+    let acl = entry
+        .resource
+        .property("NetworkAclId")
+        .and_then(|n| cx.source.text.get(n.span.start..n.span.end))
+        .filter(|t| !t.contains('\n'))
+        .unwrap_or("!Ref YourNetworkAcl");
+    let number = entry.rule_number.filter(|n| *n > 1).map_or(1, |n| n - 1);
+    let (key, cidr) = match &entry.source {
+        crate::semantic::traffic::Source::Cidr {
+            net: ipnet::IpNet::V6(_),
+            ..
+        } => ("Ipv6CidrBlock", "'::/0'"),
+        _ => ("CidrBlock", "0.0.0.0/0"),
+    };
+    let mut text = String::from(
+        "deny SSH before this entry with a lower-numbered rule (or remove the allow); \
+         Session Manager needs no inbound SSH:\n\n",
+    );
+    let _ = write!(
+        text,
+        "{}DenySsh:\n  Type: AWS::EC2::NetworkAclEntry\n  Properties:\n    NetworkAclId: {acl}\n    \
+         RuleNumber: {number}  # any free number below {}\n    Protocol: 6\n    PortRange:\n      \
+         From: 22\n      To: 22\n    RuleAction: deny\n    Egress: false\n    {key}: {cidr}",
+        entry.resource.id,
+        entry
+            .rule_number
+            .map_or_else(|| "the allow entry's".to_string(), |n| n.to_string()),
+    );
+    text
+}

@@ -1,0 +1,135 @@
+use crate::rules::{label_defaults, qualifiers, Context, Finding, Rule, RuleInfo};
+use crate::semantic::identity::{Expects, ProfileTarget, INSTANCE_PROFILE, ROLE};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports an instance profile reference that does not resolve to an
+    /// `AWS::IAM::InstanceProfile` of the template: a role (the classic
+    /// `IamInstanceProfile: !Ref MyRole`), a logical id that does not exist, or the wrong
+    /// attribute (`!GetAtt Profile.Arn` where an instance wants the profile's name).
+    ///
+    /// ## Why is this bad?
+    /// EC2 attaches instance profiles, not roles. A role name or a profile ARN in
+    /// `AWS::EC2::Instance.IamInstanceProfile` fails the deployment or, when a profile
+    /// with the role's name happens to exist, silently attaches a different identity.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// WebServer:
+    ///   Type: AWS::EC2::Instance
+    ///   Properties:
+    ///     IamInstanceProfile: !Ref SsmRole   # a role, not a profile
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml
+    /// SsmProfile:
+    ///   Type: AWS::IAM::InstanceProfile
+    ///   Properties:
+    ///     Roles: [!Ref SsmRole]
+    /// WebServer:
+    ///   Type: AWS::EC2::Instance
+    ///   Properties:
+    ///     IamInstanceProfile: !Ref SsmProfile
+    /// ```
+    ///
+    /// ## References
+    /// - <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instance.html#cfn-ec2-instance-iaminstanceprofile>
+    /// - <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html>
+    pub struct InstanceProfileUnresolved {
+        code: "SSM101",
+        name: "instance-profile-unresolved",
+        category: IdentityChain,
+        severity: Error,
+        summary: "The instance profile reference does not resolve to an AWS::IAM::InstanceProfile.",
+        url: "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instance.html#cfn-ec2-instance-iaminstanceprofile",
+    }
+}
+
+impl Rule for InstanceProfileUnresolved {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let template = cx.template();
+        for compute in &cx.model.chains().computes {
+            let resource = compute.resource;
+            for link in &compute.links {
+                let quals = qualifiers(&link.when, resource.condition, &link.defaults);
+                let finding = match &link.target {
+                    ProfileTarget::Wrong {
+                        resource: target,
+                        attribute,
+                    } => {
+                        let written = match attribute {
+                            Some(a) => format!("!GetAtt {}.{a}", target.id),
+                            None => format!("!Ref {}", target.id),
+                        };
+                        let (message, help) = if target.type_name == INSTANCE_PROFILE {
+                            (
+                                format!(
+                                    "`{written}` does not give what `{}` expects here: {}{quals}",
+                                    resource.id,
+                                    compute.expects.describe()
+                                ),
+                                match compute.expects {
+                                    Expects::Arn => format!("Arn: !GetAtt {}.Arn", target.id),
+                                    _ => format!("IamInstanceProfile: !Ref {}", target.id),
+                                },
+                            )
+                        } else {
+                            let profile_help = if target.type_name == ROLE {
+                                format!(
+                                    "wrap the role in an instance profile and refer to that:\n\n{0}Profile:\n  Type: AWS::IAM::InstanceProfile\n  Properties:\n    Roles: [!Ref {0}]\n\nIamInstanceProfile: !Ref {0}Profile",
+                                    target.id
+                                )
+                            } else {
+                                "refer to an AWS::IAM::InstanceProfile: `IamInstanceProfile: !Ref MyProfile`".to_string()
+                            };
+                            (
+                                format!(
+                                    "`{written}` refers to `{}`, an {}, not an instance profile{quals}",
+                                    target.id,
+                                    if target.type_name.is_empty() { "untyped resource" } else { target.type_name }
+                                ),
+                                profile_help,
+                            )
+                        };
+                        Finding::new(self.meta(), link.span, message)
+                            .label("not an instance profile reference")
+                            .with_label(target.id_span, format!("`{}` is defined here", target.id))
+                            .help(help)
+                    }
+                    ProfileTarget::Undefined(name) => {
+                        let profiles: Vec<&str> = cx
+                            .resources_of_type(&[INSTANCE_PROFILE])
+                            .map(|p| p.id)
+                            .collect();
+                        let suggestion = crate::base::text::closest(name, profiles.iter().copied())
+                            .or(match profiles.as_slice() {
+                                [only] => Some(*only),
+                                _ => None,
+                            });
+                        let mut finding = Finding::new(
+                            self.meta(),
+                            link.span,
+                            format!(
+                                "`{name}` is not a resource or parameter of this template{quals}"
+                            ),
+                        )
+                        .label("undefined logical id");
+                        if let Some(s) = suggestion {
+                            finding = finding.help(format!(
+                                "did you mean `{s}`?\n\nIamInstanceProfile: !Ref {s}"
+                            ));
+                        }
+                        finding
+                    }
+                    _ => continue,
+                };
+                out.push(label_defaults(
+                    finding.resource(resource.id),
+                    template,
+                    &link.defaults,
+                ));
+            }
+        }
+    }
+}

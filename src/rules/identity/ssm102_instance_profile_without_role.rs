@@ -1,0 +1,107 @@
+use crate::rules::{qualifiers, Context, Finding, Rule, RuleInfo};
+use crate::semantic::identity::RoleTarget;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports an `AWS::IAM::InstanceProfile` with no `Roles`, or whose role reference
+    /// does not resolve to an `AWS::IAM::Role` (a missing logical id, another resource
+    /// type, or `!GetAtt Role.Arn` where the role's name is expected).
+    ///
+    /// ## Why is this bad?
+    /// A profile without a role gives the instance no credentials at all: the SSM Agent
+    /// cannot register and Session Manager cannot reach the instance.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// SsmProfile:
+    ///   Type: AWS::IAM::InstanceProfile
+    ///   Properties:
+    ///     Path: /
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml
+    /// SsmProfile:
+    ///   Type: AWS::IAM::InstanceProfile
+    ///   Properties:
+    ///     Path: /
+    ///     Roles: [!Ref SsmRole]
+    /// ```
+    ///
+    /// ## References
+    /// - <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-instanceprofile.html>
+    pub struct InstanceProfileWithoutRole {
+        code: "SSM102",
+        name: "instance-profile-without-role",
+        category: IdentityChain,
+        severity: Error,
+        summary: "The instance profile has no role, or its role reference is not an AWS::IAM::Role.",
+        url: "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-instanceprofile.html",
+    }
+}
+
+impl Rule for InstanceProfileWithoutRole {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let chains = cx.model.chains();
+        for p in &chains.profiles {
+            let profile = p.profile;
+            let users: Vec<_> = chains.users_of_profile(profile.id);
+            let label_users = |mut f: Finding| {
+                for u in &users {
+                    f = f.with_label(
+                        u.resource.id_span,
+                        format!("`{}` uses this profile", u.resource.id),
+                    );
+                }
+                f
+            };
+            if p.roles.is_empty() {
+                let span = profile
+                    .property_entry("Roles")
+                    .map_or(profile.id_span, |e| e.key_span);
+                let finding = Finding::new(
+                    self.meta(),
+                    span,
+                    format!(
+                        "instance profile `{}` has no role{}: instances using it get no credentials",
+                        profile.id,
+                        qualifiers(&[], profile.condition, &[])
+                    ),
+                )
+                .label("no role here")
+                .resource(profile.id)
+                .help("add the role that has AmazonSSMManagedInstanceCore:\n\nRoles:\n  - !Ref SsmRole");
+                out.push(label_users(finding));
+                continue;
+            }
+            for link in &p.roles {
+                let quals = qualifiers(&link.when, profile.condition, &[]);
+                let (message, extra) = match &link.target {
+                    RoleTarget::Wrong(target) => (
+                        format!(
+                            "instance profile `{}` lists `{}`, an {}, as its role{quals}",
+                            profile.id, target.id, target.type_name
+                        ),
+                        Some((target.id_span, format!("`{}` is defined here", target.id))),
+                    ),
+                    RoleTarget::Undefined(name) => (
+                        format!(
+                            "instance profile `{}` lists `{name}`, which is not defined in this template{quals}",
+                            profile.id
+                        ),
+                        None,
+                    ),
+                    _ => continue,
+                };
+                let mut finding = Finding::new(self.meta(), link.span, message)
+                    .label("not a role name")
+                    .resource(profile.id)
+                    .help("`Roles` takes role names: refer to an AWS::IAM::Role with `!Ref`\n\nRoles:\n  - !Ref SsmRole");
+                if let Some((span, text)) = extra {
+                    finding = finding.with_label(span, text);
+                }
+                out.push(label_users(finding));
+            }
+        }
+    }
+}

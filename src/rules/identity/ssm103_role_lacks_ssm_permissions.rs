@@ -1,0 +1,183 @@
+use crate::policy::effective::Permissions;
+use crate::policy::{Decision, Origin, SESSION_MANAGER_CORE_ACTIONS as CORE_ACTIONS};
+use crate::rules::{qualifiers, Context, Finding, Rule, RuleInfo};
+use crate::semantic::identity::InstanceRole;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports an instance role whose effective permissions do not allow the Session
+    /// Manager core actions `ssm:UpdateInstanceInformation`,
+    /// `ssmmessages:CreateControlChannel`, `ssmmessages:CreateDataChannel`,
+    /// `ssmmessages:OpenControlChannel` and `ssmmessages:OpenDataChannel`.
+    ///
+    /// Effective permissions are the AWS managed policies the tool knows (any partition or
+    /// spelling of the ARN), inline `Policies`, and `AWS::IAM::Policy`,
+    /// `AWS::IAM::ManagedPolicy` and `AWS::IAM::RolePolicy` resources attached to the
+    /// role, minus explicit `Deny`, intersected with the `PermissionsBoundary`. Wildcards
+    /// and `NotAction` count. A policy the tool cannot see (a customer managed ARN, a
+    /// parameter) makes the answer unknown, and unknown is never reported.
+    ///
+    /// ## Why is this bad?
+    /// Without these actions the agent cannot register the instance or open the
+    /// control and data channels a session runs over, so Session Manager cannot connect.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// SsmRole:
+    ///   Type: AWS::IAM::Role
+    ///   Properties:
+    ///     AssumeRolePolicyDocument: { ... }
+    ///     ManagedPolicyArns:
+    ///       - arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml
+    /// SsmRole:
+    ///   Type: AWS::IAM::Role
+    ///   Properties:
+    ///     AssumeRolePolicyDocument: { ... }
+    ///     ManagedPolicyArns:
+    ///       - arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess
+    ///       - !Sub arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore
+    /// ```
+    ///
+    /// ## References
+    /// - <https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html>
+    /// - <https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonSSMManagedInstanceCore.html>
+    pub struct RoleLacksSsmPermissions {
+        code: "SSM103",
+        name: "role-lacks-ssm-permissions",
+        category: IdentityChain,
+        severity: Error,
+        summary: "The instance role does not allow the Session Manager core actions.",
+        url: "https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html",
+    }
+}
+
+/// What one scenario of template conditions leaves the role without.
+#[derive(PartialEq)]
+struct Gap {
+    missing: Vec<&'static str>,
+    deniers: Vec<usize>,
+    boundary_removed: Vec<&'static str>,
+}
+
+fn gap_in(perms: &Permissions, scenario: &[(String, bool)]) -> Gap {
+    let mut gap = Gap {
+        missing: Vec::new(),
+        deniers: Vec::new(),
+        boundary_removed: Vec::new(),
+    };
+    for action in CORE_ACTIONS {
+        match perms.decide_in(action, scenario) {
+            Decision::Allowed | Decision::Unknown => {}
+            Decision::NotAllowed => {
+                if perms.boundary_removes(action, scenario) {
+                    gap.boundary_removed.push(action);
+                }
+                gap.missing.push(action);
+            }
+            Decision::Denied(by) => {
+                gap.deniers.extend(by);
+                gap.missing.push(action);
+            }
+        }
+    }
+    gap.deniers.sort_unstable();
+    gap.deniers.dedup();
+    gap
+}
+
+impl Rule for RoleLacksSsmPermissions {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for instance_role in &cx.model.chains().instance_roles {
+            let perms = &instance_role.permissions;
+            // Statements under `Fn::If`: decide each combination of their conditions.
+            let gaps: Vec<(Vec<(String, bool)>, Gap)> = perms
+                .scenarios()
+                .into_iter()
+                .map(|scenario| {
+                    let gap = gap_in(perms, &scenario);
+                    (scenario, gap)
+                })
+                .collect();
+            let same_everywhere = gaps.windows(2).all(|w| w[0].1 == w[1].1);
+            for (scenario, gap) in &gaps {
+                if gap.missing.is_empty() {
+                    continue;
+                }
+                let scenario: &[(String, bool)] = if same_everywhere { &[] } else { scenario };
+                out.push(self.finding(instance_role, perms, scenario, gap));
+                if same_everywhere {
+                    break;
+                }
+            }
+        }
+    }
+}
+
+impl RoleLacksSsmPermissions {
+    fn finding(
+        &self,
+        instance_role: &InstanceRole<'_>,
+        perms: &Permissions,
+        scenario: &[(String, bool)],
+        gap: &Gap,
+    ) -> Finding {
+        let role = instance_role.role;
+        let when: Vec<(&str, bool)> = scenario.iter().map(|(c, b)| (c.as_str(), *b)).collect();
+        let span = ["ManagedPolicyArns", "Policies"]
+            .iter()
+            .find_map(|k| role.property_entry(k))
+            .map_or(role.id_span, |e| e.key_span);
+        let mut finding = Finding::new(
+            self.meta(),
+            span,
+            format!(
+                "role `{}` does not allow {}{}: the SSM Agent cannot register or open a session",
+                role.id,
+                gap.missing.join(", "),
+                qualifiers(&when, role.condition, &[])
+            ),
+        )
+        .label(if span == role.id_span {
+            "no policy grants the Session Manager actions"
+        } else {
+            "these policies do not grant the Session Manager actions"
+        })
+        .resource(role.id)
+        .help(
+            "attach the AWS managed policy for Systems Manager instances:\n\nManagedPolicyArns:\n  - !Sub arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore",
+        );
+        for &i in &gap.deniers {
+            if let Some(st) = perms.statements.get(i) {
+                let text = match &st.origin {
+                    Origin::Managed { name } => format!("denied by managed policy {name}"),
+                    Origin::Template { .. } => "this Deny removes them".to_string(),
+                };
+                if let Some(s) = st.span {
+                    finding = finding.with_label(s, text);
+                }
+            }
+        }
+        if !gap.boundary_removed.is_empty() {
+            if let Some(b) = role.property_entry("PermissionsBoundary") {
+                finding = finding.with_label(
+                    b.value.span,
+                    format!(
+                        "the permissions boundary removes {}",
+                        gap.boundary_removed.join(", ")
+                    ),
+                );
+            }
+        }
+        for profile in &instance_role.profiles {
+            finding = finding.with_label(
+                profile.id_span,
+                format!("instance profile `{}` uses this role", profile.id),
+            );
+        }
+        finding
+    }
+}

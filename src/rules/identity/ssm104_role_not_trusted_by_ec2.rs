@@ -1,0 +1,155 @@
+use crate::policy::{statements_of, Effect, Origin, Tri};
+use crate::rules::{qualifiers, Context, Finding, Rule, RuleInfo};
+
+const EC2_SERVICES: [&str; 2] = ["ec2.amazonaws.com", "ec2.amazonaws.com.cn"];
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports an instance role whose trust policy (`AssumeRolePolicyDocument`) has no
+    /// `Allow` of `sts:AssumeRole` for the service principal `ec2.amazonaws.com`
+    /// (`ec2.${AWS::URLSuffix}` and `ec2.amazonaws.com.cn` count). A near miss such as
+    /// `ec2.amazon.com` or `ec2` is named in the help.
+    ///
+    /// ## Why is this bad?
+    /// EC2 can only hand the role's credentials to the instance if the role trusts EC2.
+    /// Otherwise the instance profile is attached but the SSM Agent gets no credentials,
+    /// and the instance never registers with Systems Manager.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// AssumeRolePolicyDocument:
+    ///   Statement:
+    ///     - Effect: Allow
+    ///       Principal: { Service: ec2.amazon.com }
+    ///       Action: sts:AssumeRole
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml
+    /// AssumeRolePolicyDocument:
+    ///   Version: "2012-10-17"
+    ///   Statement:
+    ///     - Effect: Allow
+    ///       Principal: { Service: !Sub "ec2.${AWS::URLSuffix}" }
+    ///       Action: sts:AssumeRole
+    /// ```
+    ///
+    /// ## References
+    /// - <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2.html>
+    /// - <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-services>
+    pub struct RoleNotTrustedByEc2 {
+        code: "SSM104",
+        name: "role-not-trusted-by-ec2",
+        category: IdentityChain,
+        severity: Error,
+        summary: "The instance role's trust policy does not let ec2.amazonaws.com assume it.",
+        url: "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2.html",
+    }
+}
+
+impl Rule for RoleNotTrustedByEc2 {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for instance_role in &cx.model.chains().instance_roles {
+            let role = instance_role.role;
+            let Some(entry) = role.property_entry("AssumeRolePolicyDocument") else {
+                continue; // CloudFormation itself rejects a role without one.
+            };
+            let origin = Origin::Template {
+                resource: role.id.to_string(),
+            };
+            let (statements, unknown) = statements_of(cx.eval, &entry.value, &origin);
+            if unknown {
+                continue;
+            }
+            let mut trusted = Tri::No;
+            let mut near_misses = Vec::new();
+            for st in statements.iter().filter(|s| s.effect == Effect::Allow) {
+                if st.covers_action("sts:AssumeRole") == Tri::No {
+                    continue;
+                }
+                let by_ec2 = if st.principal_anyone {
+                    Tri::Yes
+                } else {
+                    EC2_SERVICES
+                        .iter()
+                        .map(|s| st.services.matches(s))
+                        .fold(Tri::No, |acc, t| match (acc, t) {
+                            (Tri::Yes, _) | (_, Tri::Yes) => Tri::Yes,
+                            (Tri::Unknown, _) | (_, Tri::Unknown) => Tri::Unknown,
+                            _ => Tri::No,
+                        })
+                };
+                trusted = match (trusted, by_ec2) {
+                    (Tri::Yes, _) | (_, Tri::Yes) => Tri::Yes,
+                    (Tri::Unknown, _) | (_, Tri::Unknown) => Tri::Unknown,
+                    _ => Tri::No,
+                };
+                near_misses.extend(
+                    st.services
+                        .known
+                        .iter()
+                        .filter(|s| is_near_miss(s))
+                        .cloned(),
+                );
+            }
+            let denied = statements.iter().any(|st| {
+                st.effect == Effect::Deny
+                    && st.applies("sts:AssumeRole") == Tri::Yes
+                    && (st.principal_anyone
+                        || EC2_SERVICES
+                            .iter()
+                            .any(|s| st.services.matches(s) == Tri::Yes))
+            });
+            if trusted != Tri::No && !denied {
+                continue;
+            }
+            let mut help = String::new();
+            if let Some(miss) = near_misses.first() {
+                help.push_str(&format!(
+                    "`{miss}` is not the EC2 service principal: write `ec2.amazonaws.com`\n\n"
+                ));
+            }
+            help.push_str("AssumeRolePolicyDocument:\n  Version: \"2012-10-17\"\n  Statement:\n    - Effect: Allow\n      Principal:\n        Service: !Sub \"ec2.${AWS::URLSuffix}\"\n      Action: sts:AssumeRole");
+            let reason = if denied { "denies" } else { "does not allow" };
+            let mut finding = Finding::new(
+                self.meta(),
+                entry.key_span,
+                format!(
+                    "the trust policy of role `{}` {reason} `sts:AssumeRole` for ec2.amazonaws.com{}: instances cannot use the role",
+                    role.id,
+                    qualifiers(&[], role.condition, &[])
+                ),
+            )
+            .label("EC2 is not trusted here")
+            .resource(role.id)
+            .help(help);
+            for st in &statements {
+                if st.services.known.iter().any(|s| is_near_miss(s)) {
+                    if let Some(span) = st.span {
+                        finding = finding.with_label(span, "near miss of ec2.amazonaws.com");
+                    }
+                }
+            }
+            for profile in &instance_role.profiles {
+                finding = finding.with_label(
+                    profile.id_span,
+                    format!("instance profile `{}` uses this role", profile.id),
+                );
+            }
+            out.push(finding);
+        }
+    }
+}
+
+/// A service principal that looks like a misspelling of EC2's.
+fn is_near_miss(service: &str) -> bool {
+    let s = service.to_ascii_lowercase();
+    if EC2_SERVICES.contains(&s.as_str()) {
+        return false;
+    }
+    s == "ec2"
+        || s.starts_with("ec2.")
+        || EC2_SERVICES
+            .iter()
+            .any(|e| crate::base::text::edit_distance(&s, e) <= 3)
+}

@@ -1,0 +1,91 @@
+use crate::rules::{label_defaults, qualifiers, Context, Finding, Rule, RuleInfo};
+use crate::semantic::identity::{ProfileTarget, RoleTarget};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Notes a compute resource whose instance profile, or a profile whose role, comes
+    /// from outside the template: a parameter without default, `Fn::ImportValue`, or a
+    /// literal name or ARN that no resource of the template defines.
+    ///
+    /// ## Why is this bad?
+    /// It is not necessarily wrong, but the chain instance → profile → role →
+    /// permissions cannot be verified here, so ssmlint cannot tell whether Session
+    /// Manager will reach the instance. Lint the template that defines the profile too.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// Parameters:
+    ///   InstanceProfileName:
+    ///     Type: String
+    /// Resources:
+    ///   WebServer:
+    ///     Type: AWS::EC2::Instance
+    ///     Properties:
+    ///       IamInstanceProfile: !Ref InstanceProfileName
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml
+    /// # Define the profile in this template, or lint the stack that exports it:
+    /// IamInstanceProfile: !Ref SsmProfile
+    /// ```
+    ///
+    /// ## References
+    /// - <https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-instance-permissions.html>
+    pub struct ExternalInstanceProfile {
+        code: "SSM106",
+        name: "external-instance-profile",
+        category: IdentityChain,
+        severity: Info,
+        summary: "The instance profile or role comes from outside the template and cannot be verified here.",
+        url: "https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-instance-permissions.html",
+    }
+}
+
+impl Rule for ExternalInstanceProfile {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let chains = cx.model.chains();
+        for compute in &chains.computes {
+            let resource = compute.resource;
+            for link in &compute.links {
+                let ProfileTarget::External(from) = &link.target else {
+                    continue;
+                };
+                let finding = Finding::new(
+                    self.meta(),
+                    link.span,
+                    format!(
+                        "the instance profile of `{}` comes from {from}{}: its role and permissions cannot be verified here",
+                        resource.id,
+                        qualifiers(&link.when, resource.condition, &link.defaults)
+                    ),
+                )
+                .label("defined outside this template")
+                .resource(resource.id)
+                .help("lint the template that defines the profile as well, or define the profile in this template");
+                out.push(label_defaults(finding, cx.template(), &link.defaults));
+            }
+        }
+        for p in &chains.profiles {
+            for link in &p.roles {
+                let RoleTarget::External(from) = &link.target else {
+                    continue;
+                };
+                out.push(
+                    Finding::new(
+                        self.meta(),
+                        link.span,
+                        format!(
+                            "the role of instance profile `{}` comes from {from}{}: its permissions cannot be verified here",
+                            p.profile.id,
+                            qualifiers(&link.when, p.profile.condition, &[])
+                        ),
+                    )
+                    .label("defined outside this template")
+                    .resource(p.profile.id)
+                    .help("lint the template that defines the role as well, or define the role in this template"),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+use crate::policy::probes::{merge, When};
+use crate::rules::{label_defaults, Context, Finding, Rule, RuleInfo};
+use crate::semantic::logging::{compatible, Key, State};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports a Session Manager preferences document (`AWS::SSM::Document` with
+    /// `DocumentType: Session` and `sessionType: Standard_Stream`, or a standalone
+    /// preferences file) that sets neither `inputs.s3BucketName` nor
+    /// `inputs.cloudWatchLogGroupName`. Empty strings count as unset; a value that cannot
+    /// be known here (a parameter without default, a `{{s3BucketName}}` document
+    /// parameter) is never reported. Each `Fn::If` branch is checked, and a finding names
+    /// the condition.
+    ///
+    /// ## Why is this bad?
+    /// Without a log destination, what users type and see in their sessions is recorded
+    /// nowhere: Session Manager replaced SSH, but the audit trail went away with it.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// SessionPreferences:
+    ///   Type: AWS::SSM::Document
+    ///   Properties:
+    ///     Name: SSM-SessionManagerRunShell
+    ///     DocumentType: Session
+    ///     Content:
+    ///       schemaVersion: "1.0"
+    ///       sessionType: Standard_Stream
+    ///       inputs:
+    ///         s3BucketName: ""
+    ///         cloudWatchLogGroupName: ""
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml
+    ///       inputs:
+    ///         cloudWatchLogGroupName: !Ref SessionLogGroup
+    ///         cloudWatchEncryptionEnabled: true
+    ///         cloudWatchStreamingEnabled: true
+    /// ```
+    ///
+    /// ## References
+    /// - <https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-logging.html>
+    /// - <https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-schema.html>
+    pub struct SessionLoggingDisabled {
+        code: "SSM300",
+        name: "session-logging-disabled",
+        category: SessionLogging,
+        severity: Error,
+        summary: "The Session Manager preferences document logs sessions neither to S3 nor to CloudWatch Logs.",
+        url: "https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-logging.html",
+    }
+}
+
+const LOG_GROUP: &str = "SessionLogGroup:\n  Type: AWS::Logs::LogGroup\n  Properties:\n    RetentionInDays: 365\n    KmsKeyId: !GetAtt SessionKey.Arn";
+
+fn help(cx: &Context<'_>, prefs: &crate::semantic::logging::Preferences<'_>) -> String {
+    let group = if prefs.resource.is_some() {
+        "!Ref SessionLogGroup"
+    } else {
+        "/ssm/session-logs"
+    };
+    let inputs = prefs.inputs_snippet(
+        cx.syntax(),
+        &[
+            ("cloudWatchLogGroupName", group),
+            ("cloudWatchEncryptionEnabled", "true"),
+            ("cloudWatchStreamingEnabled", "true"),
+        ],
+    );
+    let mut out = format!(
+        "send session logs to CloudWatch Logs (or S3) in the document's inputs:\n\n{inputs}"
+    );
+    if prefs.resource.is_some() {
+        out.push_str("\n\n");
+        out.push_str(LOG_GROUP);
+    }
+    out
+}
+
+impl Rule for SessionLoggingDisabled {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for prefs in cx.model.logging().iter() {
+            let mut reported: Vec<When> = Vec::new();
+            for s3 in prefs.setting(Key::S3Bucket) {
+                if s3.input.state() != State::Unset {
+                    continue;
+                }
+                for (cw, when) in compatible(prefs, Key::CloudWatchGroup, &s3.when) {
+                    if cw.input.state() != State::Unset {
+                        continue;
+                    }
+                    let Some(when) = merge(&prefs.when, &when) else {
+                        continue;
+                    };
+                    if reported.contains(&when) {
+                        continue;
+                    }
+                    reported.push(when.clone());
+                    let mut defaults: Vec<&str> = s3.defaults.iter().map(String::as_str).collect();
+                    defaults.extend(cw.defaults.iter().map(String::as_str));
+                    let (span, label) = if s3.span != prefs.anchor {
+                        (
+                            s3.span,
+                            format!("`s3BucketName` is {}", s3.input.describe()),
+                        )
+                    } else if cw.span != prefs.anchor {
+                        (
+                            cw.span,
+                            format!("`cloudWatchLogGroupName` is {}", cw.input.describe()),
+                        )
+                    } else {
+                        (prefs.anchor, "no log destination here".to_string())
+                    };
+                    let mut finding = Finding::new(
+                        self.meta(),
+                        span,
+                        format!(
+                            "session logging is off: {} sets neither `s3BucketName` nor `cloudWatchLogGroupName`{}",
+                            prefs.describe(),
+                            prefs.qualify(&when, &defaults)
+                        ),
+                    )
+                    .label(label)
+                    .help(help(cx, prefs));
+                    if cw.span != span && cw.span != prefs.anchor {
+                        finding = finding.with_label(
+                            cw.span,
+                            format!("`cloudWatchLogGroupName` is {}", cw.input.describe()),
+                        );
+                    }
+                    if let Some(r) = prefs.resource {
+                        finding = finding.resource(r.id);
+                    }
+                    out.push(label_defaults(finding, cx.template(), &defaults));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,141 @@
+use crate::base::Span;
+use crate::policy::probes::{merge, When};
+use crate::policy::Tri;
+use crate::rules::{label_defaults, Context, Finding, Rule, RuleInfo};
+use crate::semantic::logging::{compatible, Key, State};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports a preferences document that logs sessions to S3 without
+    /// `s3EncryptionEnabled: true`, or to CloudWatch Logs without
+    /// `cloudWatchEncryptionEnabled: true` (absent counts as not true; an unknown value
+    /// is never reported).
+    ///
+    /// ## Why is this bad?
+    /// With the flag on, Session Manager only sends logs to a bucket with default
+    /// encryption or to a log group encrypted with a KMS key, and refuses otherwise.
+    /// Without it, session transcripts — which often contain secrets typed at a prompt —
+    /// may land unencrypted.
+    ///
+    /// ## Example
+    /// ```yaml
+    ///       inputs:
+    ///         cloudWatchLogGroupName: !Ref SessionLogGroup
+    ///         cloudWatchEncryptionEnabled: false
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml
+    ///       inputs:
+    ///         cloudWatchLogGroupName: !Ref SessionLogGroup
+    ///         cloudWatchEncryptionEnabled: true
+    /// SessionLogGroup:
+    ///   Type: AWS::Logs::LogGroup
+    ///   Properties:
+    ///     KmsKeyId: !GetAtt SessionKey.Arn
+    /// ```
+    ///
+    /// ## References
+    /// - <https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-logging.html>
+    /// - <https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-schema.html>
+    pub struct SessionLogsUnencrypted {
+        code: "SSM302",
+        name: "session-logs-unencrypted",
+        category: SessionLogging,
+        severity: Warning,
+        summary: "Session logs go to S3 or CloudWatch Logs without requiring encryption.",
+        url: "https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-logging.html",
+    }
+}
+
+struct Destination {
+    target: Key,
+    flag: Key,
+    what: &'static str,
+    /// What else encryption takes, in a template / for a standalone document.
+    help: &'static str,
+    standalone_help: &'static str,
+}
+
+const DESTINATIONS: [Destination; 2] = [
+    Destination {
+        target: Key::S3Bucket,
+        flag: Key::S3Encryption,
+        what: "S3",
+        standalone_help: "and give the bucket default encryption",
+        help: "and give the bucket default encryption:\n\nBucketEncryption:\n  ServerSideEncryptionConfiguration:\n    - ServerSideEncryptionByDefault:\n        SSEAlgorithm: aws:kms\n        KMSMasterKeyID: !GetAtt SessionKey.Arn",
+    },
+    Destination {
+        target: Key::CloudWatchGroup,
+        flag: Key::CloudWatchEncryption,
+        what: "CloudWatch Logs",
+        standalone_help: "and encrypt the log group with a KMS key",
+        help: "and encrypt the log group with a KMS key:\n\nSessionLogGroup:\n  Type: AWS::Logs::LogGroup\n  Properties:\n    KmsKeyId: !GetAtt SessionKey.Arn",
+    },
+];
+
+impl Rule for SessionLogsUnencrypted {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for prefs in cx.model.logging().iter() {
+            for d in &DESTINATIONS {
+                let mut reported: Vec<(When, Span)> = Vec::new();
+                for target in prefs.setting(d.target) {
+                    if target.input.state() != State::Set {
+                        continue;
+                    }
+                    for (flag, when) in compatible(prefs, d.flag, &target.when) {
+                        if flag.input.is_true() != Tri::No {
+                            continue;
+                        }
+                        let Some(when) = merge(&prefs.when, &when) else {
+                            continue;
+                        };
+                        let written = flag.span != prefs.anchor;
+                        let span = if written { flag.span } else { target.span };
+                        if reported.contains(&(when.clone(), span)) {
+                            continue;
+                        }
+                        reported.push((when.clone(), span));
+                        let mut defaults: Vec<&str> =
+                            flag.defaults.iter().map(String::as_str).collect();
+                        defaults.extend(target.defaults.iter().map(String::as_str));
+                        let mut finding = Finding::new(
+                            self.meta(),
+                            span,
+                            format!(
+                                "{} sends session logs to {} without requiring encryption: `{}` is {}{}",
+                                prefs.describe(),
+                                d.what,
+                                d.flag.name(),
+                                flag.input.describe(),
+                                prefs.qualify(&when, &defaults)
+                            ),
+                        )
+                        .label(if written {
+                            format!("`{}` is not `true`", d.flag.name())
+                        } else {
+                            format!("logs go here, and `{}` is not set", d.flag.name())
+                        })
+                        .help(format!(
+                            "require encryption:\n\n{}\n\n{}",
+                            prefs.inputs_snippet(cx.syntax(), &[(d.flag.name(), "true")]),
+                            if prefs.resource.is_some() {
+                                d.help
+                            } else {
+                                d.standalone_help
+                            }
+                        ));
+                        if written {
+                            finding =
+                                finding.with_label(target.span, format!("{} logging", d.what));
+                        }
+                        if let Some(r) = prefs.resource {
+                            finding = finding.resource(r.id);
+                        }
+                        out.push(label_defaults(finding, cx.template(), &defaults));
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+use crate::policy::probes::{merge, When};
+use crate::rules::{label_defaults, Context, Finding, Rule, RuleInfo};
+use crate::semantic::logging::{Key, State};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports a preferences document without `inputs.kmsKeyId` (absent or empty), so
+    /// the session data stream is not encrypted with a customer managed KMS key. An
+    /// unknown value is never reported.
+    ///
+    /// ## Why is this bad?
+    /// Session traffic is always protected by TLS; a KMS key adds a second layer that
+    /// you control: a session only starts for users allowed to use the key, and every use
+    /// of it is recorded in CloudTrail. It is an `info`: a choice worth knowing about.
+    ///
+    /// ## Example
+    /// ```yaml
+    ///       inputs:
+    ///         cloudWatchLogGroupName: !Ref SessionLogGroup
+    ///         kmsKeyId: ""
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml
+    ///       inputs:
+    ///         cloudWatchLogGroupName: !Ref SessionLogGroup
+    ///         kmsKeyId: !Ref SessionKey
+    /// ```
+    /// The instance role then needs `kms:Decrypt` on the key (see SSM306).
+    ///
+    /// ## References
+    /// - <https://docs.aws.amazon.com/systems-manager/latest/userguide/session-preferences-enable-encryption.html>
+    pub struct SessionDataNotKmsEncrypted {
+        code: "SSM303",
+        name: "session-data-not-kms-encrypted",
+        category: SessionLogging,
+        severity: Info,
+        summary: "The preferences document sets no kmsKeyId to encrypt session data.",
+        url: "https://docs.aws.amazon.com/systems-manager/latest/userguide/session-preferences-enable-encryption.html",
+    }
+}
+
+const KEY: &str = "SessionKey:\n  Type: AWS::KMS::Key\n  Properties:\n    EnableKeyRotation: true\n    KeyPolicy: { ... }";
+
+impl Rule for SessionDataNotKmsEncrypted {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for prefs in cx.model.logging().iter() {
+            let mut reported: Vec<When> = Vec::new();
+            for key in prefs.setting(Key::KmsKey) {
+                if key.input.state() != State::Unset {
+                    continue;
+                }
+                let Some(when) = merge(&prefs.when, &key.when) else {
+                    continue;
+                };
+                if reported.contains(&when) {
+                    continue;
+                }
+                reported.push(when.clone());
+                let defaults: Vec<&str> = key.defaults.iter().map(String::as_str).collect();
+                let mut finding = Finding::new(
+                    self.meta(),
+                    key.span,
+                    format!(
+                        "{} does not encrypt session data with a KMS key: `kmsKeyId` is {}{}",
+                        prefs.describe(),
+                        key.input.describe(),
+                        prefs.qualify(&when, &defaults)
+                    ),
+                )
+                .label(if key.span == prefs.anchor {
+                    "no `kmsKeyId` here"
+                } else {
+                    "no key"
+                })
+                .help(if prefs.resource.is_some() {
+                    format!(
+                        "encrypt session data with a KMS key of this template:\n\n{}\n\n{KEY}",
+                        prefs.inputs_snippet(cx.syntax(), &[("kmsKeyId", "!Ref SessionKey")])
+                    )
+                } else {
+                    format!(
+                        "encrypt session data with a KMS key (its ID, ARN or alias):\n\n{}",
+                        prefs.inputs_snippet(cx.syntax(), &[("kmsKeyId", "alias/session-manager")])
+                    )
+                });
+                if let Some(r) = prefs.resource {
+                    finding = finding.resource(r.id);
+                }
+                out.push(label_defaults(finding, cx.template(), &defaults));
+            }
+        }
+    }
+}

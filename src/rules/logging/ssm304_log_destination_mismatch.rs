@@ -1,0 +1,135 @@
+use crate::policy::probes::merge;
+use crate::rules::{label_defaults, Context, Finding, Rule, RuleInfo};
+use crate::semantic::logging::{destination, Dest, DestKind, State};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports `inputs.s3BucketName` or `inputs.cloudWatchLogGroupName` of a preferences
+    /// document that refers (`Ref`, `Fn::GetAtt`, `${...}` in `Fn::Sub`) to a logical id
+    /// the template does not define, to a resource that is not an `AWS::S3::Bucket` /
+    /// `AWS::Logs::LogGroup`, or to an attribute that is not the name (`!GetAtt
+    /// LogBucket.Arn` where the bucket name is expected). Literal names and values from
+    /// outside the template are not checked.
+    ///
+    /// ## Why is this bad?
+    /// Session Manager looks the destination up by name when a session starts. A wrong
+    /// reference deploys fine (or fails the stack), but no session is ever logged where
+    /// the template says.
+    ///
+    /// ## Example
+    /// ```yaml
+    ///       inputs:
+    ///         s3BucketName: !GetAtt SessionLogBucket.Arn
+    ///         cloudWatchLogGroupName: !Ref SessionLogsGroup   # typo of SessionLogGroup
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml
+    ///       inputs:
+    ///         s3BucketName: !Ref SessionLogBucket
+    ///         cloudWatchLogGroupName: !Ref SessionLogGroup
+    /// ```
+    ///
+    /// ## References
+    /// - <https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-schema.html>
+    /// - <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-bucket.html#aws-resource-s3-bucket-return-values>
+    pub struct LogDestinationMismatch {
+        code: "SSM304",
+        name: "log-destination-mismatch",
+        category: SessionLogging,
+        severity: Error,
+        summary: "s3BucketName or cloudWatchLogGroupName refers to a missing logical id or the wrong resource type.",
+        url: "https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-schema.html",
+    }
+}
+
+impl Rule for LogDestinationMismatch {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for prefs in cx.model.logging().iter() {
+            for kind in [DestKind::Bucket, DestKind::LogGroup] {
+                let key = kind.key().name();
+                for setting in prefs.setting(kind.key()) {
+                    if setting.input.state() != State::Set {
+                        continue;
+                    }
+                    let Some(when) = merge(&prefs.when, &setting.when) else {
+                        continue;
+                    };
+                    let (message, label, related) =
+                        match destination(cx.eval, kind, &setting.input) {
+                            Dest::Undefined(id) => (
+                                format!("`{key}` refers to `{id}`, which this template does not define"),
+                                format!("no resource `{id}`"),
+                                None,
+                            ),
+                            Dest::Wrong {
+                                resource,
+                                attribute: None,
+                            } => (
+                                format!(
+                                    "`{key}` refers to `{}`, of type `{}`, not an `{}`",
+                                    resource.id,
+                                    resource.type_name,
+                                    kind.type_name()
+                                ),
+                                format!("not the {}", kind.noun()),
+                                Some((resource, format!("of type `{}`", resource.type_name))),
+                            ),
+                            Dest::Wrong {
+                                resource,
+                                attribute: Some(attribute),
+                            } => (
+                                format!(
+                                    "`{key}` takes the {}'s name, but `!GetAtt {}.{attribute}` is not its name",
+                                    kind.noun(),
+                                    resource.id
+                                ),
+                                format!("`{attribute}` is not the name"),
+                                Some((resource, format!("`!Ref {}` gives its name", resource.id))),
+                            ),
+                            _ => continue,
+                        };
+                    let defaults: Vec<&str> = setting.defaults.iter().map(String::as_str).collect();
+                    let mut finding = Finding::new(
+                        self.meta(),
+                        setting.span,
+                        format!(
+                            "{message}: {} cannot deliver session logs there{}",
+                            prefs.describe(),
+                            prefs.qualify(&when, &defaults)
+                        ),
+                    )
+                    .label(label)
+                    .help(help(cx, kind, key));
+                    if let Some((resource, text)) = related {
+                        finding = finding.with_label(resource.id_span, text);
+                    }
+                    if let Some(r) = prefs.resource {
+                        finding = finding.resource(r.id);
+                    }
+                    out.push(label_defaults(finding, cx.template(), &defaults));
+                }
+            }
+        }
+    }
+}
+
+/// Names the right resource when the template has exactly one of the expected type.
+fn help(cx: &Context<'_>, kind: DestKind, key: &str) -> String {
+    let types = [kind.type_name()];
+    let candidates: Vec<&str> = cx.resources_of_type(&types).map(|r| r.id).collect();
+    match candidates.as_slice() {
+        [one] => format!(
+            "refer to the {} by `Ref`, which gives its name:\n\n{key}: !Ref {one}",
+            kind.noun()
+        ),
+        _ => format!(
+            "refer to an `{}` of this template by `Ref`, which gives its name:\n\n{key}: !Ref Session{}",
+            kind.type_name(),
+            match kind {
+                DestKind::Bucket => "LogBucket",
+                _ => "LogGroup",
+            }
+        ),
+    }
+}

@@ -1,0 +1,366 @@
+use crate::policy::effective::Permissions;
+use crate::policy::probes::{
+    any_log_group_arn, bucket_arn, decide, key_arn, log_group_arn, log_stream_arn, merge,
+    object_arn, scenarios, scoped_here, When,
+};
+use crate::policy::{refs, Decision, Origin, Tri};
+use crate::rules::{qualifiers, Context, Finding, Rule, RuleInfo};
+use crate::semantic::identity::InstanceRole;
+use crate::semantic::logging::{
+    compatible, destination, physical_name, s3_prefix, Dest, DestKind, Key, Preferences, Setting,
+    State,
+};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// When a preferences document sends session logs somewhere, reports every instance
+    /// role (from the instance → profile → role chains) whose effective permissions do
+    /// not let the SSM Agent deliver them:
+    ///
+    /// - S3: `s3:PutObject` on `arn:aws:s3:::BUCKET/PREFIX/*`, and
+    ///   `s3:GetEncryptionConfiguration` on the bucket when `s3EncryptionEnabled` is true;
+    /// - CloudWatch Logs: `logs:CreateLogStream`, `logs:PutLogEvents`,
+    ///   `logs:DescribeLogGroups`, `logs:DescribeLogStreams`;
+    /// - a `kmsKeyId`: `kms:Decrypt` and `kms:GenerateDataKey` on the key.
+    ///
+    /// `AmazonSSMManagedInstanceCore` alone grants none of these. The questions are asked
+    /// about the destination's ARN; a bucket or log group whose name is generated at
+    /// deploy time is matched by the template's own `!GetAtt X.Arn` / `!Sub ...${X}...`
+    /// patterns. A region or account written in a policy is read as this stack's. An
+    /// answer that rests on something unknown (a customer managed policy, a parameter, a
+    /// literal pattern that may or may not match a generated name) is not reported.
+    ///
+    /// ## Why is this bad?
+    /// The agent writes session logs with the instance's credentials. Without these
+    /// permissions the preferences promise an audit trail that never arrives — and with
+    /// `cloudWatchStreamingEnabled` or encryption required, sessions can fail outright.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// SsmRole:
+    ///   Type: AWS::IAM::Role
+    ///   Properties:
+    ///     ManagedPolicyArns:
+    ///       - !Sub arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml
+    ///     Policies:
+    ///       - PolicyName: session-logging
+    ///         PolicyDocument:
+    ///           Version: "2012-10-17"
+    ///           Statement:
+    ///             - Effect: Allow
+    ///               Action: [logs:CreateLogStream, logs:PutLogEvents, logs:DescribeLogStreams]
+    ///               Resource: !GetAtt SessionLogGroup.Arn
+    ///             - Effect: Allow
+    ///               Action: logs:DescribeLogGroups
+    ///               Resource: "*"
+    ///             - Effect: Allow
+    ///               Action: [kms:Decrypt, kms:GenerateDataKey]
+    ///               Resource: !GetAtt SessionKey.Arn
+    /// ```
+    ///
+    /// ## References
+    /// - <https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html>
+    /// - <https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-logging.html>
+    pub struct InstanceCannotWriteSessionLogs {
+        code: "SSM306",
+        name: "instance-cannot-write-session-logs",
+        category: SessionLogging,
+        severity: Error,
+        summary: "An instance role cannot deliver the session logs (S3, CloudWatch Logs, KMS permissions).",
+        url: "https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html",
+    }
+}
+
+/// One destination of one preferences document, with what the agent must be allowed.
+struct Need<'p, 'a> {
+    prefs: &'p Preferences<'a>,
+    setting: &'p Setting<'a>,
+    kind: DestKind,
+    /// How messages name it: "log group `SessionLogGroup`".
+    name: String,
+    when: When,
+    actions: Vec<(&'static str, String)>,
+    /// The `Resource` to grant, as a template snippet.
+    resource_snippet: String,
+    object_snippet: String,
+}
+
+impl Rule for InstanceCannotWriteSessionLogs {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let logging = cx.model.logging();
+        if logging.documents.is_empty() {
+            return;
+        }
+        let roles: Vec<(&InstanceRole<'_>, Permissions)> = cx
+            .model
+            .chains()
+            .instance_roles
+            .iter()
+            .map(|r| (r, scoped_here(&r.permissions)))
+            .collect();
+        if roles.is_empty() {
+            return;
+        }
+        let needs = needs(cx, logging.iter());
+        for (role, perms) in &roles {
+            for need in &needs {
+                let results: Vec<(When, Vec<&str>, Vec<usize>)> = scenarios(perms, &need.when)
+                    .into_iter()
+                    .map(|scenario| {
+                        let mut missing = Vec::new();
+                        let mut deniers = Vec::new();
+                        for (action, arn) in &need.actions {
+                            match decide(perms, action, arn, &scenario) {
+                                Decision::NotAllowed => missing.push(*action),
+                                Decision::Denied(by) => {
+                                    missing.push(*action);
+                                    deniers.extend(by);
+                                }
+                                Decision::Allowed | Decision::Unknown => {}
+                            }
+                        }
+                        (scenario, missing, deniers)
+                    })
+                    .collect();
+                let same = results.windows(2).all(|w| w[0].1 == w[1].1);
+                for (scenario, missing, deniers) in &results {
+                    if missing.is_empty() {
+                        continue;
+                    }
+                    let when = if same { &need.when } else { scenario };
+                    out.push(self.finding(role, perms, need, when, missing, deniers));
+                    if same {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Every destination the logs are sent to, with the actions and probe ARNs.
+fn needs<'p, 'a>(
+    cx: &Context<'a>,
+    documents: impl Iterator<Item = &'p Preferences<'a>>,
+) -> Vec<Need<'p, 'a>>
+where
+    'a: 'p,
+{
+    let mut out = Vec::new();
+    for prefs in documents {
+        for kind in [DestKind::Bucket, DestKind::LogGroup, DestKind::Key] {
+            for setting in prefs.setting(kind.key()) {
+                if setting.input.state() != State::Set {
+                    continue;
+                }
+                let Some(when) = merge(&prefs.when, &setting.when) else {
+                    continue;
+                };
+                let dest = destination(cx.eval, kind, &setting.input);
+                let Some(physical) = physical_name(cx.eval, kind, &dest) else {
+                    continue;
+                };
+                let (name, resource_snippet) = match &dest {
+                    Dest::Resource(r) => (
+                        format!("{} `{}`", kind.noun(), r.id),
+                        format!("!GetAtt {}.Arn", r.id),
+                    ),
+                    _ => {
+                        let shown = refs::display(&physical);
+                        let arn = match kind {
+                            DestKind::Bucket => format!("arn:aws:s3:::{shown}"),
+                            DestKind::LogGroup => format!(
+                                "!Sub arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{shown}:*"
+                            ),
+                            DestKind::Key => shown.clone(),
+                        };
+                        (format!("{} `{shown}`", kind.noun()), arn)
+                    }
+                };
+                let mut actions: Vec<(&'static str, String)> = Vec::new();
+                let mut object_snippet = String::new();
+                match kind {
+                    DestKind::Bucket => {
+                        let prefix = s3_prefix(prefs, &when);
+                        actions.push(("s3:PutObject", object_arn(&physical, &prefix)));
+                        let encrypted = compatible(prefs, Key::S3Encryption, &when)
+                            .iter()
+                            .any(|(s, _)| s.input.is_true() == Tri::Yes);
+                        if encrypted {
+                            actions.push(("s3:GetEncryptionConfiguration", bucket_arn(&physical)));
+                        }
+                        let prefix = refs::display(prefix.trim_matches('/'));
+                        let tail = if prefix.is_empty() {
+                            "/*".to_string()
+                        } else {
+                            format!("/{prefix}/*")
+                        };
+                        object_snippet = match &dest {
+                            Dest::Resource(r) => format!("!Sub ${{{}.Arn}}{tail}", r.id),
+                            _ => format!("arn:aws:s3:::{}{tail}", refs::display(&physical)),
+                        };
+                    }
+                    DestKind::LogGroup => {
+                        actions.push(("logs:CreateLogStream", log_group_arn(&physical)));
+                        actions.push(("logs:PutLogEvents", log_stream_arn(&physical)));
+                        actions.push(("logs:DescribeLogGroups", any_log_group_arn()));
+                        actions.push(("logs:DescribeLogStreams", log_group_arn(&physical)));
+                    }
+                    DestKind::Key => {
+                        let Some(arn) = key_arn(&physical) else {
+                            continue;
+                        };
+                        actions.push(("kms:Decrypt", arn.clone()));
+                        actions.push(("kms:GenerateDataKey", arn));
+                    }
+                }
+                out.push(Need {
+                    prefs,
+                    setting,
+                    kind,
+                    name,
+                    when,
+                    actions,
+                    resource_snippet,
+                    object_snippet,
+                });
+            }
+        }
+    }
+    out
+}
+
+impl InstanceCannotWriteSessionLogs {
+    fn finding(
+        &self,
+        instance_role: &InstanceRole<'_>,
+        perms: &Permissions,
+        need: &Need<'_, '_>,
+        when: &When,
+        missing: &[&str],
+        deniers: &[usize],
+    ) -> Finding {
+        let role = instance_role.role;
+        let span = ["Policies", "ManagedPolicyArns"]
+            .iter()
+            .find_map(|k| role.property_entry(k))
+            .map_or(role.id_span, |e| e.key_span);
+        let borrowed: Vec<(&str, bool)> = when.iter().map(|(c, b)| (c.as_str(), *b)).collect();
+        let verb = match need.kind {
+            DestKind::Key => "encrypt sessions and their logs with",
+            _ => "write session logs to",
+        };
+        let mut finding = Finding::new(
+            self.meta(),
+            span,
+            format!(
+                "instance role `{}` cannot {verb} {}: it is not allowed {}{}",
+                role.id,
+                need.name,
+                missing.join(", "),
+                qualifiers(&borrowed, role.condition, &[])
+            ),
+        )
+        .label(if span == role.id_span {
+            "no policy grants them"
+        } else {
+            "these policies do not grant them"
+        })
+        .with_label(
+            need.setting.span,
+            match need.kind {
+                DestKind::Key => {
+                    format!("{} encrypts sessions with this key", need.prefs.describe())
+                }
+                _ => format!("{} sends logs here", need.prefs.describe()),
+            },
+        )
+        .resource(role.id)
+        .help(help(need, missing, !deniers.is_empty()));
+        for &i in deniers {
+            if let Some(st) = perms.statements.get(i) {
+                let text = match &st.origin {
+                    Origin::Managed { name } => format!("denied by managed policy {name}"),
+                    Origin::Template { .. } => "this Deny removes them".to_string(),
+                };
+                if let Some(s) = st.span {
+                    finding = finding.with_label(s, text);
+                }
+            }
+        }
+        for profile in &instance_role.profiles {
+            finding = finding.with_label(
+                profile.id_span,
+                format!("instance profile `{}` uses this role", profile.id),
+            );
+        }
+        finding
+    }
+}
+
+/// A policy to add to the role's `Policies`, granting exactly what is missing.
+fn help(need: &Need<'_, '_>, missing: &[&str], denied: bool) -> String {
+    let mut statements = String::new();
+    let mut push = |actions: Vec<&str>, resource: &str| {
+        if actions.is_empty() {
+            return;
+        }
+        let actions = if actions.len() == 1 {
+            actions[0].to_string()
+        } else {
+            format!("[{}]", actions.join(", "))
+        };
+        statements.push_str(&format!(
+            "\n      - Effect: Allow\n        Action: {actions}\n        Resource: {resource}"
+        ));
+    };
+    let has = |a: &str| missing.contains(&a);
+    match need.kind {
+        DestKind::Bucket => {
+            push(
+                ["s3:PutObject"].into_iter().filter(|a| has(a)).collect(),
+                &need.object_snippet,
+            );
+            push(
+                ["s3:GetEncryptionConfiguration"]
+                    .into_iter()
+                    .filter(|a| has(a))
+                    .collect(),
+                &need.resource_snippet,
+            );
+        }
+        DestKind::LogGroup => {
+            push(
+                [
+                    "logs:CreateLogStream",
+                    "logs:PutLogEvents",
+                    "logs:DescribeLogStreams",
+                ]
+                .into_iter()
+                .filter(|a| has(a))
+                .collect(),
+                &need.resource_snippet,
+            );
+            push(
+                ["logs:DescribeLogGroups"]
+                    .into_iter()
+                    .filter(|a| has(a))
+                    .collect(),
+                "\"*\"",
+            );
+        }
+        DestKind::Key => push(missing.to_vec(), &need.resource_snippet),
+    }
+    let intro = if denied {
+        "narrow the Deny that removes them, and allow"
+    } else {
+        "allow"
+    };
+    format!(
+        "{intro} the agent to deliver the logs, in the role's `Policies`:\n\n- PolicyName: session-logging\n  PolicyDocument:\n    Version: \"2012-10-17\"\n    Statement:{statements}"
+    )
+}

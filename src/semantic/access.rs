@@ -1,0 +1,135 @@
+//! The identity and trust policies a template (or a standalone policy file) defines,
+//! read once for the SSM4xx access rules.
+
+use super::{Input, PolicyFile};
+use crate::base::Tri;
+use crate::policy::{statements_of, wildcard_match, Origin, Statement};
+use crate::syntax::Node;
+use crate::template::eval::Evaluator;
+use crate::template::model::Resource;
+
+/// Resource types whose `PolicyDocument` is an identity policy.
+const POLICY_RESOURCES: &[&str] = &[
+    "AWS::IAM::Policy",
+    "AWS::IAM::ManagedPolicy",
+    "AWS::IAM::RolePolicy",
+    "AWS::IAM::UserPolicy",
+    "AWS::IAM::GroupPolicy",
+];
+const PRINCIPALS: &[&str] = &["AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group"];
+
+/// A statement and the resource of the template that holds it (none in a policy file).
+pub struct Located<'a> {
+    pub holder: Option<&'a Resource<'a>>,
+    pub statement: Statement,
+}
+
+/// Every statement of every identity policy written in the template or the file.
+pub fn identity_statements<'a>(input: Input<'a>, eval: &Evaluator<'a>) -> Vec<Located<'a>> {
+    let mut out = Vec::new();
+    let template = match input {
+        Input::Template(template) => template,
+        Input::Policy(PolicyFile {
+            document,
+            has_principal: false,
+        }) => {
+            push_document(eval, None, document, &mut out);
+            return out;
+        }
+        Input::Policy(_) | Input::SessionDocument(_) => return out,
+    };
+    for resource in &template.resources {
+        if PRINCIPALS.contains(&resource.type_name) {
+            for policy in eval.items_opt(resource.property("Policies")) {
+                for doc in eval.field(&policy, "PolicyDocument") {
+                    push_document(eval, Some(resource), doc.node, &mut out);
+                }
+            }
+        } else if POLICY_RESOURCES.contains(&resource.type_name) {
+            if let Some(doc) = resource.property("PolicyDocument") {
+                push_document(eval, Some(resource), doc, &mut out);
+            }
+        }
+    }
+    out
+}
+
+/// Every statement of every trust policy: roles' `AssumeRolePolicyDocument`, or a
+/// standalone policy file whose statements name a principal.
+pub fn trust_statements<'a>(input: Input<'a>, eval: &Evaluator<'a>) -> Vec<Located<'a>> {
+    let mut out = Vec::new();
+    let template = match input {
+        Input::Template(template) => template,
+        Input::Policy(PolicyFile {
+            document,
+            has_principal: true,
+        }) => {
+            push_document(eval, None, document, &mut out);
+            return out;
+        }
+        Input::Policy(_) | Input::SessionDocument(_) => return out,
+    };
+    for role in &template.resources {
+        if role.type_name == "AWS::IAM::Role" {
+            if let Some(doc) = role.property("AssumeRolePolicyDocument") {
+                push_document(eval, Some(role), doc, &mut out);
+            }
+        }
+    }
+    out
+}
+
+fn push_document<'a>(
+    eval: &Evaluator<'a>,
+    holder: Option<&'a Resource<'a>>,
+    document: &'a Node,
+    out: &mut Vec<Located<'a>>,
+) {
+    let origin = Origin::Template {
+        resource: holder.map_or_else(String::new, |r| r.id.to_string()),
+    };
+    let (statements, _) = statements_of(eval, document, &origin);
+    out.extend(
+        statements
+            .into_iter()
+            .map(|statement| Located { holder, statement }),
+    );
+}
+
+/// Whether the statement's resources take in every EC2 instance (`*`,
+/// `arn:aws:ec2:*:*:instance/*`, `arn:aws:ec2:us-east-1:111122223333:instance/*`).
+pub fn covers_every_instance(st: &Statement) -> Tri {
+    if st.not_resource {
+        return st
+            .covers_resource("arn:aws:ec2:us-east-1:111122223333:instance/i-0123456789abcdef0");
+    }
+    let every = st.resources.known.iter().any(|pattern| {
+        if pattern == "*" {
+            return true;
+        }
+        let parts: Vec<&str> = pattern.splitn(6, ':').collect();
+        match parts.as_slice() {
+            [_, _, service, _, _, resource] => {
+                wildcard_match(service, "ec2")
+                    && wildcard_match(resource, "instance/i-0123456789abcdef0")
+                    && wildcard_match(resource, "instance/i-0fedcba9876543210")
+            }
+            _ => false,
+        }
+    });
+    if every {
+        Tri::Yes
+    } else if st.resources.unknown {
+        Tri::Unknown
+    } else {
+        Tri::No
+    }
+}
+
+/// Whether a condition of the statement restricts it by resource tag.
+pub fn scoped_by_tag(st: &Statement) -> bool {
+    st.condition_keys.iter().any(|k| {
+        let k = k.to_ascii_lowercase();
+        k.contains("ssm:resourcetag/") || k.contains("aws:resourcetag/")
+    })
+}

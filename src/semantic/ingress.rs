@@ -1,0 +1,489 @@
+//! Inbound network rules, shared by the SSM20x rules.
+//!
+//! [`ingress_rules`] flattens every security group ingress rule of a template — inline
+//! `SecurityGroupIngress` entries of `AWS::EC2::SecurityGroup` and standalone
+//! `AWS::EC2::SecurityGroupIngress` resources — into one [`IngressRule`] per evaluated
+//! alternative (one per combination of `Fn::If` branches), with protocol, ports and
+//! source parsed. [`nacl_entries`] does the same for `AWS::EC2::NetworkAclEntry`.
+//!
+//! Everything is three-valued: a protocol, port or source that cannot be known
+//! statically makes [`IngressRule::admits_tcp_port`] or [`Source::is_internet`] return
+//! [`Tri::Unknown`](crate::base::Tri), and the rules report nothing on an unknown.
+
+use ipnet::IpNet;
+
+use super::traffic::{admits, parse_bool, port_match, Port, PortMatch, Protocol, Source};
+use crate::base::Tri;
+use crate::syntax::Node;
+use crate::template::eval::{merge_provenance, Evaluator, Resolved, Unknown, Value};
+use crate::template::model::{Resource, Template};
+
+/// Which security group a standalone `AWS::EC2::SecurityGroupIngress` attaches to.
+#[derive(Debug, Clone)]
+pub enum GroupLink<'a> {
+    /// A security group of the template (`!Ref SG`, `!GetAtt SG.GroupId`, `GroupName: !Ref SG`).
+    Resource { id: &'a str, node: &'a Node },
+    /// A group given literally (`sg-0123…`, a group name).
+    Literal { text: String, node: &'a Node },
+    /// Not known statically, or not given.
+    Unknown,
+}
+
+/// One alternative of one ingress rule.
+#[derive(Debug, Clone)]
+pub struct IngressRule<'a> {
+    /// The resource that declares the rule: the security group for inline rules, the
+    /// `AWS::EC2::SecurityGroupIngress` otherwise.
+    pub resource: &'a Resource<'a>,
+    /// For standalone rules, the group they attach to; `None` for inline rules.
+    pub group: Option<GroupLink<'a>>,
+    /// The rule's mapping (the list entry, or the standalone resource's `Properties`).
+    pub entry: &'a Node,
+    pub protocol: Protocol,
+    pub protocol_node: Option<&'a Node>,
+    pub from: Port<'a>,
+    pub to: Port<'a>,
+    pub source: Source,
+    /// The node holding the source value: the narrowest span to point at.
+    pub source_node: &'a Node,
+    /// `Fn::If` branches this alternative rests on.
+    pub when: Vec<(&'a str, bool)>,
+    /// Parameters whose `Default` this alternative rests on.
+    pub defaults: Vec<&'a str>,
+}
+
+impl<'a> IngressRule<'a> {
+    /// Whether the rule admits TCP traffic to `port` (ignoring the source).
+    pub fn admits_tcp_port(&self, port: i64) -> Tri {
+        admits(&self.protocol, self.from.value, self.to.value, port)
+    }
+
+    /// How the port is admitted, when [`admits_tcp_port`](Self::admits_tcp_port) is `Yes`.
+    pub fn port_match(&self, port: i64) -> Option<PortMatch> {
+        port_match(&self.protocol, self.from.value, self.to.value, port)
+    }
+
+    /// "security group `WebSG`" or "ingress rule `SshIngress` of security group `WebSG`".
+    pub fn subject(&self) -> String {
+        match &self.group {
+            None => format!("security group `{}`", self.resource.id),
+            Some(GroupLink::Resource { id, .. }) => {
+                format!(
+                    "ingress rule `{}` of security group `{id}`",
+                    self.resource.id
+                )
+            }
+            Some(GroupLink::Literal { text, .. }) => {
+                format!(
+                    "ingress rule `{}` of security group `{text}`",
+                    self.resource.id
+                )
+            }
+            Some(GroupLink::Unknown) => format!("ingress rule `{}`", self.resource.id),
+        }
+    }
+
+    /// Whether the rule is an entry of a security group's `SecurityGroupIngress`.
+    pub fn is_inline(&self) -> bool {
+        self.group.is_none()
+    }
+}
+const SOURCE_KEYS: [&str; 5] = [
+    "CidrIp",
+    "CidrIpv6",
+    "SourceSecurityGroupId",
+    "SourceSecurityGroupName",
+    "SourcePrefixListId",
+];
+
+/// Every alternative of every security group ingress rule of the template.
+pub fn ingress_rules<'a>(
+    template: Option<&'a Template<'a>>,
+    eval: &Evaluator<'a>,
+) -> Vec<IngressRule<'a>> {
+    let mut out = Vec::new();
+    let Some(template) = template else {
+        return out;
+    };
+    for resource in &template.resources {
+        match resource.type_name {
+            "AWS::EC2::SecurityGroup" => {
+                for item in eval.items_opt(resource.property("SecurityGroupIngress")) {
+                    expand_rule(eval, resource, None, &item, &mut out);
+                }
+            }
+            "AWS::EC2::SecurityGroupIngress" => {
+                let Some(props) = resource.properties else {
+                    continue;
+                };
+                let group = group_link(eval, resource);
+                let root = Resolved::literal(props);
+                expand_rule(eval, resource, Some(group), &root, &mut out);
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn group_link<'a>(eval: &Evaluator<'a>, resource: &Resource<'a>) -> GroupLink<'a> {
+    for key in ["GroupId", "GroupName"] {
+        let alts = eval.eval_opt(resource.property(key));
+        let Some(first) = alts.first() else {
+            continue;
+        };
+        return match &first.value {
+            Value::Ref(r) => GroupLink::Resource {
+                id: r.id,
+                node: first.node,
+            },
+            Value::Str(s) => GroupLink::Literal {
+                text: s.to_string(),
+                node: first.node,
+            },
+            _ => GroupLink::Unknown,
+        };
+    }
+    GroupLink::Unknown
+}
+
+/// `Fn::If` branches taken and parameter defaults used.
+type Provenance<'a> = (Vec<(&'a str, bool)>, Vec<&'a str>);
+
+/// Merges the provenance of `b` into `a`; `None` when their `Fn::If` branches contradict.
+fn merge<'a>(a: &Provenance<'a>, b: &Resolved<'a>) -> Option<Provenance<'a>> {
+    let (mut when, mut defaults) = a.clone();
+    merge_provenance(&mut when, &mut defaults, &b.when, &b.defaults).then_some((when, defaults))
+}
+
+/// Alternatives of an optional field: `[None]` when absent, so products keep going.
+fn field_alts<'a>(
+    eval: &Evaluator<'a>,
+    parent: &Resolved<'a>,
+    key: &str,
+) -> Vec<Option<Resolved<'a>>> {
+    let alts = eval.field(parent, key);
+    if alts.is_empty() {
+        vec![None]
+    } else {
+        alts.into_iter().map(Some).collect()
+    }
+}
+
+/// At most this many combinations are expanded per rule entry.
+const MAX_COMBINATIONS: usize = 256;
+
+fn expand_rule<'a>(
+    eval: &Evaluator<'a>,
+    resource: &'a Resource<'a>,
+    group: Option<GroupLink<'a>>,
+    item: &Resolved<'a>,
+    out: &mut Vec<IngressRule<'a>>,
+) {
+    let Value::Node(entry) = item.value else {
+        return;
+    };
+    if entry.as_map().is_none() {
+        return;
+    }
+    let protocols = field_alts(eval, item, "IpProtocol");
+    let froms = field_alts(eval, item, "FromPort");
+    let tos = field_alts(eval, item, "ToPort");
+    let mut sources: Vec<(&'static str, Resolved<'a>)> = Vec::new();
+    for key in SOURCE_KEYS {
+        for alt in eval.field(item, key) {
+            sources.push((key, alt));
+        }
+    }
+    let base = (item.when.clone(), item.defaults.clone());
+    let mut produced = 0usize;
+    for (key, src) in &sources {
+        let is_cidr = matches!(*key, "CidrIp" | "CidrIpv6");
+        // Any security group or prefix list is reported, whatever its value: the finding
+        // does not rest on a parameter default that supplies it.
+        let src_prov = if is_cidr {
+            src.clone()
+        } else {
+            Resolved {
+                defaults: Vec::new(),
+                ..src.clone()
+            }
+        };
+        let Some(prov) = merge(&base, &src_prov) else {
+            continue;
+        };
+        for p in &protocols {
+            let Some(prov) = with(&prov, p.as_ref()) else {
+                continue;
+            };
+            for f in &froms {
+                let Some(prov) = with(&prov, f.as_ref()) else {
+                    continue;
+                };
+                for t in &tos {
+                    let Some((when, defaults)) = with(&prov, t.as_ref()) else {
+                        continue;
+                    };
+                    produced += 1;
+                    if produced > MAX_COMBINATIONS {
+                        return;
+                    }
+                    let source = match *key {
+                        _ if is_cidr => Source::cidr(&src.value),
+                        "SourcePrefixListId" => {
+                            Source::PrefixList(describe_reference("prefix list", src))
+                        }
+                        _ => Source::SecurityGroup(describe_reference("security group", src)),
+                    };
+                    out.push(IngressRule {
+                        resource,
+                        group: group.clone(),
+                        entry,
+                        protocol: p
+                            .as_ref()
+                            .map_or(Protocol::Unknown, |p| Protocol::parse(&p.value)),
+                        protocol_node: p.as_ref().map(|p| p.node),
+                        from: Port::parse(f.as_ref()),
+                        to: Port::parse(t.as_ref()),
+                        source,
+                        source_node: src.node,
+                        when,
+                        defaults,
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn with<'a>(prov: &Provenance<'a>, alt: Option<&Resolved<'a>>) -> Option<Provenance<'a>> {
+    match alt {
+        Some(alt) => merge(prov, alt),
+        None => Some(prov.clone()),
+    }
+}
+
+/// "security group `BastionSG`", "prefix list `pl-0123`", "the security group given by
+/// parameter `P`", "an imported security group".
+fn describe_reference(kind: &str, source: &Resolved<'_>) -> String {
+    match &source.value {
+        Value::Ref(r) => format!("{kind} `{}`", r.id),
+        Value::Str(_) | Value::Unknown(Unknown::Parameter(_)) if !source.defaults.is_empty() => {
+            format!("the {kind} given by parameter `{}`", source.defaults[0])
+        }
+        Value::Unknown(Unknown::Parameter(p)) => format!("the {kind} given by parameter `{p}`"),
+        Value::Str(s) => format!("{kind} `{s}`"),
+        Value::Unknown(Unknown::ImportValue) => format!("an imported {kind}"),
+        _ => format!("a {kind}"),
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Network ACL entries
+
+/// One alternative of one `AWS::EC2::NetworkAclEntry`.
+#[derive(Debug, Clone)]
+pub struct NaclEntry<'a> {
+    pub resource: &'a Resource<'a>,
+    /// The ACL it belongs to, as a comparable key (`Ref` target or literal text).
+    pub acl: Option<String>,
+    /// `Egress`: `Some(false)` for inbound (also when absent), `None` when unknown.
+    pub egress: Option<bool>,
+    /// `RuleAction`: `Some(true)` for allow, `Some(false)` for deny, `None` when unknown.
+    pub allow: Option<bool>,
+    pub action_node: Option<&'a Node>,
+    pub rule_number: Option<i64>,
+    pub protocol: Protocol,
+    pub protocol_node: Option<&'a Node>,
+    pub from: Port<'a>,
+    pub to: Port<'a>,
+    pub source: Source,
+    pub source_node: &'a Node,
+    pub when: Vec<(&'a str, bool)>,
+    pub defaults: Vec<&'a str>,
+}
+
+impl<'a> NaclEntry<'a> {
+    /// Whether the entry matches inbound TCP traffic to `port` (ignoring source and action).
+    pub fn matches_inbound_tcp_port(&self, port: i64) -> Tri {
+        match self.egress {
+            Some(false) => admits(&self.protocol, self.from.value, self.to.value, port),
+            Some(true) => Tri::No,
+            None => Tri::Unknown,
+        }
+    }
+
+    pub fn port_match(&self, port: i64) -> Option<PortMatch> {
+        port_match(&self.protocol, self.from.value, self.to.value, port)
+    }
+
+    /// Whether the entry allows inbound TCP `port` from the whole internet.
+    pub fn allows_from_internet(&self, port: i64) -> Tri {
+        self.matches_inbound_tcp_port(port)
+            .and(self.source.is_internet())
+            .and(Tri::from_option(self.allow))
+    }
+
+    fn is_ipv6(&self) -> Option<bool> {
+        match &self.source {
+            Source::Cidr { net, .. } => Some(matches!(net, IpNet::V6(_))),
+            _ => None,
+        }
+    }
+
+    /// A lower-numbered, unconditional deny entry of the same ACL that blocks inbound
+    /// TCP `port` from the whole internet of the same address family, so this entry
+    /// never gets to allow it (NACL entries are evaluated in rule-number order).
+    pub fn shadowed_by<'e>(
+        &self,
+        entries: &'e [NaclEntry<'a>],
+        port: i64,
+    ) -> Option<&'e NaclEntry<'a>> {
+        let (Some(acl), Some(number), Some(v6)) = (&self.acl, self.rule_number, self.is_ipv6())
+        else {
+            return None;
+        };
+        entries.iter().find(|deny| {
+            deny.acl.as_ref() == Some(acl)
+                && deny.rule_number.is_some_and(|n| n < number)
+                && deny.allow == Some(false)
+                && deny.when.is_empty()
+                && deny.resource.condition.is_none()
+                && deny.is_ipv6() == Some(v6)
+                && deny.source.is_internet() == Tri::Yes
+                && deny.matches_inbound_tcp_port(port) == Tri::Yes
+        })
+    }
+}
+
+/// Every alternative of every `AWS::EC2::NetworkAclEntry` of the template.
+pub fn nacl_entries<'a>(
+    template: Option<&'a Template<'a>>,
+    eval: &Evaluator<'a>,
+) -> Vec<NaclEntry<'a>> {
+    let mut out = Vec::new();
+    let Some(template) = template else {
+        return out;
+    };
+    for resource in template.resources_of_type(&["AWS::EC2::NetworkAclEntry"]) {
+        let Some(props) = resource.properties else {
+            continue;
+        };
+        let root = Resolved::literal(props);
+        let acl = eval
+            .eval_opt(resource.property("NetworkAclId"))
+            .first()
+            .and_then(|r| match &r.value {
+                Value::Ref(r) => Some(format!("ref:{}", r.id)),
+                Value::Str(s) => Some(format!("lit:{s}")),
+                _ => None,
+            });
+        let egress = field_alts(eval, &root, "Egress");
+        let actions = field_alts(eval, &root, "RuleAction");
+        let numbers = field_alts(eval, &root, "RuleNumber");
+        let protocols = field_alts(eval, &root, "Protocol");
+        let mut ranges: Vec<(Option<Resolved<'a>>, Option<Resolved<'a>>)> = Vec::new();
+        let range_alts = eval.field(&root, "PortRange");
+        if range_alts.is_empty() {
+            ranges.push((None, None));
+        }
+        for range in &range_alts {
+            for f in field_alts(eval, range, "From") {
+                for t in field_alts(eval, range, "To") {
+                    // Carry the range's own provenance even when a bound is missing.
+                    let f = f.clone().or_else(|| Some(missing(range)));
+                    let t = t.or_else(|| Some(missing(range)));
+                    ranges.push((f, t));
+                }
+            }
+        }
+        let mut sources = Vec::new();
+        for key in ["CidrBlock", "Ipv6CidrBlock"] {
+            sources.extend(eval.field(&root, key));
+        }
+        let base = (Vec::new(), Vec::new());
+        let mut produced = 0usize;
+        for src in &sources {
+            let Some(prov) = merge(&base, src) else {
+                continue;
+            };
+            for e in &egress {
+                let Some(prov) = with(&prov, e.as_ref()) else {
+                    continue;
+                };
+                for a in &actions {
+                    let Some(prov) = with(&prov, a.as_ref()) else {
+                        continue;
+                    };
+                    for n in &numbers {
+                        let Some(prov) = with(&prov, n.as_ref()) else {
+                            continue;
+                        };
+                        for p in &protocols {
+                            let Some(prov) = with(&prov, p.as_ref()) else {
+                                continue;
+                            };
+                            for (f, t) in &ranges {
+                                let Some(prov) = with(&prov, f.as_ref()) else {
+                                    continue;
+                                };
+                                let Some((when, defaults)) = with(&prov, t.as_ref()) else {
+                                    continue;
+                                };
+                                produced += 1;
+                                if produced > MAX_COMBINATIONS {
+                                    break;
+                                }
+                                out.push(NaclEntry {
+                                    resource,
+                                    acl: acl.clone(),
+                                    egress: match e.as_ref().map(|e| &e.value) {
+                                        None => Some(false),
+                                        Some(v) => parse_bool(v),
+                                    },
+                                    allow: a.as_ref().and_then(|a| match a.value.as_str() {
+                                        Some(s) if s.trim().eq_ignore_ascii_case("allow") => {
+                                            Some(true)
+                                        }
+                                        Some(s) if s.trim().eq_ignore_ascii_case("deny") => {
+                                            Some(false)
+                                        }
+                                        _ => None,
+                                    }),
+                                    action_node: a.as_ref().map(|a| a.node),
+                                    rule_number: n
+                                        .as_ref()
+                                        .and_then(|n| n.value.as_str())
+                                        .and_then(|s| s.trim().parse().ok()),
+                                    protocol: p
+                                        .as_ref()
+                                        .map_or(Protocol::Unknown, |p| Protocol::parse(&p.value)),
+                                    protocol_node: p.as_ref().map(|p| p.node),
+                                    from: Port::parse(
+                                        f.as_ref().filter(|f| !matches!(f.value, Value::Null)),
+                                    ),
+                                    to: Port::parse(
+                                        t.as_ref().filter(|t| !matches!(t.value, Value::Null)),
+                                    ),
+                                    source: Source::cidr(&src.value),
+                                    source_node: src.node,
+                                    when,
+                                    defaults,
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A stand-in for a missing `From`/`To` that keeps the `PortRange` alternative's provenance.
+fn missing<'a>(range: &Resolved<'a>) -> Resolved<'a> {
+    Resolved {
+        value: Value::Null,
+        ..range.clone()
+    }
+}

@@ -1,0 +1,206 @@
+//! The spanned document tree shared by the YAML and JSON parsers.
+//!
+//! Short-form YAML tags are normalised while parsing: `!Ref X` becomes the mapping
+//! `{Ref: X}` and `!GetAtt A.B` becomes `{Fn::GetAtt: "A.B"}`, so every later stage sees
+//! one model for both spellings. Tags CloudFormation does not know (`!Rain::Module`)
+//! become [`NodeKind::Opaque`], which evaluates to unknown.
+
+use crate::base::Span;
+use crate::diagnostic::emit::Snippet;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub kind: NodeKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeKind {
+    Null,
+    Bool(bool),
+    /// A number, as written (`010`, `1e3` and `22` keep their text).
+    Number(String),
+    String(String),
+    Seq(Vec<Node>),
+    Map(Vec<Entry>),
+    /// A value under a tag CloudFormation does not define.
+    Opaque {
+        tag: String,
+        value: Box<Node>,
+    },
+}
+
+/// One `key: value` pair of a mapping.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub key: String,
+    pub key_span: Span,
+    pub value: Node,
+}
+
+impl Node {
+    pub fn new(kind: NodeKind, span: Span) -> Self {
+        Node { kind, span }
+    }
+
+    pub fn as_map(&self) -> Option<&[Entry]> {
+        match &self.kind {
+            NodeKind::Map(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.kind {
+            NodeKind::Seq(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The scalar text of a string or number (booleans render as `true`/`false`).
+    pub fn as_scalar(&self) -> Option<std::borrow::Cow<'_, str>> {
+        match &self.kind {
+            NodeKind::String(s) | NodeKind::Number(s) => Some(s.as_str().into()),
+            NodeKind::Bool(b) => Some(if *b { "true" } else { "false" }.into()),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The entry for `key` in a mapping.
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.as_map()?.iter().find(|e| e.key == key)
+    }
+
+    /// The value for `key` in a mapping.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|e| &e.value)
+    }
+
+    /// A single-key mapping whose key is an intrinsic function or `Ref`/`Condition`:
+    /// returns the function name and its argument.
+    pub fn as_intrinsic(&self) -> Option<(&str, &Node)> {
+        let entries = self.as_map()?;
+        let [entry] = entries else { return None };
+        let key = entry.key.as_str();
+        (key == "Ref" || key == "Condition" || key.starts_with("Fn::"))
+            .then_some((key, &entry.value))
+    }
+
+    /// Rewrites every span in the tree (keys included) through `map`.
+    pub fn map_spans(&mut self, map: &impl Fn(usize) -> usize) {
+        let mut todo = vec![self];
+        while let Some(n) = todo.pop() {
+            n.span = Span::new(map(n.span.start), map(n.span.end));
+            match &mut n.kind {
+                NodeKind::Seq(items) => todo.extend(items.iter_mut()),
+                NodeKind::Map(entries) => {
+                    for e in entries.iter_mut() {
+                        e.key_span = Span::new(map(e.key_span.start), map(e.key_span.end));
+                        todo.push(&mut e.value);
+                    }
+                }
+                NodeKind::Opaque { value, .. } => todo.push(value),
+                _ => {}
+            }
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.kind, NodeKind::Null)
+    }
+
+    /// The node as a help-text snippet (tags kept, spans dropped).
+    pub fn to_snippet(&self) -> Snippet {
+        match &self.kind {
+            NodeKind::Null => Snippet::Null,
+            NodeKind::Bool(b) => Snippet::Bool(*b),
+            NodeKind::Number(n) => Snippet::Number(n.clone()),
+            NodeKind::String(s) => Snippet::Str(s.clone()),
+            NodeKind::Seq(items) => Snippet::Seq(items.iter().map(Node::to_snippet).collect()),
+            NodeKind::Map(entries) => Snippet::Map(
+                entries
+                    .iter()
+                    .map(|e| (e.key.clone(), e.value.to_snippet()))
+                    .collect(),
+            ),
+            NodeKind::Opaque { tag, value } => {
+                Snippet::Tagged(tag.clone(), Box::new(value.to_snippet()))
+            }
+        }
+    }
+
+    /// Short human description of the node's type, for messages.
+    pub fn type_name(&self) -> &'static str {
+        match self.kind {
+            NodeKind::Null => "null",
+            NodeKind::Bool(_) => "boolean",
+            NodeKind::Number(_) => "number",
+            NodeKind::String(_) => "string",
+            NodeKind::Seq(_) => "list",
+            NodeKind::Map(_) => "mapping",
+            NodeKind::Opaque { .. } => "tagged value",
+        }
+    }
+}
+
+/// A parse failure with the place it happened and, for duplicate keys, the first place.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseError {
+    pub message: String,
+    pub span: Span,
+    pub label: String,
+    pub related: Vec<(Span, String)>,
+}
+
+impl ParseError {
+    pub fn new(message: impl Into<String>, span: Span, label: impl Into<String>) -> Self {
+        ParseError {
+            message: message.into(),
+            span,
+            label: label.into(),
+            related: Vec::new(),
+        }
+    }
+}
+
+/// The short-form tags CloudFormation defines, and the long-form key each stands for.
+pub fn long_form_of_tag(tag: &str) -> Option<&'static str> {
+    Some(match tag {
+        "Ref" => "Ref",
+        "Condition" => "Condition",
+        "GetAtt" => "Fn::GetAtt",
+        "Sub" => "Fn::Sub",
+        "Join" => "Fn::Join",
+        "If" => "Fn::If",
+        "FindInMap" => "Fn::FindInMap",
+        "Select" => "Fn::Select",
+        "Split" => "Fn::Split",
+        "ImportValue" => "Fn::ImportValue",
+        "Base64" => "Fn::Base64",
+        "GetAZs" => "Fn::GetAZs",
+        "Cidr" => "Fn::Cidr",
+        "Equals" => "Fn::Equals",
+        "And" => "Fn::And",
+        "Or" => "Fn::Or",
+        "Not" => "Fn::Not",
+        "Transform" => "Fn::Transform",
+        "ToJsonString" => "Fn::ToJsonString",
+        "Length" => "Fn::Length",
+        "ForEach" => "Fn::ForEach",
+        "Contains" => "Fn::Contains",
+        "EachMemberEquals" => "Fn::EachMemberEquals",
+        "EachMemberIn" => "Fn::EachMemberIn",
+        "RefAll" => "Fn::RefAll",
+        "ValueOf" => "Fn::ValueOf",
+        "ValueOfAll" => "Fn::ValueOfAll",
+        "Implies" => "Fn::Implies",
+        _ => return None,
+    })
+}

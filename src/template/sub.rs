@@ -1,0 +1,47 @@
+//! The pieces of a `Fn::Sub` string: literals and `${Var}` references.
+
+pub enum SubPiece<'t> {
+    Literal(String),
+    Variable(&'t str),
+}
+
+/// Splits a `Fn::Sub` string into literals and `${Var}` references (`${!X}` is literal).
+pub fn split_sub(text: &str) -> Vec<SubPiece<'_>> {
+    let mut pieces = Vec::new();
+    let mut literal = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        literal.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else {
+            literal.push_str(&rest[start..]);
+            rest = "";
+            break;
+        };
+        let inner = &after[..end];
+        if let Some(escaped) = inner.strip_prefix('!') {
+            literal.push_str("${");
+            literal.push_str(escaped);
+            literal.push('}');
+        } else {
+            if !literal.is_empty() {
+                pieces.push(SubPiece::Literal(std::mem::take(&mut literal)));
+            }
+            pieces.push(SubPiece::Variable(inner.trim()));
+        }
+        rest = &after[end + 1..];
+    }
+    literal.push_str(rest);
+    if !literal.is_empty() {
+        pieces.push(SubPiece::Literal(literal));
+    }
+    pieces
+}
+
+/// The variable names a `Fn::Sub` string references.
+pub fn sub_variables(text: &str) -> impl Iterator<Item = &str> {
+    split_sub(text).into_iter().filter_map(|p| match p {
+        SubPiece::Variable(v) => Some(v),
+        SubPiece::Literal(_) => None,
+    })
+}
