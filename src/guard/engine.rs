@@ -26,6 +26,7 @@ use crate::rules::{label_defaults, qualifiers, Context};
 use crate::syntax::{Node, NodeKind};
 use crate::template::eval::Evaluator;
 use crate::template::model::{Resource, Template};
+use crate::template::scenario;
 
 /// At most this many conditions are expanded into variants (2^N documents); with more,
 /// `Fn::If`s stay intrinsics (unknown to the rules).
@@ -337,18 +338,7 @@ fn evaluate(cx: &Cx<'_>, call: &Call<'_>, cache: &Cache, out: &mut Vec<Finding>)
     for r in &fed {
         Normaliser::conditions(r.node, &mut conditions);
     }
-    if conditions.len() > MAX_VARIANT_CONDITIONS {
-        conditions.clear();
-    }
-    let assignments: Vec<Vec<(&str, bool)>> = (0..1usize << conditions.len())
-        .map(|bits| {
-            conditions
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (*c, bits & (1 << i) == 0))
-                .collect()
-        })
-        .collect();
+    let assignments = scenario::all(&conditions, MAX_VARIANT_CONDITIONS);
     // Only the properties the rules read, when every rule says which.
     let keep: Option<Keep> = types.as_ref().and_then(|_| {
         let mut properties = Keep::default();

@@ -6,48 +6,48 @@
 
 use super::managed::{self, ManagedArn};
 use super::{decide_for, decide_in, statements_of, Decision, Origin, Statement, Target};
+use crate::template::{scenario, When};
+
+/// At most this many conditions of a principal's statements are enumerated; beyond, every
+/// answer that rests on them is unknown.
+pub const MAX_SCENARIO_CONDITIONS: usize = 4;
 use crate::base::Span;
 use crate::template::eval::{Evaluator, Value};
 use crate::template::model::Resource;
 
 /// A managed policy attached to a role, as written in the template.
 #[derive(Debug, Clone)]
-pub struct AttachedPolicy {
+pub struct AttachedPolicy<'a> {
     /// The AWS managed policy name, when the ARN is an AWS one.
     pub aws_name: Option<String>,
     pub span: Span,
-    pub when: Vec<(String, bool)>,
+    pub when: When<'a>,
 }
 
 #[derive(Debug, Default)]
-pub struct Permissions {
-    pub statements: Vec<Statement>,
+pub struct Permissions<'a> {
+    pub statements: Vec<Statement<'a>>,
     /// Policies attached whose content is unknown (customer ARNs, parameters, …).
     pub unknown_sources: Vec<String>,
-    pub attached: Vec<AttachedPolicy>,
+    pub attached: Vec<AttachedPolicy<'a>>,
     /// Boundary statements, and whether part of the boundary is unknown.
-    pub boundary: Option<(Vec<Statement>, bool)>,
+    pub boundary: Option<(Vec<Statement<'a>>, bool)>,
 }
 
-impl Permissions {
+impl<'a> Permissions<'a> {
     /// Whether the role may perform `action` on every resource.
     pub fn decide(&self, action: &str) -> Decision {
-        self.decide_in(action, &[])
+        self.decide_in(action, &When::new())
     }
 
     /// [`Permissions::decide`] with the template conditions of `scenario` decided.
-    pub fn decide_in(&self, action: &str, scenario: &[(String, bool)]) -> Decision {
+    pub fn decide_in(&self, action: &str, scenario: &When<'_>) -> Decision {
         self.decide_for(action, Target::All, scenario)
     }
 
     /// Whether the principal may perform `action` on `target` (one ARN, or every
     /// resource) when the template's conditions take the values of `scenario`.
-    pub fn decide_for(
-        &self,
-        action: &str,
-        target: Target<'_>,
-        scenario: &[(String, bool)],
-    ) -> Decision {
+    pub fn decide_for(&self, action: &str, target: Target<'_>, scenario: &When<'_>) -> Decision {
         let unknown = !self.unknown_sources.is_empty();
         let identity = decide_for(&self.statements, action, target, unknown, scenario);
         match (&self.boundary, identity) {
@@ -65,20 +65,20 @@ impl Permissions {
     }
 
     /// Whether the boundary (and not the identity policies) is what removes `action`.
-    pub fn boundary_removes(&self, action: &str, scenario: &[(String, bool)]) -> bool {
+    pub fn boundary_removes(&self, action: &str, scenario: &When<'_>) -> bool {
         let unknown = !self.unknown_sources.is_empty();
         let identity = decide_in(&self.statements, action, unknown, scenario);
         identity == Decision::Allowed && self.decide_in(action, scenario) == Decision::NotAllowed
     }
 
     /// The template conditions the statements rest on, each once, in order.
-    pub fn conditions(&self) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
+    pub fn conditions(&self) -> Vec<&'a str> {
+        let mut out: Vec<&'a str> = Vec::new();
         let boundary = self.boundary.iter().flat_map(|(b, _)| b);
         for st in self.statements.iter().chain(boundary) {
-            for (c, _) in &st.when {
-                if !out.contains(c) {
-                    out.push(c.clone());
+            for &(c, _) in st.when.iter() {
+                if !out.contains(&c) {
+                    out.push(c);
                 }
             }
         }
@@ -87,21 +87,8 @@ impl Permissions {
 
     /// Every assignment of true/false to [`Permissions::conditions`], or just the empty
     /// scenario when there are none or too many to enumerate (then answers stay unknown).
-    pub fn scenarios(&self) -> Vec<Vec<(String, bool)>> {
-        const MAX_CONDITIONS: usize = 4;
-        let conditions = self.conditions();
-        if conditions.is_empty() || conditions.len() > MAX_CONDITIONS {
-            return vec![Vec::new()];
-        }
-        (0..1usize << conditions.len())
-            .map(|bits| {
-                conditions
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| (c.clone(), bits & (1 << i) != 0))
-                    .collect()
-            })
-            .collect()
+    pub fn scenarios(&self) -> Vec<When<'a>> {
+        scenario::all(&self.conditions(), MAX_SCENARIO_CONDITIONS)
     }
 }
 
@@ -139,13 +126,16 @@ const KINDS: [PrincipalKind; 3] = [
 
 /// Collects everything that grants or denies permissions to a role (kept for the
 /// identity-chain rules).
-pub fn role_permissions<'a>(eval: &Evaluator<'a>, role: &Resource<'a>) -> Permissions {
+pub fn role_permissions<'a>(eval: &Evaluator<'a>, role: &Resource<'a>) -> Permissions<'a> {
     principal_permissions(eval, role)
 }
 
 /// Collects everything that grants or denies permissions to a role, user or group of
 /// the template; a user also gets the permissions of its groups.
-pub fn principal_permissions<'a>(eval: &Evaluator<'a>, principal: &Resource<'a>) -> Permissions {
+pub fn principal_permissions<'a>(
+    eval: &Evaluator<'a>,
+    principal: &Resource<'a>,
+) -> Permissions<'a> {
     let mut perms = own_permissions(eval, principal);
     if principal.type_name == "AWS::IAM::User" {
         for group in groups_of_user(eval, principal) {
@@ -211,7 +201,7 @@ pub fn groups_of_user<'a>(eval: &Evaluator<'a>, user: &Resource<'a>) -> Vec<&'a 
 }
 
 /// Policies attached to the principal itself (not through groups).
-fn own_permissions<'a>(eval: &Evaluator<'a>, principal: &Resource<'a>) -> Permissions {
+fn own_permissions<'a>(eval: &Evaluator<'a>, principal: &Resource<'a>) -> Permissions<'a> {
     let mut perms = Permissions::default();
     let Some(template) = eval.template() else {
         return perms;
@@ -265,7 +255,7 @@ fn add_document<'a>(
     eval: &Evaluator<'a>,
     doc: &'a crate::syntax::Node,
     origin: &Origin,
-    perms: &mut Permissions,
+    perms: &mut Permissions<'a>,
 ) {
     let (statements, unknown) = statements_of(eval, doc, origin);
     perms.statements.extend(statements);
@@ -287,17 +277,16 @@ fn attach_managed<'a>(
     eval: &Evaluator<'a>,
     value: &Value<'a>,
     span: Span,
-    when: &[(&'a str, bool)],
-    perms: &mut Permissions,
+    when: &When<'a>,
+    perms: &mut Permissions<'a>,
 ) {
-    let when: Vec<(String, bool)> = when.iter().map(|(c, b)| (c.to_string(), *b)).collect();
     match value {
         Value::Str(arn) => match managed::classify_arn(arn) {
             ManagedArn::Aws(name) => {
                 match managed::lookup(&name) {
                     Some(policy) => perms.statements.extend(policy.statements.iter().map(|s| {
-                        let mut s = s.clone();
-                        s.when.clone_from(&when);
+                        let mut s: Statement<'a> = s.clone();
+                        s.when.clone_from(when);
                         s
                     })),
                     None => perms
@@ -307,7 +296,7 @@ fn attach_managed<'a>(
                 perms.attached.push(AttachedPolicy {
                     aws_name: Some(name),
                     span,
-                    when,
+                    when: when.clone(),
                 });
             }
             _ => perms.unknown_sources.push(arn.to_string()),
@@ -388,7 +377,7 @@ mod tests {
                 p.decide("ssm:UpdateInstanceInformation"),
                 Decision::NotAllowed
             );
-            assert!(p.boundary_removes("ssm:UpdateInstanceInformation", &[]));
+            assert!(p.boundary_removes("ssm:UpdateInstanceInformation", &When::new()));
             assert_eq!(p.decide("ssm:GetDocument"), Decision::Allowed);
         });
     }
@@ -427,10 +416,10 @@ mod tests {
         let yaml = "Conditions:\n  C: !Equals [a, b]\nResources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      Policies:\n        - PolicyName: p\n          PolicyDocument:\n            Statement:\n              - !If [C, {Effect: Allow, Action: 'ssm:*', Resource: '*'}, !Ref AWS::NoValue]\n";
         with_permissions(yaml, "R", |p| {
             assert_eq!(p.statements.len(), 1);
-            assert_eq!(p.statements[0].when, [("C".to_string(), true)]);
+            assert_eq!(p.statements[0].when, [("C", true)]);
             assert_eq!(p.decide("ssm:UpdateInstanceInformation"), Decision::Unknown);
-            let yes = [("C".to_string(), true)];
-            let no = [("C".to_string(), false)];
+            let yes = When::from([("C", true)]);
+            let no = When::from([("C", false)]);
             assert_eq!(
                 p.decide_in("ssm:UpdateInstanceInformation", &yes),
                 Decision::Allowed
@@ -471,7 +460,7 @@ mod tests {
         with_permissions(yaml, "U", |p| {
             let prefs = "arn:aws:ssm:eu-west-1:123456789012:document/SSM-SessionManagerRunShell";
             let other = "arn:aws:ssm:eu-west-1:123456789012:document/Other";
-            let ask = |arn| p.decide_for("ssm:UpdateDocument", Target::Arn(arn), &[]);
+            let ask = |arn| p.decide_for("ssm:UpdateDocument", Target::Arn(arn), &When::new());
             assert!(matches!(ask(prefs), Decision::Denied(_)));
             assert_eq!(ask(other), Decision::Allowed);
         });

@@ -83,7 +83,7 @@ pub struct ManagedPolicy {
     pub name: String,
     pub version: String,
     pub deprecated: bool,
-    pub statements: Vec<Statement>,
+    pub statements: Vec<Statement<'static>>,
 }
 
 fn registry() -> &'static HashMap<String, ManagedPolicy> {
@@ -176,8 +176,12 @@ pub fn classify_arn(arn: &str) -> ManagedArn {
 }
 
 /// Statements of a document that holds no intrinsics (managed policies, JSON strings).
-pub fn statements_of_plain(document: &Node, origin: &Origin) -> (Vec<Statement>, bool) {
-    statements_of(&Evaluator::plain(), document, origin)
+pub fn statements_of_plain(document: &Node, origin: &Origin) -> (Vec<Statement<'static>>, bool) {
+    let (statements, unknown) = statements_of(&Evaluator::plain(), document, origin);
+    (
+        statements.into_iter().map(Statement::detach).collect(),
+        unknown,
+    )
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use crate::base::Span;
 pub use crate::base::Tri;
 use crate::syntax::Node;
 use crate::template::eval::{Evaluator, Part, Resolved, Value};
+use crate::template::When;
 
 /// The actions the SSM Agent needs for Session Manager: registering with Systems Manager
 /// and opening the session channels.
@@ -61,7 +62,7 @@ pub enum Origin {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Statement {
+pub struct Statement<'a> {
     pub effect: Effect,
     pub actions: Patterns,
     /// `NotAction` instead of `Action`.
@@ -92,11 +93,38 @@ pub struct Statement {
     /// The statement node in the template (none for managed policies).
     pub span: Option<Span>,
     /// `Fn::If` branches this statement exists under.
-    pub when: Vec<(String, bool)>,
+    pub when: When<'a>,
     pub origin: Origin,
 }
 
-impl Statement {
+impl Statement<'_> {
+    /// The statement on its own, under no `Fn::If` (for documents that have none: managed
+    /// policies, documents written as strings).
+    pub fn detach(self) -> Statement<'static> {
+        Statement {
+            effect: self.effect,
+            actions: self.actions,
+            not_action: self.not_action,
+            resources: self.resources,
+            not_resource: self.not_resource,
+            services: self.services,
+            aws_principals: self.aws_principals,
+            federated: self.federated,
+            principal_anyone: self.principal_anyone,
+            has_principal: self.has_principal,
+            not_principal: self.not_principal,
+            condition_keys: self.condition_keys,
+            condition_names_caller: self.condition_names_caller,
+            action_span: self.action_span,
+            resource_span: self.resource_span,
+            principal_span: self.principal_span,
+            sid: self.sid,
+            span: self.span,
+            when: When::new(),
+            origin: self.origin,
+        }
+    }
+
     /// Whether the statement covers `action` (ignoring resource and condition).
     pub fn covers_action(&self, action: &str) -> Tri {
         match (self.actions.matches(action), self.not_action) {
@@ -142,36 +170,24 @@ impl Statement {
 
     /// Whether the statement applies to `action` on all resources, unconditionally.
     pub fn applies(&self, action: &str) -> Tri {
-        self.applies_in(action, &[])
+        self.applies_in(action, &When::new())
     }
 
     /// Whether the statement exists when the template's conditions take the values of
     /// `scenario` (`Yes` when it is under no `Fn::If`, `Unknown` when it rests on a
     /// condition the scenario leaves open).
-    pub fn exists_in(&self, scenario: &[(String, bool)]) -> Tri {
-        let mut open = false;
-        for (cond, branch) in &self.when {
-            match scenario.iter().find(|(c, _)| c == cond) {
-                Some((_, b)) if b != branch => return Tri::No,
-                Some(_) => {}
-                None => open = true,
-            }
-        }
-        if open {
-            Tri::Unknown
-        } else {
-            Tri::Yes
-        }
+    pub fn exists_in(&self, scenario: &When<'_>) -> Tri {
+        self.when.holds_in(scenario)
     }
 
     /// [`Statement::applies`] with the conditions of `scenario` decided.
-    pub fn applies_in(&self, action: &str, scenario: &[(String, bool)]) -> Tri {
+    pub fn applies_in(&self, action: &str, scenario: &When<'_>) -> Tri {
         self.applies_to(action, Target::All, scenario)
     }
 
     /// Whether the statement applies to `action` on `target`, unconditionally, when the
     /// template's conditions take the values of `scenario`.
-    pub fn applies_to(&self, action: &str, target: Target<'_>, scenario: &[(String, bool)]) -> Tri {
+    pub fn applies_to(&self, action: &str, target: Target<'_>, scenario: &When<'_>) -> Tri {
         let exists = self.exists_in(scenario);
         if exists == Tri::No {
             return Tri::No;
@@ -217,27 +233,27 @@ pub enum Decision {
 }
 
 /// IAM evaluation of `action` on all resources: explicit Deny wins, then Allow.
-pub fn decide(statements: &[Statement], action: &str, sources_unknown: bool) -> Decision {
-    decide_in(statements, action, sources_unknown, &[])
+pub fn decide(statements: &[Statement<'_>], action: &str, sources_unknown: bool) -> Decision {
+    decide_in(statements, action, sources_unknown, &When::new())
 }
 
 /// [`decide`] with the template conditions of `scenario` decided.
 pub fn decide_in(
-    statements: &[Statement],
+    statements: &[Statement<'_>],
     action: &str,
     sources_unknown: bool,
-    scenario: &[(String, bool)],
+    scenario: &When<'_>,
 ) -> Decision {
     decide_for(statements, action, Target::All, sources_unknown, scenario)
 }
 
 /// IAM evaluation of `action` on `target`: explicit Deny wins, then Allow.
 pub fn decide_for(
-    statements: &[Statement],
+    statements: &[Statement<'_>],
     action: &str,
     target: Target<'_>,
     sources_unknown: bool,
-    scenario: &[(String, bool)],
+    scenario: &When<'_>,
 ) -> Decision {
     let mut deny_maybe = false;
     let mut allow_yes = false;
@@ -323,17 +339,18 @@ pub fn statements_of<'a>(
     eval: &Evaluator<'a>,
     document: &'a Node,
     origin: &Origin,
-) -> (Vec<Statement>, bool) {
+) -> (Vec<Statement<'a>>, bool) {
     let mut out = Vec::new();
     let mut unknown = false;
     for doc in eval.eval(document) {
         match &doc.value {
             Value::Node(_) => {
                 for st in eval.items_opt(doc.value_node().and_then(|n| n.get("Statement"))) {
-                    let st = Resolved {
-                        when: merge_when(&doc, &st),
-                        ..st
+                    // A statement under contradicting branches cannot exist.
+                    let Some(when) = st.when.merge(&doc.when) else {
+                        continue;
                     };
+                    let st = Resolved { when, ..st };
                     match read_statement(eval, &st, origin) {
                         Some(s) => out.push(s),
                         None => unknown = true,
@@ -358,7 +375,7 @@ pub fn statements_of<'a>(
                             s.resource_span = Some(doc.node.span);
                             s.principal_span = Some(doc.node.span);
                         }
-                        s.when = doc.when.iter().map(|(c, b)| (c.to_string(), *b)).collect();
+                        s.when = doc.when.clone();
                     }
                     out.extend(sts);
                     unknown |= u;
@@ -421,21 +438,11 @@ pub(crate) fn map_block_offset(lines: &[(usize, usize)], offset: usize) -> usize
     lines.get(index).map_or(offset, |&(v, f)| f + (offset - v))
 }
 
-fn merge_when<'a>(outer: &Resolved<'a>, inner: &Resolved<'a>) -> Vec<(&'a str, bool)> {
-    let mut when = inner.when.clone();
-    for w in &outer.when {
-        if !when.contains(w) {
-            when.push(*w);
-        }
-    }
-    when
-}
-
 fn read_statement<'a>(
     eval: &Evaluator<'a>,
     st: &Resolved<'a>,
     origin: &Origin,
-) -> Option<Statement> {
+) -> Option<Statement<'a>> {
     let node = st.value_node()?;
     let effect = match eval.field(st, "Effect").as_slice() {
         [e] => match e.value.as_str() {
@@ -528,7 +535,7 @@ fn read_statement<'a>(
         principal_span: span_of(["Principal", "NotPrincipal"]),
         sid: node.get("Sid").and_then(Node::as_str).map(str::to_string),
         span: Some(node.span),
-        when: st.when.iter().map(|(c, b)| (c.to_string(), *b)).collect(),
+        when: st.when.clone(),
         origin: origin.clone(),
     })
 }

@@ -10,9 +10,7 @@ use super::effective::Permissions;
 use super::refs;
 use super::{variables_as_wildcards, Decision, Effect, Statement, Target};
 use crate::base::Tri;
-
-/// `(condition, branch)` pairs an alternative rests on.
-pub type When = Vec<(String, bool)>;
+use crate::template::When;
 
 /// Region and account of the probe ARNs; policies' own regions and accounts are read as
 /// this stack's (see [`scoped_here`]).
@@ -66,8 +64,8 @@ pub fn key_arn(id: &str) -> Option<String> {
 
 /// A copy of the permissions with every ARN's partition, region and account read as `*`:
 /// a literal region or account in a policy is taken to be this stack's.
-pub fn scoped_here(perms: &Permissions) -> Permissions {
-    let widen = |statements: &[Statement]| -> Vec<Statement> {
+pub fn scoped_here<'a>(perms: &Permissions<'a>) -> Permissions<'a> {
+    let widen = |statements: &[Statement<'a>]| -> Vec<Statement<'a>> {
         statements
             .iter()
             .map(|st| {
@@ -103,7 +101,7 @@ fn any_scope(pattern: &str) -> String {
 /// IAM's answer for `action` on the probe ARN `arn` in `scenario`. When the probe holds
 /// tokens (a name known only at deploy time), an answer that a literal pattern might
 /// overturn is unknown.
-pub fn decide(perms: &Permissions, action: &str, arn: &str, scenario: &When) -> Decision {
+pub fn decide(perms: &Permissions<'_>, action: &str, arn: &str, scenario: &When<'_>) -> Decision {
     let decision = perms.decide_for(action, Target::Arn(arn), scenario);
     if !refs::has_token(arn) {
         return decision;
@@ -136,7 +134,7 @@ pub fn decide(perms: &Permissions, action: &str, arn: &str, scenario: &When) -> 
 /// unknown text. A token both hold is the same text on both sides; any other token of the
 /// probe, and open tokens of the pattern, may be anything (`*`); a pattern holding another
 /// resource's closed token names that resource, not this one.
-fn might_cover(st: &Statement, probe: &str) -> bool {
+fn might_cover(st: &Statement<'_>, probe: &str) -> bool {
     if st.not_resource {
         return true;
     }
@@ -164,7 +162,12 @@ fn might_cover(st: &Statement, probe: &str) -> bool {
 }
 
 /// The Allow statements that grant `action` on `arn` in `scenario`.
-pub fn granting(perms: &Permissions, action: &str, arn: &str, scenario: &When) -> Vec<usize> {
+pub fn granting(
+    perms: &Permissions<'_>,
+    action: &str,
+    arn: &str,
+    scenario: &When<'_>,
+) -> Vec<usize> {
     perms
         .statements
         .iter()
@@ -179,11 +182,11 @@ pub fn granting(perms: &Permissions, action: &str, arn: &str, scenario: &When) -
 
 /// The scenarios to decide in: every assignment of the permissions' own template
 /// conditions, each together with `when`.
-pub fn scenarios(perms: &Permissions, when: &When) -> Vec<When> {
-    let mut out: Vec<When> = perms
+pub fn scenarios<'a>(perms: &Permissions<'a>, when: &When<'a>) -> Vec<When<'a>> {
+    let mut out: Vec<When<'a>> = perms
         .scenarios()
         .iter()
-        .filter_map(|s| merge(s, when))
+        .filter_map(|s| s.merge(when))
         .collect();
     if out.is_empty() {
         out.push(when.clone());
@@ -226,19 +229,6 @@ pub fn patterns_intersect(a: &str, b: &str) -> bool {
     false
 }
 
-/// Both sets of branches at once, or `None` when they contradict.
-pub fn merge(a: &When, b: &When) -> Option<When> {
-    let mut out = a.clone();
-    for (cond, branch) in b {
-        match out.iter().find(|(c, _)| c == cond) {
-            Some((_, x)) if x != branch => return None,
-            Some(_) => {}
-            None => out.push((cond.clone(), *branch)),
-        }
-    }
-    Some(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,7 +249,7 @@ mod tests {
             let perms = scoped_here(&principal_permissions(eval, role));
             let bucket = refs::name_of(eval, template.resource("Logs").unwrap_or_else(|| panic!()));
             let group = refs::name_of(eval, template.resource("Group").unwrap_or_else(|| panic!()));
-            let none = Vec::new();
+            let none = When::new();
             let ask = |action: &str, arn: &str| decide(&perms, action, arn, &none);
             assert_eq!(
                 ask("s3:PutObject", &object_arn(&bucket, "sessions")),
@@ -301,7 +291,7 @@ mod tests {
             let user = template.resource("U").unwrap_or_else(|| panic!("no user"));
             let perms = scoped_here(&principal_permissions(eval, user));
             let arn = document_arn(DEFAULT_DOCUMENT);
-            let none = Vec::new();
+            let none = When::new();
             assert!(matches!(
                 decide(&perms, "ssm:UpdateDocument", &arn, &none),
                 Decision::Denied(_)

@@ -21,7 +21,7 @@ const PRINCIPALS: &[&str] = &["AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Gro
 /// A statement and the resource of the template that holds it (none in a policy file).
 pub struct Located<'a> {
     pub holder: Option<&'a Resource<'a>>,
-    pub statement: Statement,
+    pub statement: Statement<'a>,
 }
 
 /// Every statement of every identity policy written in the template or the file.

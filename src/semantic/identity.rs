@@ -4,14 +4,19 @@
 //! [`ProfileLink`]; every instance profile's `Roles` to a [`RoleLink`]. Rules read these
 //! instead of walking the template themselves.
 
+use std::cell::OnceCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 
+pub use super::link::Link;
 use super::Model;
 use crate::base::Span;
 use crate::policy::effective::Permissions;
+use crate::policy::{Decision, SESSION_MANAGER_CORE_ACTIONS};
 use crate::syntax::Node;
 use crate::template::eval::{Evaluator, Resolved, Unknown, Value};
 use crate::template::model::{Resource, Template};
+use crate::template::When;
 
 pub const INSTANCE: &str = "AWS::EC2::Instance";
 pub const LAUNCH_TEMPLATE: &str = "AWS::EC2::LaunchTemplate";
@@ -40,30 +45,12 @@ impl Expects {
     }
 }
 
-/// Where one alternative of a profile reference leads.
-#[derive(Debug, Clone)]
-pub enum ProfileTarget<'a> {
-    /// No profile in this branch (property absent, null, or `AWS::NoValue`).
-    Missing,
-    Profile(&'a Resource<'a>),
-    /// A resource that is not an instance profile, or the wrong attribute of one.
-    Wrong {
-        resource: &'a Resource<'a>,
-        attribute: Option<String>,
-    },
-    /// A logical id that is not defined in the template.
-    Undefined(String),
-    /// From outside the template (parameter, import, literal name or ARN).
-    External(String),
-    Unknown,
-}
-
 #[derive(Debug, Clone)]
 pub struct ProfileLink<'a> {
-    pub target: ProfileTarget<'a>,
+    pub target: Link<'a>,
     /// The value node (or the resource id when the property is absent).
     pub span: Span,
-    pub when: Vec<(&'a str, bool)>,
+    pub when: When<'a>,
     pub defaults: Vec<&'a str>,
 }
 
@@ -78,19 +65,10 @@ pub struct Compute<'a> {
 }
 
 #[derive(Debug, Clone)]
-pub enum RoleTarget<'a> {
-    Role(&'a Resource<'a>),
-    Wrong(&'a Resource<'a>),
-    Undefined(String),
-    External(String),
-    Unknown,
-}
-
-#[derive(Debug, Clone)]
 pub struct RoleLink<'a> {
-    pub target: RoleTarget<'a>,
+    pub target: Link<'a>,
     pub span: Span,
-    pub when: Vec<(&'a str, bool)>,
+    pub when: When<'a>,
 }
 
 /// An instance profile and its roles.
@@ -105,7 +83,82 @@ pub struct ProfileRoles<'a> {
 pub struct InstanceRole<'a> {
     pub role: &'a Resource<'a>,
     pub profiles: Vec<&'a Resource<'a>>,
-    pub permissions: Rc<Permissions>,
+    pub permissions: Rc<Permissions<'a>>,
+    core: OnceCell<Vec<CoreAccess<'a>>>,
+}
+
+/// IAM's answer to the Session Manager core actions for one role in one scenario of the
+/// conditions its statements rest on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoreAccess<'a> {
+    pub scenario: When<'a>,
+    /// The decision for each of [`SESSION_MANAGER_CORE_ACTIONS`], in order.
+    pub decisions: Vec<(&'static str, Decision)>,
+    /// Core actions the identity policies allow but the permissions boundary removes.
+    pub boundary_removed: Vec<&'static str>,
+}
+
+impl CoreAccess<'_> {
+    /// The core actions known not to be allowed (unknown ones are not).
+    pub fn missing(&self) -> Vec<&'static str> {
+        self.decisions
+            .iter()
+            .filter(|(_, d)| matches!(d, Decision::NotAllowed | Decision::Denied(_)))
+            .map(|(a, _)| *a)
+            .collect()
+    }
+
+    /// The statements whose explicit `Deny` removes a core action, each once.
+    pub fn deniers(&self) -> Vec<usize> {
+        let mut out: Vec<usize> = self
+            .decisions
+            .iter()
+            .flat_map(|(_, d)| match d {
+                Decision::Denied(by) => by.clone(),
+                _ => Vec::new(),
+            })
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Whether every core action is known to be allowed.
+    pub fn allows_all(&self) -> bool {
+        self.decisions.iter().all(|(_, d)| *d == Decision::Allowed)
+    }
+}
+
+impl<'a> InstanceRole<'a> {
+    /// The core actions' answers in every scenario of the role's conditions, computed
+    /// once (the identity-chain and logging rules both ask).
+    pub fn core_access(&self) -> &[CoreAccess<'a>] {
+        self.core.get_or_init(|| {
+            let perms = &self.permissions;
+            perms
+                .scenarios()
+                .into_iter()
+                .map(|scenario| {
+                    let decisions: Vec<(&'static str, Decision)> = SESSION_MANAGER_CORE_ACTIONS
+                        .iter()
+                        .map(|&a| (a, perms.decide_in(a, &scenario)))
+                        .collect();
+                    let boundary_removed = decisions
+                        .iter()
+                        .filter(|(a, d)| {
+                            *d == Decision::NotAllowed && perms.boundary_removes(a, &scenario)
+                        })
+                        .map(|(a, _)| *a)
+                        .collect();
+                    CoreAccess {
+                        scenario,
+                        decisions,
+                        boundary_removed,
+                    }
+                })
+                .collect()
+        })
+    }
 }
 
 #[derive(Debug, Default)]
@@ -114,6 +167,9 @@ pub struct Chains<'a> {
     pub profiles: Vec<ProfileRoles<'a>>,
     /// Roles of the template's instance profiles, each once.
     pub instance_roles: Vec<InstanceRole<'a>>,
+    /// Indexes into `profiles` and `instance_roles` by logical id.
+    profile_index: HashMap<&'a str, usize>,
+    role_index: HashMap<&'a str, usize>,
 }
 
 impl<'a> Chains<'a> {
@@ -140,22 +196,26 @@ impl<'a> Chains<'a> {
         let mut chains = Chains {
             computes,
             profiles,
-            instance_roles: Vec::new(),
+            ..Chains::default()
         };
-        for p in &chains.profiles {
+        for (i, p) in chains.profiles.iter().enumerate() {
+            chains.profile_index.entry(p.profile.id).or_insert(i);
             for link in &p.roles {
-                if let RoleTarget::Role(role) = link.target {
-                    match chains
-                        .instance_roles
-                        .iter_mut()
-                        .find(|r| r.role.id == role.id)
-                    {
-                        Some(existing) => existing.profiles.push(p.profile),
-                        None => chains.instance_roles.push(InstanceRole {
-                            role,
-                            profiles: vec![p.profile],
-                            permissions: model.permissions(role),
-                        }),
+                if let Link::Resource(role) = link.target {
+                    let existing = chains.role_index.get(role.id).copied();
+                    match existing.and_then(|i| chains.instance_roles.get_mut(i)) {
+                        Some(known) => known.profiles.push(p.profile),
+                        None => {
+                            chains
+                                .role_index
+                                .insert(role.id, chains.instance_roles.len());
+                            chains.instance_roles.push(InstanceRole {
+                                role,
+                                profiles: vec![p.profile],
+                                permissions: model.permissions(role),
+                                core: OnceCell::new(),
+                            });
+                        }
                     }
                 }
             }
@@ -165,7 +225,16 @@ impl<'a> Chains<'a> {
 
     /// The roles reached from a profile (in this template).
     pub fn roles_of_profile(&self, profile_id: &str) -> Option<&ProfileRoles<'a>> {
-        self.profiles.iter().find(|p| p.profile.id == profile_id)
+        self.profile_index
+            .get(profile_id)
+            .and_then(|&i| self.profiles.get(i))
+    }
+
+    /// The instance role record of a role, when a profile of the template uses it.
+    pub fn instance_role(&self, role_id: &str) -> Option<&InstanceRole<'a>> {
+        self.role_index
+            .get(role_id)
+            .and_then(|&i| self.instance_roles.get(i))
     }
 
     /// Compute resources whose profile reference reaches `profile_id`.
@@ -175,7 +244,7 @@ impl<'a> Chains<'a> {
             .filter(|c| {
                 c.links
                     .iter()
-                    .any(|l| matches!(l.target, ProfileTarget::Profile(p) if p.id == profile_id))
+                    .any(|l| matches!(l.target, Link::Resource(p) if p.id == profile_id))
             })
             .collect()
     }
@@ -214,9 +283,9 @@ fn compute_of<'a>(
     };
     let links = match property {
         None => vec![ProfileLink {
-            target: ProfileTarget::Missing,
+            target: Link::Missing,
             span: resource.id_span,
-            when: Vec::new(),
+            when: When::new(),
             defaults: Vec::new(),
         }],
         Some(node) => eval
@@ -257,11 +326,11 @@ fn profile_link<'a>(
     expects: Expects,
 ) -> ProfileLink<'a> {
     let target = match &r.value {
-        Value::NoValue | Value::Null => ProfileTarget::Missing,
-        Value::Str(s) if s.trim().is_empty() => ProfileTarget::Missing,
+        Value::NoValue | Value::Null => Link::Missing,
+        Value::Str(s) if s.trim().is_empty() => Link::Missing,
         Value::Ref(reference) => {
             let Some(resource) = template.resource(reference.id) else {
-                return link(ProfileTarget::Undefined(reference.id.to_string()), r);
+                return link(Link::Undefined(reference.id.to_string()), r);
             };
             let attribute = reference.attribute.as_deref();
             let right_kind = resource.type_name == INSTANCE_PROFILE;
@@ -272,32 +341,32 @@ fn profile_link<'a>(
                     | (Expects::NameOrArn, None | Some("Arn"))
             );
             if right_kind && right_attribute {
-                ProfileTarget::Profile(resource)
+                Link::Resource(resource)
             } else {
-                ProfileTarget::Wrong {
+                Link::Wrong {
                     resource,
                     attribute: attribute.map(str::to_string),
                 }
             }
         }
-        Value::Unknown(Unknown::Undefined(name)) => ProfileTarget::Undefined(name.clone()),
+        Value::Unknown(Unknown::Undefined(name)) => Link::Undefined(name.clone()),
         Value::Unknown(Unknown::Parameter(p)) => {
-            ProfileTarget::External(format!("parameter `{p}` (no default)"))
+            Link::External(format!("parameter `{p}` (no default)"))
         }
         Value::Unknown(Unknown::ImportValue) => {
-            ProfileTarget::External("`Fn::ImportValue` (another stack)".to_string())
+            Link::External("`Fn::ImportValue` (another stack)".to_string())
         }
         Value::Str(literal) => match profile_by_name(template, literal) {
-            Some(profile) => ProfileTarget::Profile(profile),
-            None => ProfileTarget::External(format!("the literal `{literal}`")),
+            Some(profile) => Link::Resource(profile),
+            None => Link::External(format!("the literal `{literal}`")),
         },
-        Value::Partial(_) => ProfileTarget::External("a name built from unknown values".into()),
-        _ => ProfileTarget::Unknown,
+        Value::Partial(_) => Link::External("a name built from unknown values".into()),
+        _ => Link::Unknown,
     };
     link(target, r)
 }
 
-fn link<'a>(target: ProfileTarget<'a>, r: &Resolved<'a>) -> ProfileLink<'a> {
+fn link<'a>(target: Link<'a>, r: &Resolved<'a>) -> ProfileLink<'a> {
     ProfileLink {
         target,
         span: r.node.span,
@@ -327,17 +396,20 @@ fn roles_of<'a>(
             let target = match &r.value {
                 Value::Ref(reference) => match template.resource(reference.id) {
                     Some(res) if res.type_name == ROLE && reference.attribute.is_none() => {
-                        RoleTarget::Role(res)
+                        Link::Resource(res)
                     }
-                    Some(res) => RoleTarget::Wrong(res),
-                    None => RoleTarget::Undefined(reference.id.to_string()),
+                    Some(res) => Link::Wrong {
+                        resource: res,
+                        attribute: reference.attribute.as_deref().map(str::to_string),
+                    },
+                    None => Link::Undefined(reference.id.to_string()),
                 },
-                Value::Unknown(Unknown::Undefined(name)) => RoleTarget::Undefined(name.clone()),
+                Value::Unknown(Unknown::Undefined(name)) => Link::Undefined(name.clone()),
                 Value::Unknown(Unknown::Parameter(p)) => {
-                    RoleTarget::External(format!("parameter `{p}` (no default)"))
+                    Link::External(format!("parameter `{p}` (no default)"))
                 }
                 Value::Unknown(Unknown::ImportValue) => {
-                    RoleTarget::External("`Fn::ImportValue` (another stack)".into())
+                    Link::External("`Fn::ImportValue` (another stack)".into())
                 }
                 Value::Str(name) => {
                     // `Roles: [MyRoleName]` links by the role's literal RoleName.
@@ -345,11 +417,11 @@ fn roles_of<'a>(
                         role.property("RoleName").and_then(Node::as_str) == Some(name.as_ref())
                     });
                     match by_name {
-                        Some(role) => RoleTarget::Role(role),
-                        None => RoleTarget::External(format!("the role named `{name}`")),
+                        Some(role) => Link::Resource(role),
+                        None => Link::External(format!("the role named `{name}`")),
                     }
                 }
-                _ => RoleTarget::Unknown,
+                _ => Link::Unknown,
             };
             RoleLink {
                 target,

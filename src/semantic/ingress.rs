@@ -17,6 +17,7 @@ use crate::base::Tri;
 use crate::syntax::Node;
 use crate::template::eval::{merge_provenance, Evaluator, Resolved, Unknown, Value};
 use crate::template::model::{Resource, Template};
+use crate::template::When;
 
 /// Which security group a standalone `AWS::EC2::SecurityGroupIngress` attaches to.
 #[derive(Debug, Clone)]
@@ -47,7 +48,7 @@ pub struct IngressRule<'a> {
     /// The node holding the source value: the narrowest span to point at.
     pub source_node: &'a Node,
     /// `Fn::If` branches this alternative rests on.
-    pub when: Vec<(&'a str, bool)>,
+    pub when: When<'a>,
     /// Parameters whose `Default` this alternative rests on.
     pub defaults: Vec<&'a str>,
 }
@@ -148,7 +149,7 @@ fn group_link<'a>(eval: &Evaluator<'a>, resource: &Resource<'a>) -> GroupLink<'a
 }
 
 /// `Fn::If` branches taken and parameter defaults used.
-type Provenance<'a> = (Vec<(&'a str, bool)>, Vec<&'a str>);
+type Provenance<'a> = (When<'a>, Vec<&'a str>);
 
 /// Merges the provenance of `b` into `a`; `None` when their `Fn::If` branches contradict.
 fn merge<'a>(a: &Provenance<'a>, b: &Resolved<'a>) -> Option<Provenance<'a>> {
@@ -299,7 +300,7 @@ pub struct NaclEntry<'a> {
     pub to: Port<'a>,
     pub source: Source,
     pub source_node: &'a Node,
-    pub when: Vec<(&'a str, bool)>,
+    pub when: When<'a>,
     pub defaults: Vec<&'a str>,
 }
 
@@ -401,7 +402,7 @@ pub fn nacl_entries<'a>(
         for key in ["CidrBlock", "Ipv6CidrBlock"] {
             sources.extend(eval.field(&root, key));
         }
-        let base = (Vec::new(), Vec::new());
+        let base = (When::new(), Vec::new());
         let mut produced = 0usize;
         for src in &sources {
             let Some(prov) = merge(&base, src) else {

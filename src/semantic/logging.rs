@@ -11,13 +11,14 @@
 //! The permission questions SSM306 and SSM307 ask about the destinations are in
 //! [`crate::policy::probes`].
 
+pub use super::link::Link;
 use super::Input as FileInput;
 use crate::base::{Span, Tri};
-use crate::policy::probes::{merge, When};
 use crate::policy::refs;
 use crate::syntax::{Entry, Node, NodeKind, Syntax};
 use crate::template::eval::{Evaluator, Part, Resolved, Unknown, Value};
 use crate::template::model::{Resource, Template};
+use crate::template::When;
 
 pub const DOCUMENT: &str = "AWS::SSM::Document";
 pub const BUCKET: &str = "AWS::S3::Bucket";
@@ -173,7 +174,7 @@ pub struct Setting<'a> {
     pub input: Input<'a>,
     /// The value; for an absent input, the `inputs` key (or the document).
     pub span: Span,
-    pub when: When,
+    pub when: When<'a>,
     pub defaults: Vec<String>,
 }
 
@@ -189,7 +190,7 @@ pub struct Preferences<'a> {
     /// else the resource.
     pub anchor: Span,
     /// `Fn::If` branches of `Content` this alternative rests on.
-    pub when: When,
+    pub when: When<'a>,
     settings: [Vec<Setting<'a>>; 6],
 }
 
@@ -224,12 +225,12 @@ impl<'a> Preferences<'a> {
 
     /// The qualifiers of a finding on this document under `when`: its own `Condition:`
     /// is named as the resource condition, not as a branch.
-    pub fn qualify(&self, when: &When, defaults: &[&str]) -> String {
+    pub fn qualify(&self, when: &When<'_>, defaults: &[&str]) -> String {
         let condition = self.resource.and_then(|r| r.condition);
         let branches: Vec<(&str, bool)> = when
             .iter()
-            .filter(|(c, b)| !(*b && Some(c.as_str()) == condition))
-            .map(|(c, b)| (c.as_str(), *b))
+            .filter(|&&(c, b)| !(b && Some(c) == condition))
+            .copied()
             .collect();
         crate::template::eval::qualifiers(&branches, condition, defaults)
     }
@@ -271,12 +272,12 @@ impl<'a> Logging<'a> {
     /// A standalone preferences document: its content at top level.
     fn read_standalone(&mut self, eval: &Evaluator<'a>, root: &Node) {
         let anchor = root.entry("inputs").map_or(root.span, |e| e.key_span);
-        match read_plain(None, eval, root, None, anchor, &[]) {
+        match read_plain(None, eval, root, None, anchor, &When::new()) {
             Some(settings) => self.documents.push(Preferences {
                 resource: None,
                 name: DEFAULT_DOCUMENT.into(),
                 anchor,
-                when: Vec::new(),
+                when: When::new(),
                 settings,
             }),
             None => self.unknown_documents |= session_type_unknown(root),
@@ -300,11 +301,8 @@ impl<'a> Logging<'a> {
         let name = refs::name_of(eval, resource);
         for content in eval.eval(&content_entry.value) {
             // The document only exists under its resource condition.
-            let guard: When = resource
-                .condition
-                .map(|c| vec![(c.to_string(), true)])
-                .unwrap_or_default();
-            let Some(when) = merge(&guard, &owned_when(&content.when)) else {
+            let guard = When::of_resource(resource.condition);
+            let Some(when) = guard.merge(&content.when) else {
                 continue;
             };
             let anchor = content
@@ -361,7 +359,7 @@ impl<'a> Logging<'a> {
         text: &str,
         node: &Node,
         sub_vars: Option<Option<&Node>>,
-        when: &When,
+        when: &When<'a>,
     ) -> Option<([Vec<Setting<'a>>; 6], Span)> {
         let Ok(mut parsed) = crate::syntax::parse(text) else {
             self.unknown_documents = true;
@@ -485,10 +483,10 @@ fn read_mapping<'a>(
 ) -> [Vec<Setting<'a>>; 6] {
     let mut settings: [Vec<Setting<'a>>; 6] = Default::default();
     let inputs = eval.field(content, "inputs");
-    let absent = |when: &[(&str, bool)]| Setting {
+    let absent = |when: &When<'a>| Setting {
         input: Input::Absent,
         span: anchor,
-        when: owned_when(when),
+        when: when.clone(),
         defaults: Vec::new(),
     };
     if inputs.is_empty() {
@@ -522,12 +520,12 @@ fn read_mapping<'a>(
 fn setting_of<'a>(
     template: Option<&'a Template<'a>>,
     eval: &Evaluator<'_>,
-    r: &Resolved<'_>,
+    r: &Resolved<'a>,
 ) -> Setting<'a> {
     Setting {
         input: input_of(template, eval, r),
         span: r.node.span,
-        when: owned_when(&r.when),
+        when: r.when.clone(),
         defaults: r.defaults.iter().map(|d| d.to_string()).collect(),
     }
 }
@@ -596,7 +594,7 @@ fn read_plain<'a>(
     root: &Node,
     sub: Option<SubContext<'_>>,
     anchor: Span,
-    when: &[(String, bool)],
+    when: &When<'a>,
 ) -> Option<[Vec<Setting<'a>>; 6]> {
     if root.get("sessionType").and_then(Node::as_str) != Some("Standard_Stream") {
         return None;
@@ -612,7 +610,7 @@ fn read_plain<'a>(
         settings[key as usize].push(Setting {
             input,
             span: node.map_or(anchor, |n| n.span),
-            when: when.to_vec(),
+            when: when.clone(),
             defaults,
         });
     }
@@ -670,24 +668,16 @@ fn substitute<'a>(
     }
 }
 
-pub fn owned_when(when: &[(&str, bool)]) -> When {
-    when.iter().map(|(c, b)| (c.to_string(), *b)).collect()
-}
-
-pub fn borrowed_when(when: &When) -> Vec<(&str, bool)> {
-    when.iter().map(|(c, b)| (c.as_str(), *b)).collect()
-}
-
 /// Settings of `key` that can hold together with `when`, each with the merged branches.
 pub fn compatible<'s, 'a>(
     prefs: &'s Preferences<'a>,
     key: Key,
-    when: &When,
-) -> Vec<(&'s Setting<'a>, When)> {
+    when: &When<'a>,
+) -> Vec<(&'s Setting<'a>, When<'a>)> {
     prefs
         .setting(key)
         .iter()
-        .filter_map(|s| merge(when, &s.when).map(|w| (s, w)))
+        .filter_map(|s| when.merge(&s.when).map(|w| (s, w)))
         .collect()
 }
 
@@ -728,47 +718,8 @@ impl DestKind {
     }
 }
 
-#[derive(Debug, Clone)]
-pub enum Dest<'a> {
-    /// A resource of the template, of the right type and referred to the right way.
-    Resource(&'a Resource<'a>),
-    /// A resource of the wrong type, or the wrong attribute of one.
-    Wrong {
-        resource: &'a Resource<'a>,
-        attribute: Option<String>,
-    },
-    /// A logical id the template does not define.
-    Undefined(String),
-    /// Outside the template: its name (tokens for unknown pieces).
-    External(String),
-    Unknown,
-}
-
-impl PartialEq for Dest<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        match (self, other) {
-            (Dest::Resource(a), Dest::Resource(b)) => a.id == b.id,
-            (
-                Dest::Wrong {
-                    resource: a,
-                    attribute: x,
-                },
-                Dest::Wrong {
-                    resource: b,
-                    attribute: y,
-                },
-            ) => a.id == b.id && x == y,
-            (Dest::Undefined(a), Dest::Undefined(b)) | (Dest::External(a), Dest::External(b)) => {
-                a == b
-            }
-            (Dest::Unknown, Dest::Unknown) => true,
-            _ => false,
-        }
-    }
-}
-
 /// Resolves a destination input to a resource of the template or an external name.
-pub fn destination<'a>(eval: &Evaluator<'a>, kind: DestKind, input: &Input<'a>) -> Dest<'a> {
+pub fn destination<'a>(eval: &Evaluator<'a>, kind: DestKind, input: &Input<'a>) -> Link<'a> {
     match input {
         Input::Ref {
             resource,
@@ -776,28 +727,28 @@ pub fn destination<'a>(eval: &Evaluator<'a>, kind: DestKind, input: &Input<'a>) 
         } => match (kind, resource.type_name, attribute.as_deref()) {
             (DestKind::Bucket, BUCKET, None)
             | (DestKind::LogGroup, LOG_GROUP, None)
-            | (DestKind::Key, KEY, None | Some("Arn" | "KeyId")) => Dest::Resource(resource),
+            | (DestKind::Key, KEY, None | Some("Arn" | "KeyId")) => Link::Resource(resource),
             (DestKind::Key, ALIAS, None) => alias_target(eval, resource),
             // kmsKeyId has no mismatch rule: anything else is just not known.
-            (DestKind::Key, _, _) => Dest::Unknown,
-            _ => Dest::Wrong {
+            (DestKind::Key, _, _) => Link::Unknown,
+            _ => Link::Wrong {
                 resource,
                 attribute: attribute.clone(),
             },
         },
-        Input::Undefined(id) if kind != DestKind::Key => Dest::Undefined(id.clone()),
+        Input::Undefined(id) if kind != DestKind::Key => Link::Undefined(id.clone()),
         Input::Text(name) => {
-            by_name(eval, kind, name).unwrap_or_else(|| Dest::External(name.clone()))
+            by_name(eval, kind, name).unwrap_or_else(|| Link::External(name.clone()))
         }
         Input::Partial(Some(rendered)) => {
-            by_name(eval, kind, rendered).unwrap_or_else(|| Dest::External(rendered.clone()))
+            by_name(eval, kind, rendered).unwrap_or_else(|| Link::External(rendered.clone()))
         }
-        _ => Dest::Unknown,
+        _ => Link::Unknown,
     }
 }
 
 /// A bucket or log group of the template with this physical name, or a key by alias.
-fn by_name<'a>(eval: &Evaluator<'a>, kind: DestKind, name: &str) -> Option<Dest<'a>> {
+fn by_name<'a>(eval: &Evaluator<'a>, kind: DestKind, name: &str) -> Option<Link<'a>> {
     let template = eval.template()?;
     if kind == DestKind::Key {
         let alias = name.rsplit_once(":alias/").map_or(name, |(_, a)| a);
@@ -811,36 +762,36 @@ fn by_name<'a>(eval: &Evaluator<'a>, kind: DestKind, name: &str) -> Option<Dest<
     let found = template
         .resources_of_type(&types)
         .find(|r| refs::name_of(eval, r) == name)?;
-    template.resource(found.id).map(Dest::Resource)
+    template.resource(found.id).map(Link::Resource)
 }
 
-fn alias_target<'a>(eval: &Evaluator<'a>, alias: &'a Resource<'a>) -> Dest<'a> {
+fn alias_target<'a>(eval: &Evaluator<'a>, alias: &'a Resource<'a>) -> Link<'a> {
     let targets = eval.eval_opt(alias.property("TargetKeyId"));
     match targets.as_slice() {
         [one] => match &one.value {
             Value::Ref(r) => match eval.resource(r.id) {
-                Some(key) if key.type_name == KEY => Dest::Resource(key),
-                _ => Dest::Unknown,
+                Some(key) if key.type_name == KEY => Link::Resource(key),
+                _ => Link::Unknown,
             },
-            Value::Str(id) => Dest::External(id.to_string()),
-            _ => Dest::Unknown,
+            Value::Str(id) => Link::External(id.to_string()),
+            _ => Link::Unknown,
         },
-        _ => Dest::Unknown,
+        _ => Link::Unknown,
     }
 }
 
 /// The physical name (or key id / key ARN) of a destination, tokens for unknown pieces.
-pub fn physical_name(eval: &Evaluator<'_>, kind: DestKind, dest: &Dest<'_>) -> Option<String> {
+pub fn physical_name(eval: &Evaluator<'_>, kind: DestKind, dest: &Link<'_>) -> Option<String> {
     match dest {
-        Dest::Resource(r) if kind == DestKind::Key => Some(refs::token(r.id)),
-        Dest::Resource(r) => Some(refs::name_of(eval, r)),
-        Dest::External(name) => Some(name.clone()),
+        Link::Resource(r) if kind == DestKind::Key => Some(refs::token(r.id)),
+        Link::Resource(r) => Some(refs::name_of(eval, r)),
+        Link::External(name) => Some(name.clone()),
         _ => None,
     }
 }
 
 /// The key prefix of the S3 logs compatible with `when`: literal, rendered, or a token.
-pub fn s3_prefix(prefs: &Preferences<'_>, when: &When) -> String {
+pub fn s3_prefix<'a>(prefs: &Preferences<'a>, when: &When<'a>) -> String {
     let alternatives = compatible(prefs, Key::S3Prefix, when);
     match alternatives.as_slice() {
         [(s, _)] => match &s.input {
@@ -876,9 +827,9 @@ mod tests {
             let cw = prefs.setting(Key::CloudWatchGroup);
             assert_eq!(cw.len(), 2);
             assert!(matches!(cw[0].input, Input::Ref { resource, .. } if resource.id == "Logs"));
-            assert_eq!(cw[0].when, [("Cw".to_string(), true)]);
+            assert_eq!(cw[0].when, [("Cw", true)]);
             assert_eq!(cw[1].input, Input::Absent);
-            assert_eq!(cw[1].when, [("Cw".to_string(), false)]);
+            assert_eq!(cw[1].when, [("Cw", false)]);
             assert_eq!(text_at(&yaml, prefs.anchor), "inputs");
             assert_eq!(prefs.setting(Key::KmsKey)[0].input, Input::Absent);
         });
@@ -890,7 +841,7 @@ mod tests {
         with_model(yaml, |model| {
             let documents = &model.logging().documents;
             assert_eq!(documents.len(), 1);
-            assert_eq!(documents[0].when, [("Prod".to_string(), true)]);
+            assert_eq!(documents[0].when, [("Prod", true)]);
             assert_eq!(
                 documents[0].qualify(&documents[0].when, &[]),
                 " (resource condition `Prod`)"
@@ -934,7 +885,7 @@ mod tests {
             let s3 = &prefs.setting(Key::S3Bucket)[0];
             assert!(matches!(s3.input, Input::Ref { resource, .. } if resource.id == "Logs"));
             assert_eq!(text_at(&yaml, s3.span), "\"${Logs}\"");
-            let prefix = s3_prefix(prefs, &Vec::new());
+            let prefix = s3_prefix(prefs, &When::new());
             assert_eq!(refs::display(&prefix), "${AWS::AccountId}/");
         });
     }
@@ -975,18 +926,18 @@ mod tests {
             let dest = |kind: DestKind| {
                 destination(model.eval(), kind, &prefs.setting(kind.key())[0].input)
             };
-            assert!(matches!(dest(DestKind::Bucket), Dest::Resource(r) if r.id == "Named"));
+            assert!(matches!(dest(DestKind::Bucket), Link::Resource(r) if r.id == "Named"));
             assert!(
-                matches!(dest(DestKind::LogGroup), Dest::Wrong { resource, attribute: Some(a) } if resource.id == "Logs" && a == "Arn")
+                matches!(dest(DestKind::LogGroup), Link::Wrong { resource, attribute: Some(a) } if resource.id == "Logs" && a == "Arn")
             );
-            assert!(matches!(dest(DestKind::Key), Dest::Resource(r) if r.id == "Key"));
+            assert!(matches!(dest(DestKind::Key), Link::Resource(r) if r.id == "Key"));
             assert_eq!(
                 destination(
                     model.eval(),
                     DestKind::Bucket,
                     &Input::Text("elsewhere".into())
                 ),
-                Dest::External("elsewhere".into())
+                Link::External("elsewhere".into())
             );
             assert_eq!(
                 destination(
@@ -994,7 +945,7 @@ mod tests {
                     DestKind::Bucket,
                     &Input::Undefined("Nope".into())
                 ),
-                Dest::Undefined("Nope".into())
+                Link::Undefined("Nope".into())
             );
             assert_eq!(
                 destination(
@@ -1002,7 +953,7 @@ mod tests {
                     DestKind::Bucket,
                     &Input::Unknown("parameter `Ext`".into())
                 ),
-                Dest::Unknown
+                Link::Unknown
             );
         });
     }

@@ -14,6 +14,7 @@ use crate::template::model::{Resource, Template};
 pub mod access;
 pub mod identity;
 pub mod ingress;
+pub mod link;
 pub mod logging;
 pub mod network;
 pub mod traffic;
@@ -48,7 +49,7 @@ pub struct Model<'a> {
     logging: OnceCell<logging::Logging<'a>>,
     identity_statements: OnceCell<Vec<access::Located<'a>>>,
     trust_statements: OnceCell<Vec<access::Located<'a>>>,
-    permissions: RefCell<HashMap<&'a str, Rc<Permissions>>>,
+    permissions: RefCell<HashMap<&'a str, Rc<Permissions<'a>>>>,
 }
 
 impl<'a> Model<'a> {
@@ -126,7 +127,7 @@ impl<'a> Model<'a> {
     }
 
     /// The effective permissions of a role, user or group of the template.
-    pub fn permissions(&self, principal: &'a Resource<'a>) -> Rc<Permissions> {
+    pub fn permissions(&self, principal: &'a Resource<'a>) -> Rc<Permissions<'a>> {
         if let Some(known) = self.permissions.borrow().get(principal.id) {
             return Rc::clone(known);
         }

@@ -12,10 +12,9 @@
 //! missing) or [`PathState::Unknown`]. Anything from outside the template — a subnet or
 //! route table given by a parameter or import, the VPC's main route table, a prefix-list
 //! destination, a route to a transit gateway, peering connection or appliance — is
-//! unknown, and the rules report nothing on an unknown. [`explore`] runs `path` over
+//! unknown, and the rules report nothing on an unknown. [`Network::paths`] runs `path` over
 //! every assignment of the conditions it actually consults.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 
 use ipnet::IpNet;
@@ -25,6 +24,8 @@ use crate::base::Tri;
 use crate::syntax::Node;
 use crate::template::eval::{merge_provenance, Evaluator, Part, Resolved, Value};
 use crate::template::model::{Resource, Template};
+use crate::template::scenario::{self, Ambiguous, Scenario};
+use crate::template::When;
 
 pub const VPC: &str = "AWS::EC2::VPC";
 pub const SUBNET: &str = "AWS::EC2::Subnet";
@@ -63,10 +64,7 @@ pub fn required_services(extra: &[&'static str]) -> Vec<&'static str> {
 }
 
 /// Computes the public-IP alternatives of a placement under a guard.
-type PublicIpFn<'a, 'f> = Box<dyn Fn(&Guard<'a>) -> Vec<Alt<'a, PublicIp>> + 'f>;
-
-/// `Fn::If` branches and resource conditions a fact rests on.
-pub type Guard<'a> = Vec<(&'a str, bool)>;
+type PublicIpFn<'a, 'f> = Box<dyn Fn(&When<'a>) -> Vec<Alt<'a, PublicIp>> + 'f>;
 
 /// One alternative value of a fact.
 #[derive(Debug, Clone)]
@@ -74,7 +72,7 @@ pub struct Alt<'a, T> {
     pub value: T,
     /// The node the value was read from; `None` when the property is absent.
     pub node: Option<&'a Node>,
-    pub when: Guard<'a>,
+    pub when: When<'a>,
     pub defaults: Vec<&'a str>,
 }
 
@@ -145,7 +143,7 @@ pub struct Association<'a> {
     pub subnet: &'a str,
     /// The route table, when it is one of this template.
     pub table: Option<&'a str>,
-    pub when: Guard<'a>,
+    pub when: When<'a>,
 }
 
 /// Where a route sends traffic.
@@ -167,13 +165,13 @@ pub struct Route<'a> {
     pub default_ipv4: bool,
     pub target: Target<'a>,
     pub target_node: Option<&'a Node>,
-    pub when: Guard<'a>,
+    pub when: When<'a>,
 }
 
 #[derive(Debug)]
 pub struct Attachment<'a> {
     pub gateway: &'a str,
-    pub when: Guard<'a>,
+    pub when: When<'a>,
 }
 
 #[derive(Debug)]
@@ -190,7 +188,7 @@ pub struct Endpoint<'a> {
     pub private_dns: Vec<Alt<'a, Tri>>,
     pub groups: Groups<'a>,
     pub groups_node: Option<&'a Node>,
-    pub guard: Guard<'a>,
+    pub guard: When<'a>,
 }
 
 impl<'a> Endpoint<'a> {
@@ -223,7 +221,7 @@ pub enum EipTarget<'a> {
 #[derive(Debug)]
 pub struct Eip<'a> {
     pub target: EipTarget<'a>,
-    pub when: Guard<'a>,
+    pub when: When<'a>,
 }
 
 /// One subnet a compute resource may launch into.
@@ -235,7 +233,7 @@ pub struct Placement<'a> {
     pub subnet: Option<&'a str>,
     /// The subnet reference (`SubnetId` value, `VPCZoneIdentifier` item).
     pub node: &'a Node,
-    pub when: Guard<'a>,
+    pub when: When<'a>,
     pub defaults: Vec<&'a str>,
     pub public_ip: Vec<Alt<'a, PublicIp>>,
     /// The instance and its network interfaces: Elastic IPs attached to these count.
@@ -300,82 +298,15 @@ pub enum PathState<'a> {
     Missing(Box<Missing<'a>>),
 }
 
-/// One assignment of truth values to conditions; records the conditions it was asked
-/// about but does not assign, so [`explore`] can split on them.
-pub struct Scenario<'a> {
-    pub assignment: Guard<'a>,
-    needed: RefCell<Vec<&'a str>>,
-}
-
-impl<'a> Scenario<'a> {
-    pub fn new(assignment: Guard<'a>) -> Self {
-        Scenario {
-            assignment,
-            needed: RefCell::new(Vec::new()),
-        }
-    }
-
-    /// Whether a fact with this guard holds in the scenario.
-    pub fn on(&self, when: &[(&'a str, bool)]) -> bool {
-        let mut holds = true;
-        for &(name, branch) in when {
-            match self.assignment.iter().find(|(n, _)| *n == name) {
-                Some(&(_, value)) => holds &= value == branch,
-                None => {
-                    let mut needed = self.needed.borrow_mut();
-                    if !needed.contains(&name) {
-                        needed.push(name);
-                    }
-                }
-            }
-        }
-        holds
-    }
-
-    /// The single value among the alternatives that hold; `Err(())` when several differ.
-    fn pick<'s, T: PartialEq>(&self, alts: &'s [Alt<'a, T>]) -> Result<Option<&'s Alt<'a, T>>, ()> {
-        let mut found: Option<&Alt<'a, T>> = None;
-        for alt in alts {
-            if self.on(&alt.when) {
-                match found {
-                    Some(f) if f.value != alt.value => return Err(()),
-                    Some(_) => {}
-                    None => found = Some(alt),
-                }
-            }
-        }
-        Ok(found)
-    }
-}
-
 /// At most this many conditions are split on per placement; more is unknown.
 pub const MAX_CONDITIONS: usize = 5;
 
-/// Runs `f` over every assignment of the conditions it consults, starting from `initial`.
-/// Returns each leaf assignment with its result, in a stable order.
-pub fn explore<'a>(
-    initial: &Guard<'a>,
-    f: &dyn Fn(&Scenario<'a>) -> PathState<'a>,
-) -> Vec<(Guard<'a>, PathState<'a>)> {
-    let mut out = Vec::new();
-    let mut todo = vec![initial.clone()];
-    while let Some(assignment) = todo.pop() {
-        let scenario = Scenario::new(assignment);
-        let state = f(&scenario);
-        let Scenario { assignment, needed } = scenario;
-        match needed.into_inner().first() {
-            None => out.push((assignment, state)),
-            Some(&name) if assignment.len() < initial.len() + MAX_CONDITIONS => {
-                for branch in [false, true] {
-                    let mut next = assignment.clone();
-                    next.push((name, branch));
-                    todo.push(next);
-                }
-            }
-            Some(_) => out.push((assignment, PathState::Unknown)),
-        }
-    }
-    out
+/// The one alternative of a fact that holds in the scenario (see [`Scenario::pick`]).
+fn pick<'s, 'a, T: PartialEq>(
+    s: &Scenario<'a>,
+    alts: &'s [Alt<'a, T>],
+) -> Result<Option<&'s Alt<'a, T>>, Ambiguous> {
+    s.pick(alts, |a| (&a.value, &a.when[..]))
 }
 
 #[derive(Debug, Default)]
@@ -385,7 +316,7 @@ pub struct Network<'a> {
     pub associations: Vec<Association<'a>>,
     pub routes: Vec<Route<'a>>,
     /// Route tables that receive routes propagated from a VPN gateway.
-    pub propagations: Vec<(&'a str, Guard<'a>)>,
+    pub propagations: Vec<(&'a str, When<'a>)>,
     pub attachments: Vec<Attachment<'a>>,
     pub endpoints: Vec<Endpoint<'a>>,
     pub eips: Vec<Eip<'a>>,
@@ -393,20 +324,13 @@ pub struct Network<'a> {
 }
 
 /// The resource's own `Condition:` as a guard.
-pub fn resource_guard<'a>(resource: &Resource<'a>) -> Guard<'a> {
-    resource
-        .condition
-        .map(|c| vec![(c, true)])
-        .unwrap_or_default()
+pub fn resource_guard<'a>(resource: &Resource<'a>) -> When<'a> {
+    When::of_resource(resource.condition)
 }
 
 /// Every alternative of a present property, under `guard` (absent gives none;
 /// `AWS::NoValue` alternatives are kept so their branch is not lost).
-fn values<'a>(
-    eval: &Evaluator<'a>,
-    guard: &Guard<'a>,
-    node: Option<&'a Node>,
-) -> Vec<Resolved<'a>> {
+fn values<'a>(eval: &Evaluator<'a>, guard: &When<'a>, node: Option<&'a Node>) -> Vec<Resolved<'a>> {
     let Some(node) = node else {
         return Vec::new();
     };
@@ -439,7 +363,7 @@ fn alt<'a, T>(value: T, r: &Resolved<'a>) -> Alt<'a, T> {
 fn links<'a>(
     template: &'a Template<'a>,
     eval: &Evaluator<'a>,
-    guard: &Guard<'a>,
+    guard: &When<'a>,
     node: Option<&'a Node>,
     types: &[&str],
 ) -> Vec<Alt<'a, Option<&'a str>>> {
@@ -458,7 +382,7 @@ fn tristate(value: &Value<'_>) -> Tri {
 }
 
 /// A boolean property: absent and `AWS::NoValue` give no alternative.
-fn flags<'a>(eval: &Evaluator<'a>, guard: &Guard<'a>, node: Option<&'a Node>) -> Vec<Alt<'a, Tri>> {
+fn flags<'a>(eval: &Evaluator<'a>, guard: &When<'a>, node: Option<&'a Node>) -> Vec<Alt<'a, Tri>> {
     values(eval, guard, node)
         .iter()
         .filter(|r| !matches!(r.value, Value::NoValue | Value::Null))
@@ -540,7 +464,7 @@ fn launch_template<'a>(
 /// `AssociatePublicIpAddress` of a network interface entry (or launch configuration).
 fn public_ip_of<'a>(
     eval: &Evaluator<'a>,
-    guard: &Guard<'a>,
+    guard: &When<'a>,
     parent: Option<&'a Node>,
 ) -> Vec<Alt<'a, PublicIp>> {
     let node = parent.and_then(|p| p.get("AssociatePublicIpAddress"));
@@ -566,7 +490,7 @@ fn public_ip_of<'a>(
     }
 }
 
-fn unknown_public_ip<'a>(guard: &Guard<'a>) -> Vec<Alt<'a, PublicIp>> {
+fn unknown_public_ip<'a>(guard: &When<'a>) -> Vec<Alt<'a, PublicIp>> {
     vec![Alt {
         value: PublicIp::Explicit(Tri::Unknown),
         node: None,
@@ -663,7 +587,7 @@ impl<'a> Network<'a> {
         template: &'a Template<'a>,
         eval: &Evaluator<'a>,
         r: &'a Resource<'a>,
-        guard: &Guard<'a>,
+        guard: &When<'a>,
     ) {
         const TARGETS: [&str; 12] = [
             "GatewayId",
@@ -684,7 +608,7 @@ impl<'a> Network<'a> {
                 continue;
             };
             // The destination: only a known `0.0.0.0/0` counts as the default route.
-            let mut destinations: Vec<(bool, Guard<'a>)> = Vec::new();
+            let mut destinations: Vec<(bool, When<'a>)> = Vec::new();
             for key in [
                 "DestinationCidrBlock",
                 "DestinationIpv6CidrBlock",
@@ -702,7 +626,7 @@ impl<'a> Network<'a> {
             if destinations.is_empty() {
                 destinations.push((false, t.when.clone()));
             }
-            let mut targets: Vec<(Target<'a>, Option<&'a Node>, Guard<'a>)> = Vec::new();
+            let mut targets: Vec<(Target<'a>, Option<&'a Node>, When<'a>)> = Vec::new();
             for key in TARGETS {
                 for v in values(eval, &t.when, r.property(key)) {
                     let target = match (key, &v.value) {
@@ -750,7 +674,7 @@ impl<'a> Network<'a> {
         template: &'a Template<'a>,
         eval: &Evaluator<'a>,
         r: &'a Resource<'a>,
-        guard: Guard<'a>,
+        guard: When<'a>,
     ) {
         let gateway = eval
             .eval_opt(r.property("VpcEndpointType"))
@@ -788,7 +712,7 @@ impl<'a> Network<'a> {
         template: &'a Template<'a>,
         eval: &Evaluator<'a>,
         r: &'a Resource<'a>,
-        guard: &Guard<'a>,
+        guard: &When<'a>,
     ) {
         let lt = launch_template(template, eval, r.property("LaunchTemplate"));
         let lt_data = match lt {
@@ -804,7 +728,7 @@ impl<'a> Network<'a> {
                 _ => None,
             })
             .and_then(|id| template.resource(id));
-        let lt_public = |guard: &Guard<'a>| match lt {
+        let lt_public = |guard: &When<'a>| match lt {
             Err(()) => unknown_public_ip(guard),
             Ok(_) => public_ip_of(eval, guard, lt_interface),
         };
@@ -815,13 +739,13 @@ impl<'a> Network<'a> {
             } else if let Some(node) = interface.and_then(|i| i.get("SubnetId")) {
                 (
                     Some(node),
-                    Box::new(|g: &Guard<'a>| public_ip_of(eval, g, interface)),
+                    Box::new(|g: &When<'a>| public_ip_of(eval, g, interface)),
                 )
             } else if let Some(eni) = eni {
                 // An existing interface never gets an automatic public IP.
                 (
                     eni.property("SubnetId"),
-                    Box::new(|g: &Guard<'a>| {
+                    Box::new(|g: &When<'a>| {
                         vec![Alt {
                             value: PublicIp::Explicit(Tri::No),
                             node: None,
@@ -865,7 +789,7 @@ impl<'a> Network<'a> {
         template: &'a Template<'a>,
         eval: &Evaluator<'a>,
         r: &'a Resource<'a>,
-        guard: &Guard<'a>,
+        guard: &When<'a>,
     ) {
         let mixed = r
             .property("MixedInstancesPolicy")
@@ -883,7 +807,7 @@ impl<'a> Network<'a> {
         let (public, groups): (PublicIpFn<'a, '_>, Option<(Groups<'a>, &'a Node)>) =
             match (lc, spec) {
                 (Some(Ok(lc)), _) => (
-                    Box::new(move |g: &Guard<'a>| public_ip_of(eval, g, lc.properties)),
+                    Box::new(move |g: &When<'a>| public_ip_of(eval, g, lc.properties)),
                     groups_in(template, eval, lc.properties, &["SecurityGroups"]),
                 ),
                 (None, Some(spec)) => match launch_template(template, eval, Some(spec)) {
@@ -892,7 +816,7 @@ impl<'a> Network<'a> {
                         let interface =
                             primary_interface(data.and_then(|d| d.get("NetworkInterfaces")));
                         (
-                            Box::new(move |g: &Guard<'a>| public_ip_of(eval, g, interface)),
+                            Box::new(move |g: &When<'a>| public_ip_of(eval, g, interface)),
                             groups_in(
                                 template,
                                 eval,
@@ -934,7 +858,7 @@ impl<'a> Network<'a> {
         subnet: &Subnet<'a>,
         s: &Scenario<'a>,
     ) -> (Tri, Option<NoPublicIp<'a>>) {
-        let Ok(setting) = s.pick(&p.public_ip) else {
+        let Ok(setting) = pick(s, &p.public_ip) else {
             return (Tri::Unknown, None);
         };
         let (state, reason) = match setting.map(|a| (a.value, a)) {
@@ -958,8 +882,8 @@ impl<'a> Network<'a> {
                 )
             }
             Some((PublicIp::Explicit(state), _)) => return (state, None),
-            None | Some((PublicIp::SubnetDefault, _)) => match s.pick(&subnet.map_public) {
-                Err(()) => return (Tri::Unknown, None),
+            None | Some((PublicIp::SubnetDefault, _)) => match pick(s, &subnet.map_public) {
+                Err(Ambiguous) => return (Tri::Unknown, None),
                 Ok(Some(a)) if a.value != Tri::No => return (a.value, None),
                 Ok(Some(a)) => (
                     Tri::No,
@@ -1063,7 +987,7 @@ impl<'a> Network<'a> {
         }
         let Ok(Some(Alt {
             value: Some(vpc), ..
-        })) = s.pick(&subnet.vpc)
+        })) = pick(s, &subnet.vpc)
         else {
             return PathState::Unknown;
         };
@@ -1074,15 +998,15 @@ impl<'a> Network<'a> {
             if !s.on(&e.guard) {
                 continue;
             }
-            match s.pick(&e.vpc) {
+            match pick(s, &e.vpc) {
                 Ok(Some(Alt { value: Some(v), .. })) if v == vpc => {}
                 Ok(_) => continue,
-                Err(()) => return PathState::Unknown,
+                Err(Ambiguous) => return PathState::Unknown,
             }
             let Ok(Some(Alt {
                 value: Service::Named(name),
                 ..
-            })) = s.pick(&e.service)
+            })) = pick(s, &e.service)
             else {
                 return PathState::Unknown;
             };
@@ -1125,6 +1049,19 @@ impl<'a> Network<'a> {
             missing,
             endpoints,
         }))
+    }
+
+    /// The path of the placement in every assignment of the conditions it consults (at
+    /// most [`MAX_CONDITIONS`] beyond its own; past that, unknown).
+    pub fn paths(
+        &self,
+        p: &Placement<'a>,
+        extra: &[&'static str],
+    ) -> Vec<(When<'a>, PathState<'a>)> {
+        scenario::explore(&p.when, MAX_CONDITIONS, &|s| self.path(p, s, extra))
+            .into_iter()
+            .map(|leaf| (leaf.assignment, leaf.outcome.unwrap_or(PathState::Unknown)))
+            .collect()
     }
 
     /// The single unconditional value of a subnet's VPC.
@@ -1308,7 +1245,7 @@ pub(crate) mod tests {
         let net = Network::build(Some(&template), &eval);
         let mut out = Vec::new();
         for p in &net.placements {
-            for (when, state) in explore(&p.when, &|s| net.path(p, s, &[])) {
+            for (when, state) in net.paths(p, &[]) {
                 let state = match state {
                     PathState::Reachable => "reachable".to_string(),
                     PathState::Unknown => "unknown".to_string(),
@@ -1416,7 +1353,7 @@ pub(crate) mod tests {
         let eval = Evaluator::new(&template, &HashMap::new());
         let net = Network::build(Some(&template), &eval);
         let p = &net.placements[0];
-        let s = Scenario::new(Vec::new());
+        let s = Scenario::new(When::new());
         assert!(matches!(net.path(p, &s, &["s3"]), PathState::Reachable));
         match net.path(p, &s, &["logs", "kms"]) {
             PathState::Missing(m) => assert_eq!(m.missing, ["logs", "kms"]),

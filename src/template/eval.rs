@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use super::model::Template;
 use super::sub::{split_sub, SubPiece};
+use super::When;
 use crate::syntax::{Node, NodeKind};
 
 /// At most this many alternatives are kept per expression; more become unknown.
@@ -123,8 +124,8 @@ pub struct Resolved<'a> {
     pub value: Value<'a>,
     /// The node the value was read from (the narrowest span to point at).
     pub node: &'a Node,
-    /// `(condition, branch)` pairs of the `Fn::If`s taken to reach this value.
-    pub when: Vec<(&'a str, bool)>,
+    /// The `Fn::If` branches taken to reach this value.
+    pub when: When<'a>,
     /// Parameters whose `Default` this value rests on.
     pub defaults: Vec<&'a str>,
 }
@@ -134,7 +135,7 @@ impl<'a> Resolved<'a> {
         Resolved {
             value,
             node,
-            when: Vec::new(),
+            when: When::new(),
             defaults: Vec::new(),
         }
     }
@@ -174,17 +175,13 @@ impl<'a> Resolved<'a> {
 /// branches contradict (the same condition both true and false), so the combination
 /// cannot happen.
 pub fn merge_provenance<'a>(
-    when: &mut Vec<(&'a str, bool)>,
+    when: &mut When<'a>,
     defaults: &mut Vec<&'a str>,
-    other_when: &[(&'a str, bool)],
+    other_when: &When<'a>,
     other_defaults: &[&'a str],
 ) -> bool {
-    for &(cond, branch) in other_when {
-        match when.iter().find(|(c, _)| *c == cond) {
-            Some(&(_, b)) if b != branch => return false,
-            Some(_) => {}
-            None => when.push((cond, branch)),
-        }
+    if !when.merge_from(other_when) {
+        return false;
     }
     for d in other_defaults {
         if !defaults.contains(d) {
@@ -196,14 +193,7 @@ pub fn merge_provenance<'a>(
 
 /// Renders a list of `(condition, branch)` pairs for messages.
 pub fn describe_conditions(when: &[(&str, bool)]) -> String {
-    if when.is_empty() {
-        return String::new();
-    }
-    let parts: Vec<String> = when
-        .iter()
-        .map(|(c, b)| format!("condition `{c}` is {b}"))
-        .collect();
-    format!("when {}", parts.join(" and "))
+    super::when::describe(when)
 }
 
 /// The qualifiers a message needs: the `Fn::If` branches taken, the parameter defaults
@@ -581,7 +571,7 @@ impl<'a> Evaluator<'a> {
         let mut out = Vec::new();
         for (branch_node, branch) in [(yes, true), (no, false)] {
             let guard = Resolved {
-                when: vec![(cond, branch)],
+                when: When::of(cond, branch),
                 ..Resolved::new(Value::Null, branch_node)
             };
             out.extend(

@@ -3,9 +3,12 @@
 
 pub mod eval;
 pub mod model;
+pub mod scenario;
 pub mod sub;
+pub mod when;
 
 pub use model::{Parameter, Resource, Template};
+pub use when::When;
 
 /// Test support: parses `text` as a template and evaluates in it.
 #[cfg(test)]

@@ -21,7 +21,7 @@ pub fn statement_finding(
     let (label, action_label) = labels;
     let st = &located.statement;
     let span = st.resource_span.or(st.span)?;
-    let when: Vec<(&str, bool)> = st.when.iter().map(|(c, b)| (c.as_str(), *b)).collect();
+    let when = st.when.clone();
     let holder = match located.holder {
         Some(r) => format!("a policy of `{}`", r.id),
         None => "this policy".to_string(),

@@ -62,7 +62,7 @@ impl Rule for TrustPolicyAllowsAnyone {
             let Some(span) = st.principal_span.or(st.span) else {
                 continue;
             };
-            let when: Vec<(&str, bool)> = st.when.iter().map(|(c, b)| (c.as_str(), *b)).collect();
+            let when = st.when.clone();
             let what = match located.holder {
                 Some(role) => format!("the trust policy of role `{}`", role.id),
                 None => "this policy".to_string(),

@@ -1,5 +1,5 @@
 use crate::rules::{qualifiers, Context, Finding, Rule, RuleInfo};
-use crate::semantic::identity::{ProfileTarget, INSTANCE_PROFILE, LAUNCH_TEMPLATE};
+use crate::semantic::identity::{Link, INSTANCE_PROFILE, LAUNCH_TEMPLATE};
 
 crate::declare_rule! {
     /// ## What it does
@@ -66,7 +66,7 @@ impl Rule for InstanceProfileMissing {
         for compute in &chains.computes {
             let resource = compute.resource;
             for link in &compute.links {
-                if !matches!(link.target, ProfileTarget::Missing) {
+                if !matches!(link.target, Link::Missing) {
                     continue;
                 }
                 let what = match resource.type_name {

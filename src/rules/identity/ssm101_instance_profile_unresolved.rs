@@ -1,5 +1,5 @@
 use crate::rules::{label_defaults, qualifiers, Context, Finding, Rule, RuleInfo};
-use crate::semantic::identity::{Expects, ProfileTarget, INSTANCE_PROFILE, ROLE};
+use crate::semantic::identity::{Expects, Link, INSTANCE_PROFILE, ROLE};
 
 crate::declare_rule! {
     /// ## What it does
@@ -54,7 +54,7 @@ impl Rule for InstanceProfileUnresolved {
             for link in &compute.links {
                 let quals = qualifiers(&link.when, resource.condition, &link.defaults);
                 let finding = match &link.target {
-                    ProfileTarget::Wrong {
+                    Link::Wrong {
                         resource: target,
                         attribute,
                     } => {
@@ -97,7 +97,7 @@ impl Rule for InstanceProfileUnresolved {
                             .with_label(target.id_span, format!("`{}` is defined here", target.id))
                             .help(help)
                     }
-                    ProfileTarget::Undefined(name) => {
+                    Link::Undefined(name) => {
                         let profiles: Vec<&str> = cx
                             .resources_of_type(&[INSTANCE_PROFILE])
                             .map(|p| p.id)

@@ -1,5 +1,5 @@
 use crate::rules::{qualifiers, Context, Finding, Rule, RuleInfo};
-use crate::semantic::identity::RoleTarget;
+use crate::semantic::identity::Link;
 
 crate::declare_rule! {
     /// ## What it does
@@ -77,14 +77,16 @@ impl Rule for InstanceProfileWithoutRole {
             for link in &p.roles {
                 let quals = qualifiers(&link.when, profile.condition, &[]);
                 let (message, extra) = match &link.target {
-                    RoleTarget::Wrong(target) => (
+                    Link::Wrong {
+                        resource: target, ..
+                    } => (
                         format!(
                             "instance profile `{}` lists `{}`, an {}, as its role{quals}",
                             profile.id, target.id, target.type_name
                         ),
                         Some((target.id_span, format!("`{}` is defined here", target.id))),
                     ),
-                    RoleTarget::Undefined(name) => (
+                    Link::Undefined(name) => (
                         format!(
                             "instance profile `{}` lists `{name}`, which is not defined in this template{quals}",
                             profile.id

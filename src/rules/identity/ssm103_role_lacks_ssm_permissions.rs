@@ -1,7 +1,7 @@
-use crate::policy::effective::Permissions;
-use crate::policy::{Decision, Origin, SESSION_MANAGER_CORE_ACTIONS as CORE_ACTIONS};
+use crate::policy::Origin;
 use crate::rules::{qualifiers, Context, Finding, Rule, RuleInfo};
-use crate::semantic::identity::InstanceRole;
+use crate::semantic::identity::{CoreAccess, InstanceRole};
+use crate::template::When;
 
 crate::declare_rule! {
     /// ## What it does
@@ -55,60 +55,20 @@ crate::declare_rule! {
     }
 }
 
-/// What one scenario of template conditions leaves the role without.
-#[derive(PartialEq)]
-struct Gap {
-    missing: Vec<&'static str>,
-    deniers: Vec<usize>,
-    boundary_removed: Vec<&'static str>,
-}
-
-fn gap_in(perms: &Permissions, scenario: &[(String, bool)]) -> Gap {
-    let mut gap = Gap {
-        missing: Vec::new(),
-        deniers: Vec::new(),
-        boundary_removed: Vec::new(),
-    };
-    for action in CORE_ACTIONS {
-        match perms.decide_in(action, scenario) {
-            Decision::Allowed | Decision::Unknown => {}
-            Decision::NotAllowed => {
-                if perms.boundary_removes(action, scenario) {
-                    gap.boundary_removed.push(action);
-                }
-                gap.missing.push(action);
-            }
-            Decision::Denied(by) => {
-                gap.deniers.extend(by);
-                gap.missing.push(action);
-            }
-        }
-    }
-    gap.deniers.sort_unstable();
-    gap.deniers.dedup();
-    gap
-}
-
 impl Rule for RoleLacksSsmPermissions {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for instance_role in &cx.model.chains().instance_roles {
-            let perms = &instance_role.permissions;
-            // Statements under `Fn::If`: decide each combination of their conditions.
-            let gaps: Vec<(Vec<(String, bool)>, Gap)> = perms
-                .scenarios()
-                .into_iter()
-                .map(|scenario| {
-                    let gap = gap_in(perms, &scenario);
-                    (scenario, gap)
-                })
-                .collect();
-            let same_everywhere = gaps.windows(2).all(|w| w[0].1 == w[1].1);
-            for (scenario, gap) in &gaps {
-                if gap.missing.is_empty() {
+            // Statements under `Fn::If`: each combination of their conditions is decided.
+            let access = instance_role.core_access();
+            let gap = |a: &CoreAccess<'_>| (a.missing(), a.deniers(), a.boundary_removed.clone());
+            let same_everywhere = access.windows(2).all(|w| gap(&w[0]) == gap(&w[1]));
+            let none = When::new();
+            for a in access {
+                if a.missing().is_empty() {
                     continue;
                 }
-                let scenario: &[(String, bool)] = if same_everywhere { &[] } else { scenario };
-                out.push(self.finding(instance_role, perms, scenario, gap));
+                let scenario = if same_everywhere { &none } else { &a.scenario };
+                out.push(self.finding(instance_role, scenario, a));
                 if same_everywhere {
                     break;
                 }
@@ -121,12 +81,11 @@ impl RoleLacksSsmPermissions {
     fn finding(
         &self,
         instance_role: &InstanceRole<'_>,
-        perms: &Permissions,
-        scenario: &[(String, bool)],
-        gap: &Gap,
+        when: &When<'_>,
+        access: &CoreAccess<'_>,
     ) -> Finding {
         let role = instance_role.role;
-        let when: Vec<(&str, bool)> = scenario.iter().map(|(c, b)| (c.as_str(), *b)).collect();
+        let perms = &instance_role.permissions;
         let span = ["ManagedPolicyArns", "Policies"]
             .iter()
             .find_map(|k| role.property_entry(k))
@@ -137,8 +96,8 @@ impl RoleLacksSsmPermissions {
             format!(
                 "role `{}` does not allow {}{}: the SSM Agent cannot register or open a session",
                 role.id,
-                gap.missing.join(", "),
-                qualifiers(&when, role.condition, &[])
+                access.missing().join(", "),
+                qualifiers(when, role.condition, &[])
             ),
         )
         .label(if span == role.id_span {
@@ -150,7 +109,7 @@ impl RoleLacksSsmPermissions {
         .help(
             "attach the AWS managed policy for Systems Manager instances:\n\nManagedPolicyArns:\n  - !Sub arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore",
         );
-        for &i in &gap.deniers {
+        for i in access.deniers() {
             if let Some(st) = perms.statements.get(i) {
                 let text = match &st.origin {
                     Origin::Managed { name } => format!("denied by managed policy {name}"),
@@ -161,13 +120,13 @@ impl RoleLacksSsmPermissions {
                 }
             }
         }
-        if !gap.boundary_removed.is_empty() {
+        if !access.boundary_removed.is_empty() {
             if let Some(b) = role.property_entry("PermissionsBoundary") {
                 finding = finding.with_label(
                     b.value.span,
                     format!(
                         "the permissions boundary removes {}",
-                        gap.boundary_removed.join(", ")
+                        access.boundary_removed.join(", ")
                     ),
                 );
             }

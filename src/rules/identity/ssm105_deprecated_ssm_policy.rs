@@ -58,11 +58,7 @@ impl Rule for DeprecatedSsmPolicy {
                 {
                     continue;
                 }
-                let when: Vec<(&str, bool)> = attached
-                    .when
-                    .iter()
-                    .map(|(c, b)| (c.as_str(), *b))
-                    .collect();
+                let when = attached.when.clone();
                 out.push(
                     Finding::new(
                         self.meta(),

@@ -1,5 +1,5 @@
 use crate::rules::{label_defaults, qualifiers, Context, Finding, Rule, RuleInfo};
-use crate::semantic::identity::{ProfileTarget, RoleTarget};
+use crate::semantic::identity::Link;
 
 crate::declare_rule! {
     /// ## What it does
@@ -48,7 +48,7 @@ impl Rule for ExternalInstanceProfile {
         for compute in &chains.computes {
             let resource = compute.resource;
             for link in &compute.links {
-                let ProfileTarget::External(from) = &link.target else {
+                let Link::External(from) = &link.target else {
                     continue;
                 };
                 let finding = Finding::new(
@@ -68,7 +68,7 @@ impl Rule for ExternalInstanceProfile {
         }
         for p in &chains.profiles {
             for link in &p.roles {
-                let RoleTarget::External(from) = &link.target else {
+                let Link::External(from) = &link.target else {
                     continue;
                 };
                 out.push(

@@ -1,6 +1,6 @@
-use crate::policy::probes::{merge, When};
 use crate::rules::{label_defaults, Context, Finding, Rule, RuleInfo};
 use crate::semantic::logging::{compatible, Key, State};
+use crate::template::When;
 
 crate::declare_rule! {
     /// ## What it does
@@ -90,7 +90,7 @@ impl Rule for SessionLoggingDisabled {
                     if cw.input.state() != State::Unset {
                         continue;
                     }
-                    let Some(when) = merge(&prefs.when, &when) else {
+                    let Some(when) = prefs.when.merge(&when) else {
                         continue;
                     };
                     if reported.contains(&when) {

@@ -1,10 +1,8 @@
-use crate::policy::Decision;
-use crate::policy::SESSION_MANAGER_CORE_ACTIONS as CORE_ACTIONS;
 use crate::rules::{
     Context, Finding, OptionKey, OptionKind, OptionValue, OptionsSpec, Rule, RuleInfo, RuleOptions,
     RuleSettings, Severity,
 };
-use crate::semantic::identity::{Chains, Compute, ProfileTarget, RoleTarget};
+use crate::semantic::identity::{Chains, Compute, CoreAccess, Link};
 use crate::semantic::Input;
 
 crate::declare_rule! {
@@ -68,21 +66,12 @@ fn reaches(chains: &Chains<'_>, profile_id: &str) -> bool {
         return false;
     };
     profile.roles.iter().any(|link| {
-        let RoleTarget::Role(role) = link.target else {
+        let Link::Resource(role) = link.target else {
             return false;
         };
         chains
-            .instance_roles
-            .iter()
-            .filter(|r| r.role.id == role.id)
-            .any(|r| {
-                let perms = &r.permissions;
-                perms.scenarios().iter().any(|s| {
-                    CORE_ACTIONS
-                        .iter()
-                        .all(|a| perms.decide_in(a, s) == Decision::Allowed)
-                })
-            })
+            .instance_role(role.id)
+            .is_some_and(|r| r.core_access().iter().any(CoreAccess::allows_all))
     })
 }
 
@@ -90,7 +79,7 @@ fn reachable(chains: &Chains<'_>, compute: &Compute<'_>) -> bool {
     compute
         .links
         .iter()
-        .any(|l| matches!(l.target, ProfileTarget::Profile(p) if reaches(chains, p.id)))
+        .any(|l| matches!(l.target, Link::Resource(p) if reaches(chains, p.id)))
 }
 
 /// The options of SSM301 in `.ssmlint.yaml`.

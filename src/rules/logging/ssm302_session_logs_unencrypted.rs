@@ -1,8 +1,8 @@
 use crate::base::Span;
-use crate::policy::probes::{merge, When};
 use crate::policy::Tri;
 use crate::rules::{label_defaults, Context, Finding, Rule, RuleInfo};
 use crate::semantic::logging::{compatible, Key, State};
+use crate::template::When;
 
 crate::declare_rule! {
     /// ## What it does
@@ -87,7 +87,7 @@ impl Rule for SessionLogsUnencrypted {
                         if flag.input.is_true() != Tri::No {
                             continue;
                         }
-                        let Some(when) = merge(&prefs.when, &when) else {
+                        let Some(when) = prefs.when.merge(&when) else {
                             continue;
                         };
                         let written = flag.span != prefs.anchor;

@@ -1,6 +1,6 @@
-use crate::policy::probes::{merge, When};
 use crate::rules::{label_defaults, Context, Finding, Rule, RuleInfo};
 use crate::semantic::logging::{Key, State};
+use crate::template::When;
 
 crate::declare_rule! {
     /// ## What it does
@@ -50,7 +50,7 @@ impl Rule for SessionDataNotKmsEncrypted {
                 if key.input.state() != State::Unset {
                     continue;
                 }
-                let Some(when) = merge(&prefs.when, &key.when) else {
+                let Some(when) = prefs.when.merge(&key.when) else {
                     continue;
                 };
                 if reported.contains(&when) {

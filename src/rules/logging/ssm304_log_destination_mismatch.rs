@@ -1,6 +1,5 @@
-use crate::policy::probes::merge;
 use crate::rules::{label_defaults, Context, Finding, Rule, RuleInfo};
-use crate::semantic::logging::{destination, Dest, DestKind, State};
+use crate::semantic::logging::{destination, DestKind, Link, State};
 
 crate::declare_rule! {
     /// ## What it does
@@ -52,17 +51,17 @@ impl Rule for LogDestinationMismatch {
                     if setting.input.state() != State::Set {
                         continue;
                     }
-                    let Some(when) = merge(&prefs.when, &setting.when) else {
+                    let Some(when) = prefs.when.merge(&setting.when) else {
                         continue;
                     };
                     let (message, label, related) =
                         match destination(cx.eval, kind, &setting.input) {
-                            Dest::Undefined(id) => (
+                            Link::Undefined(id) => (
                                 format!("`{key}` refers to `{id}`, which this template does not define"),
                                 format!("no resource `{id}`"),
                                 None,
                             ),
-                            Dest::Wrong {
+                            Link::Wrong {
                                 resource,
                                 attribute: None,
                             } => (
@@ -75,7 +74,7 @@ impl Rule for LogDestinationMismatch {
                                 format!("not the {}", kind.noun()),
                                 Some((resource, format!("of type `{}`", resource.type_name))),
                             ),
-                            Dest::Wrong {
+                            Link::Wrong {
                                 resource,
                                 attribute: Some(attribute),
                             } => (

@@ -1,5 +1,5 @@
 use crate::rules::{Context, Finding, Rule, RuleInfo};
-use crate::semantic::logging::{destination, Dest, DestKind, Key, State};
+use crate::semantic::logging::{destination, DestKind, Key, Link, State};
 use crate::template::eval::Value;
 
 crate::declare_rule! {
@@ -67,7 +67,7 @@ impl Rule for LogBucketNotPrivate {
                 if setting.input.state() != State::Set {
                     continue;
                 }
-                let Dest::Resource(bucket) = destination(cx.eval, DestKind::Bucket, &setting.input)
+                let Link::Resource(bucket) = destination(cx.eval, DestKind::Bucket, &setting.input)
                 else {
                     continue;
                 };

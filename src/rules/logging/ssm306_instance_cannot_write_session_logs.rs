@@ -1,15 +1,16 @@
 use crate::policy::effective::Permissions;
 use crate::policy::probes::{
-    any_log_group_arn, bucket_arn, decide, key_arn, log_group_arn, log_stream_arn, merge,
-    object_arn, scenarios, scoped_here, When,
+    any_log_group_arn, bucket_arn, decide, key_arn, log_group_arn, log_stream_arn, object_arn,
+    scenarios, scoped_here,
 };
 use crate::policy::{refs, Decision, Origin, Tri};
 use crate::rules::{qualifiers, Context, Finding, Rule, RuleInfo};
 use crate::semantic::identity::InstanceRole;
 use crate::semantic::logging::{
-    compatible, destination, physical_name, s3_prefix, Dest, DestKind, Key, Preferences, Setting,
+    compatible, destination, physical_name, s3_prefix, DestKind, Key, Link, Preferences, Setting,
     State,
 };
+use crate::template::When;
 
 crate::declare_rule! {
     /// ## What it does
@@ -82,7 +83,7 @@ struct Need<'p, 'a> {
     kind: DestKind,
     /// How messages name it: "log group `SessionLogGroup`".
     name: String,
-    when: When,
+    when: When<'a>,
     actions: Vec<(&'static str, String)>,
     /// The `Resource` to grant, as a template snippet.
     resource_snippet: String,
@@ -157,7 +158,7 @@ where
                 if setting.input.state() != State::Set {
                     continue;
                 }
-                let Some(when) = merge(&prefs.when, &setting.when) else {
+                let Some(when) = prefs.when.merge(&setting.when) else {
                     continue;
                 };
                 let dest = destination(cx.eval, kind, &setting.input);
@@ -165,7 +166,7 @@ where
                     continue;
                 };
                 let (name, resource_snippet) = match &dest {
-                    Dest::Resource(r) => (
+                    Link::Resource(r) => (
                         format!("{} `{}`", kind.noun(), r.id),
                         format!("!GetAtt {}.Arn", r.id),
                     ),
@@ -200,7 +201,7 @@ where
                             format!("/{prefix}/*")
                         };
                         object_snippet = match &dest {
-                            Dest::Resource(r) => format!("!Sub ${{{}.Arn}}{tail}", r.id),
+                            Link::Resource(r) => format!("!Sub ${{{}.Arn}}{tail}", r.id),
                             _ => format!("arn:aws:s3:::{}{tail}", refs::display(&physical)),
                         };
                     }
@@ -249,7 +250,7 @@ impl InstanceCannotWriteSessionLogs {
             .iter()
             .find_map(|k| role.property_entry(k))
             .map_or(role.id_span, |e| e.key_span);
-        let borrowed: Vec<(&str, bool)> = when.iter().map(|(c, b)| (c.as_str(), *b)).collect();
+        let borrowed = when.clone();
         let verb = match need.kind {
             DestKind::Key => "encrypt sessions and their logs with",
             _ => "write session logs to",

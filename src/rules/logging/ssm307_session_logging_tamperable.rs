@@ -1,8 +1,8 @@
 use crate::base::Span;
 use crate::policy::effective::Permissions;
 use crate::policy::probes::{
-    bucket_arn, decide, document_arn, granting, key_arn, log_group_arn, log_stream_arn, merge,
-    object_arn, scenarios, scoped_here, When,
+    bucket_arn, decide, document_arn, granting, key_arn, log_group_arn, log_stream_arn, object_arn,
+    scenarios, scoped_here,
 };
 use crate::policy::{refs, statements_of, wildcard_match, Decision, Effect, Origin};
 use crate::rules::{
@@ -10,10 +10,11 @@ use crate::rules::{
     RuleOptions,
 };
 use crate::semantic::logging::{
-    destination, physical_name, s3_prefix, Dest, DestKind, DEFAULT_DOCUMENT,
+    destination, physical_name, s3_prefix, DestKind, Link, DEFAULT_DOCUMENT,
 };
 use crate::semantic::{Input, PolicyFile};
 use crate::template::model::Resource;
+use crate::template::When;
 
 crate::declare_rule! {
     /// ## What it does
@@ -130,7 +131,7 @@ struct Threat<'a> {
     resource: Option<&'a Resource<'a>>,
     /// Where the template sends logs to it (for destinations).
     setting: Option<Span>,
-    when: When,
+    when: When<'a>,
     actions: Vec<(&'static str, String)>,
     /// What the `setting` label says.
     setting_text: &'static str,
@@ -144,15 +145,15 @@ struct Principal<'a> {
     resource: Option<&'a Resource<'a>>,
     /// "group `Operators`" / "this policy"
     name: String,
-    perms: Permissions,
+    perms: Permissions<'a>,
 }
 
 /// What one principal may do to one threat.
-struct Hit {
+struct Hit<'a> {
     principals: Vec<String>,
     principal_spans: Vec<(Span, String)>,
     actions: Vec<&'static str>,
-    when: When,
+    when: When<'a>,
     statement: Option<Span>,
     condition: Option<String>,
 }
@@ -213,7 +214,7 @@ impl Rule for SessionLoggingTamperable {
         }
         for ((primary, t), hit) in hits {
             let threat = &threats[t];
-            let when: Vec<(&str, bool)> = hit.when.iter().map(|(c, b)| (c.as_str(), *b)).collect();
+            let when = hit.when.clone();
             let who = match hit.principals.as_slice() {
                 [one] => one.clone(),
                 [first, rest @ ..] => format!("{first} (and {})", rest.join(", ")),
@@ -268,7 +269,7 @@ impl Rule for SessionLoggingTamperable {
 
 /// Whether `principal` may perform any of the threat's actions; the place that grants
 /// them and what they are.
-fn ask(principal: &Principal<'_>, threat: &Threat<'_>) -> Option<(Span, Hit)> {
+fn ask<'a>(principal: &Principal<'a>, threat: &Threat<'a>) -> Option<(Span, Hit<'a>)> {
     // A policy the tool cannot read (a customer managed ARN, a parameter) may hold the
     // Deny that protects the trail: the answer is unknown.
     if !principal.perms.unknown_sources.is_empty() {
@@ -343,7 +344,7 @@ fn threats<'a>(cx: &Context<'a>) -> Vec<Threat<'a>> {
     let mut out: Vec<Threat<'a>> = Vec::new();
     if let Input::Policy(file) = cx.input() {
         if !file.has_principal {
-            let mut threat = document_threat(DEFAULT_DOCUMENT, None, Vec::new());
+            let mut threat = document_threat(DEFAULT_DOCUMENT, None, When::new());
             let json = crate::syntax::detect_syntax(&cx.source.text) == crate::syntax::Syntax::Json;
             let resource = format!("arn:aws:ssm:*:*:document/{DEFAULT_DOCUMENT}");
             threat.deny = if json {
@@ -380,7 +381,7 @@ fn threats<'a>(cx: &Context<'a>) -> Vec<Threat<'a>> {
                 if setting.input.state() != crate::semantic::logging::State::Set {
                     continue;
                 }
-                let Some(when) = merge(&prefs.when, &setting.when) else {
+                let Some(when) = prefs.when.merge(&setting.when) else {
                     continue;
                 };
                 let dest = destination(cx.eval, kind, &setting.input);
@@ -388,7 +389,7 @@ fn threats<'a>(cx: &Context<'a>) -> Vec<Threat<'a>> {
                     continue;
                 };
                 let resource = match dest {
-                    Dest::Resource(r) => Some(r),
+                    Link::Resource(r) => Some(r),
                     _ => None,
                 };
                 let shown = refs::display(&physical);
@@ -494,7 +495,11 @@ fn threats<'a>(cx: &Context<'a>) -> Vec<Threat<'a>> {
     out
 }
 
-fn document_threat<'a>(name: &str, resource: Option<&'a Resource<'a>>, when: When) -> Threat<'a> {
+fn document_threat<'a>(
+    name: &str,
+    resource: Option<&'a Resource<'a>>,
+    when: When<'a>,
+) -> Threat<'a> {
     let arn = document_arn(name);
     let shown = match resource {
         Some(r) if refs::has_token(name) => format!("${{{}}}", r.id),

@@ -2,7 +2,7 @@
 
 use crate::rules::{label_defaults, qualifiers, Context, Finding, Rule, RuleInfo, RuleMeta};
 use crate::semantic::network::{
-    explore, Groups, Missing, Network, PathState, Placement, PublicIpSource, Target,
+    Groups, Missing, Network, PathState, Placement, PublicIpSource, Target,
 };
 
 crate::declare_rule! {
@@ -125,7 +125,7 @@ pub(crate) fn report_placement<'a>(
     extra: &[&'static str],
     out: &mut Vec<Finding>,
 ) {
-    let leaves = explore(&p.when, &|s| net.path(p, s, extra));
+    let leaves = net.paths(p, extra);
     let missing: Vec<_> = leaves
         .iter()
         .filter_map(|(when, state)| match state {
