@@ -4,6 +4,7 @@
 //! The library never prints and never exits: [`lint::lint_source`] turns one file into a
 //! [`lint::FileReport`], and the `report` module renders reports.
 
+pub mod aws_data;
 pub mod cli;
 pub mod config;
 pub mod discover;
