@@ -1,10 +1,14 @@
 //! Every IAM action of the Service Authorization Reference, embedded from
-//! `data/aws/iam-actions.txt` (written by `scripts/update-aws-data`).
+//! `data/aws/iam-actions.txt` and `data/aws/iam-actions.idx` (written by
+//! `scripts/update-aws-data`).
 //!
-//! The file has four sections: `@services` (prefix TAB name), `@resources` and
-//! `@conditions` (comma-joined sets, numbered from 1, 0 being the empty set) and
-//! `@actions` (`service:Action` TAB access level L/R/W/T/P TAB resource set TAB condition
-//! set), sorted case-insensitively (ASCII). [`actions`] indexes it once, on first use.
+//! The text has four sections: `@services` (prefix TAB name), `@resources` and
+//! `@conditions` (comma-joined sets) and `@actions` (`service:Action` TAB access level
+//! L/R/W/T/P TAB byte offset of its resource set line TAB of its condition set line, `-`
+//! for none), sorted case-insensitively (ASCII). The index holds, as little-endian u32, the
+//! numbers of services and actions, the longest `service:Action`, and the byte offsets of
+//! the service lines and of the action lines: lookups are binary searches over it, with
+//! nothing to parse or build first.
 //!
 //! IAM compares action names case-insensitively, and so does everything here; results
 //! carry the catalog's spelling.
@@ -13,7 +17,10 @@ use std::cmp::Ordering;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-const CATALOG: &str = include_str!("../../data/aws/iam-actions.txt");
+use super::{field_at, line_at, partition_point, u32_at};
+
+const TEXT: &str = include_str!("../../data/aws/iam-actions.txt");
+const INDEX: &[u8] = include_bytes!("../../data/aws/iam-actions.idx");
 
 /// The access level the Service Authorization Reference gives an action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -82,137 +89,100 @@ impl ActionInfo {
     }
 }
 
-#[derive(Debug)]
-struct Service {
-    prefix: &'static str,
-    name: &'static str,
-    /// Its actions, a contiguous range of [`ActionCatalog::actions`].
-    actions: Range<usize>,
-}
-
-#[derive(Debug)]
-struct Entry {
-    full: &'static str,
-    /// Byte offset of the `:` in `full`.
-    colon: usize,
-    level: AccessLevel,
-    resources: usize,
-    conditions: usize,
-}
-
-impl Entry {
-    fn action_name(&self) -> &'static str {
-        self.full
-            .get(self.colon.saturating_add(1)..)
-            .unwrap_or_default()
-    }
-}
-
 /// The IAM action catalog: see [`actions`].
 #[derive(Debug)]
 pub struct ActionCatalog {
-    /// Sorted by prefix.
-    services: Vec<Service>,
-    /// Sorted by `service:Action`, ASCII case-insensitively.
-    actions: Vec<Entry>,
-    /// Resource and condition sets; index 0 is the empty set.
-    resources: Vec<&'static str>,
-    conditions: Vec<&'static str>,
+    text: &'static str,
+    index: &'static [u8],
+    services: usize,
+    actions: usize,
     /// The longest `service:Action`.
     longest: usize,
 }
 
-/// The catalog, indexed on first use (once per process).
+/// The catalog. Nothing to build: the first call only reads the index's three counts.
 pub fn actions() -> &'static ActionCatalog {
-    static CATALOG_INDEX: OnceLock<ActionCatalog> = OnceLock::new();
-    CATALOG_INDEX.get_or_init(|| ActionCatalog::parse(CATALOG))
+    static CATALOG: OnceLock<ActionCatalog> = OnceLock::new();
+    CATALOG.get_or_init(|| ActionCatalog::new(TEXT, INDEX))
+}
+
+/// The parts of one action line.
+struct Line {
+    full: &'static str,
+    colon: usize,
+    level: AccessLevel,
+    resources: Option<usize>,
+    conditions: Option<usize>,
+}
+
+fn parse_line(line: &'static str) -> Option<Line> {
+    let mut fields = line.split('\t');
+    let full = fields.next()?;
+    let colon = full.find(':')?;
+    let level = AccessLevel::from_code(fields.next()?)?;
+    let set = |field: &str| -> Option<Option<usize>> {
+        match field {
+            "-" => Some(None),
+            offset => offset.parse().ok().map(Some),
+        }
+    };
+    let resources = set(fields.next()?)?;
+    let conditions = set(fields.next()?)?;
+    Some(Line {
+        full,
+        colon,
+        level,
+        resources,
+        conditions,
+    })
 }
 
 impl ActionCatalog {
-    /// Indexes a catalog text. Malformed lines are skipped, never a panic; a test checks
-    /// that the shipped file has none.
-    fn parse(text: &'static str) -> ActionCatalog {
-        let mut services = Vec::new();
-        let mut actions = Vec::new();
-        let mut resources = vec![""];
-        let mut conditions = vec![""];
-        let mut section = "";
-        for line in text.lines() {
-            if line.starts_with('#') {
-                continue;
-            }
-            if let Some(header) = line.strip_prefix('@') {
-                section = header.split(' ').next().unwrap_or_default();
-                continue;
-            }
-            match section {
-                "services" => {
-                    if let Some((prefix, name)) = line.split_once('\t') {
-                        services.push(Service {
-                            prefix,
-                            name,
-                            actions: 0..0,
-                        });
-                    }
-                }
-                "resources" => resources.push(line),
-                "conditions" => conditions.push(line),
-                "actions" => {
-                    if let Some(entry) = parse_action(line) {
-                        actions.push(entry);
-                    }
-                }
-                _ => {}
-            }
+    /// A catalog over a text and its index; an index that does not fit the text's size is
+    /// read as an empty catalog.
+    fn new(text: &'static str, index: &'static [u8]) -> ActionCatalog {
+        let services = u32_at(index, 0).unwrap_or(0);
+        let actions = u32_at(index, 1).unwrap_or(0);
+        let longest = u32_at(index, 2).unwrap_or(0);
+        let expected = services
+            .checked_add(actions)
+            .and_then(|n| n.checked_add(3))
+            .and_then(|n| n.checked_mul(4));
+        if expected != Some(index.len()) {
+            return ActionCatalog {
+                text,
+                index,
+                services: 0,
+                actions: 0,
+                longest: 0,
+            };
         }
-        services.sort_by(|a, b| a.prefix.cmp(b.prefix));
-        actions.sort_by(|a, b| cmp_ci(a.full, b.full));
-        // Each service's actions are contiguous: they all start with `prefix:`.
-        let mut start = 0;
-        while let Some(first) = actions.get(start) {
-            let prefix = first.full.get(..first.colon).unwrap_or_default();
-            let len = actions
-                .get(start..)
-                .unwrap_or_default()
-                .iter()
-                .take_while(|e| e.full.get(..e.colon) == Some(prefix))
-                .count()
-                .max(1);
-            let end = start.saturating_add(len);
-            if let Ok(i) = services.binary_search_by(|s| s.prefix.cmp(prefix)) {
-                if let Some(service) = services.get_mut(i) {
-                    service.actions = start..end;
-                }
-            }
-            start = end;
-        }
-        let longest = actions.iter().map(|e| e.full.len()).max().unwrap_or(0);
         ActionCatalog {
+            text,
+            index,
             services,
             actions,
-            resources,
-            conditions,
             longest,
         }
     }
 
     /// How many actions the catalog has.
     pub fn len(&self) -> usize {
-        self.actions.len()
+        self.actions
     }
 
     pub fn is_empty(&self) -> bool {
-        self.actions.is_empty()
+        self.actions == 0
     }
 
     /// Every action, sorted case-insensitively.
     pub fn iter(&self) -> impl Iterator<Item = ActionInfo> + '_ {
-        self.actions.iter().map(|e| self.info(e))
+        (0..self.actions).filter_map(|i| self.info(i))
     }
 
     /// Every service prefix with its name (`ssm`, `AWS Systems Manager`), sorted by prefix.
     pub fn services(&self) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
-        self.services.iter().map(|s| (s.prefix, s.name))
+        (0..self.services).filter_map(|i| self.service_line(i))
     }
 
     /// Whether `prefix` (`ssm`, `SSM`) is a service prefix of the catalog.
@@ -222,26 +192,31 @@ impl ActionCatalog {
 
     /// The name of the service with this prefix (`AWS Systems Manager` for `ssm`).
     pub fn service_name(&self, prefix: &str) -> Option<&'static str> {
-        self.service(prefix).map(|s| s.name)
+        self.service(prefix).map(|(_, name)| name)
     }
 
     /// The actions of one service, sorted case-insensitively.
     pub fn service_actions(&self, prefix: &str) -> impl Iterator<Item = ActionInfo> + '_ {
-        self.service(prefix)
-            .and_then(|s| self.actions.get(s.actions.clone()))
-            .unwrap_or_default()
-            .iter()
-            .map(|e| self.info(e))
+        let range = match self.service(prefix) {
+            Some((canonical, _)) => self.service_range(canonical),
+            None => 0..0,
+        };
+        range.filter_map(|i| self.info(i))
     }
 
     /// The action `service:Action` (case-insensitive), with the catalog's spelling and its
     /// access level. A pattern with wildcards is not an action: see [`Self::expand`].
     pub fn lookup(&self, action: &str) -> Option<ActionInfo> {
-        let at = self
-            .actions
-            .binary_search_by(|e| cmp_ci(e.full, action))
-            .ok()?;
-        self.actions.get(at).map(|e| self.info(e))
+        let order = |i: usize| {
+            self.name(i).map_or(Ordering::Less, |name| {
+                cmp_ci(name.as_bytes(), action.as_bytes())
+            })
+        };
+        let at = partition_point(self.actions, |i| order(i) == Ordering::Less);
+        if order(at) != Ordering::Equal {
+            return None;
+        }
+        self.info(at)
     }
 
     /// The actions an IAM pattern matches, with IAM's semantics: over the whole
@@ -259,9 +234,8 @@ impl ActionCatalog {
         }
         let glob = Glob::new(pattern);
         self.candidates(&glob)
-            .iter()
-            .filter(|e| glob.matches(e.full))
-            .map(|e| e.full)
+            .filter_map(|i| self.name(i))
+            .filter(|name| glob.matches(name))
             .collect()
     }
 
@@ -272,7 +246,9 @@ impl ActionCatalog {
             return self.lookup(pattern).is_some();
         }
         let glob = Glob::new(pattern);
-        self.candidates(&glob).iter().any(|e| glob.matches(e.full))
+        self.candidates(&glob)
+            .filter_map(|i| self.name(i))
+            .any(|name| glob.matches(name))
     }
 
     /// "Did you mean": the catalog action (or pattern) closest to an action that matches
@@ -288,13 +264,12 @@ impl ActionCatalog {
         if service.is_empty() || name.is_empty() || has_wildcard(service) {
             return None;
         }
-        let candidates: Vec<(usize, &Service)> = match self.service(service) {
-            Some(known) => vec![(0, known)],
+        let candidates: Vec<(usize, &'static str)> = match self.service(service) {
+            Some((known, _)) => vec![(0, known)],
             None => {
                 let limit = if service.len() <= 3 { 1 } else { 2 };
-                self.services
-                    .iter()
-                    .filter_map(|s| distance(service, s.prefix, limit).map(|d| (d, s)))
+                self.services()
+                    .filter_map(|(prefix, _)| distance(service, prefix, limit).map(|d| (d, prefix)))
                     .collect()
             }
         };
@@ -306,8 +281,8 @@ impl ActionCatalog {
         };
         if has_wildcard(name) {
             // Only the service can be corrected: `ssmmessage:*` → `ssmmessages:*`.
-            for (d, s) in candidates {
-                let fixed = format!("{}:{name}", s.prefix);
+            for (d, prefix) in candidates {
+                let fixed = format!("{prefix}:{name}");
                 if d > 0 && self.matches_any(&fixed) {
                     consider(d, &|| fixed.clone());
                 }
@@ -319,15 +294,18 @@ impl ActionCatalog {
                 5..=9 => 2,
                 _ => 3,
             };
-            for (d, s) in candidates {
-                let entries = self.actions.get(s.actions.clone()).unwrap_or_default();
-                for e in entries {
-                    let Some(ad) = distance(name, e.action_name(), limit) else {
+            for (d, prefix) in candidates {
+                for i in self.service_range(prefix) {
+                    let Some(full) = self.name(i) else {
+                        continue;
+                    };
+                    let action_name = full.split_once(':').map_or(full, |(_, a)| a);
+                    let Some(ad) = distance(name, action_name, limit) else {
                         continue;
                     };
                     let total = d.saturating_add(ad);
                     if total <= MAX_TOTAL {
-                        consider(total, &|| e.full.to_string());
+                        consider(total, &|| full.to_string());
                     }
                 }
             }
@@ -335,62 +313,99 @@ impl ActionCatalog {
         best.map(|(_, text)| text)
     }
 
-    fn service(&self, prefix: &str) -> Option<&Service> {
-        let at = self
-            .services
-            .binary_search_by(|s| cmp_ci(s.prefix, prefix))
-            .ok()?;
-        self.services.get(at)
-    }
-
-    fn info(&self, e: &Entry) -> ActionInfo {
-        ActionInfo {
-            full_name: e.full,
-            service: e.full.get(..e.colon).unwrap_or_default(),
-            name: e.action_name(),
-            level: e.level,
-            resources: self.resources.get(e.resources).copied().unwrap_or_default(),
-            conditions: self
-                .conditions
-                .get(e.conditions)
-                .copied()
-                .unwrap_or_default(),
+    /// `(prefix, name)` of service line `i`.
+    fn service_line(&self, i: usize) -> Option<(&'static str, &'static str)> {
+        if i >= self.services {
+            return None;
         }
+        let line = line_at(self.text, u32_at(self.index, i.checked_add(3)?)?)?;
+        line.split_once('\t')
     }
 
-    /// The entries that can match: those starting with the pattern's literal prefix, and
-    /// none when the pattern needs more characters than any action has.
-    fn candidates(&self, glob: &Glob) -> &[Entry] {
+    fn service_prefix(&self, i: usize) -> Option<&'static str> {
+        if i >= self.services {
+            return None;
+        }
+        field_at(self.text, u32_at(self.index, i.checked_add(3)?)?)
+    }
+
+    /// `(prefix, name)` of the service `prefix` names, case-insensitively.
+    fn service(&self, prefix: &str) -> Option<(&'static str, &'static str)> {
+        let order = |i: usize| {
+            self.service_prefix(i)
+                .map_or(Ordering::Less, |p| cmp_ci(p.as_bytes(), prefix.as_bytes()))
+        };
+        let at = partition_point(self.services, |i| order(i) == Ordering::Less);
+        if order(at) != Ordering::Equal {
+            return None;
+        }
+        self.service_line(at)
+    }
+
+    /// Action line `i`.
+    fn line(&self, i: usize) -> Option<&'static str> {
+        let slot = i.checked_add(3)?.checked_add(self.services)?;
+        if i >= self.actions {
+            return None;
+        }
+        line_at(self.text, u32_at(self.index, slot)?)
+    }
+
+    /// `service:Action` of action line `i`.
+    fn name(&self, i: usize) -> Option<&'static str> {
+        let slot = i.checked_add(3)?.checked_add(self.services)?;
+        if i >= self.actions {
+            return None;
+        }
+        field_at(self.text, u32_at(self.index, slot)?)
+    }
+
+    fn info(&self, i: usize) -> Option<ActionInfo> {
+        let line = parse_line(self.line(i)?)?;
+        let set = |offset: Option<usize>| match offset {
+            Some(at) => line_at(self.text, at).unwrap_or_default(),
+            None => "",
+        };
+        Some(ActionInfo {
+            full_name: line.full,
+            service: line.full.get(..line.colon)?,
+            name: line.full.get(line.colon.checked_add(1)?..)?,
+            level: line.level,
+            resources: set(line.resources),
+            conditions: set(line.conditions),
+        })
+    }
+
+    /// The action lines whose name starts with `prefix` (case-insensitively): a
+    /// contiguous range, since the lines are sorted.
+    fn prefix_range(&self, prefix: &[u8]) -> Range<usize> {
+        let head = |i: usize| {
+            self.name(i).map_or(Ordering::Less, |name| {
+                let name = name.as_bytes();
+                cmp_ci(name.get(..prefix.len()).unwrap_or(name), prefix)
+            })
+        };
+        let start = partition_point(self.actions, |i| head(i) == Ordering::Less);
+        let end = partition_point(self.actions, |i| head(i) != Ordering::Greater);
+        start..end.max(start)
+    }
+
+    /// The actions of the service `prefix` (as the catalog spells it).
+    fn service_range(&self, prefix: &str) -> Range<usize> {
+        let mut key = Vec::with_capacity(prefix.len() + 1);
+        key.extend_from_slice(prefix.as_bytes());
+        key.push(b':');
+        self.prefix_range(&key)
+    }
+
+    /// The action lines that can match: those starting with the pattern's literal prefix,
+    /// and none when the pattern needs more characters than any action has.
+    fn candidates(&self, glob: &Glob) -> Range<usize> {
         if glob.min_len > self.longest {
-            return &[];
+            return 0..0;
         }
-        let literal = glob.literal_prefix();
-        let start = self
-            .actions
-            .partition_point(|e| cmp_ci_bytes(e.full.as_bytes(), literal) == Ordering::Less);
-        let rest = self.actions.get(start..).unwrap_or_default();
-        let len = rest
-            .iter()
-            .take_while(|e| starts_with_ci(e.full, literal))
-            .count();
-        rest.get(..len).unwrap_or_default()
+        self.prefix_range(glob.literal_prefix())
     }
-}
-
-fn parse_action(line: &'static str) -> Option<Entry> {
-    let mut fields = line.split('\t');
-    let full = fields.next()?;
-    let colon = full.find(':')?;
-    let level = AccessLevel::from_code(fields.next()?)?;
-    let resources = fields.next()?.parse().ok()?;
-    let conditions = fields.next()?.parse().ok()?;
-    Some(Entry {
-        full,
-        colon,
-        level,
-        resources,
-        conditions,
-    })
 }
 
 fn has_wildcard(s: &str) -> bool {
@@ -398,20 +413,10 @@ fn has_wildcard(s: &str) -> bool {
 }
 
 /// ASCII case-insensitive order (the catalog's).
-fn cmp_ci(a: &str, b: &str) -> Ordering {
-    cmp_ci_bytes(a.as_bytes(), b.as_bytes())
-}
-
-fn cmp_ci_bytes(a: &[u8], b: &[u8]) -> Ordering {
+fn cmp_ci(a: &[u8], b: &[u8]) -> Ordering {
     a.iter()
         .map(u8::to_ascii_lowercase)
         .cmp(b.iter().map(u8::to_ascii_lowercase))
-}
-
-fn starts_with_ci(text: &str, prefix: &[u8]) -> bool {
-    text.as_bytes()
-        .get(..prefix.len())
-        .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
 }
 
 /// An IAM wildcard pattern, matched on bytes (catalog names are ASCII; a `?` against a
@@ -421,6 +426,8 @@ struct Glob {
     pattern: Vec<u8>,
     /// Characters a match needs at least: everything but `*`.
     min_len: usize,
+    /// What follows the last `*`, which a match must end with (empty without a `*`).
+    suffix: Vec<u8>,
 }
 
 impl Glob {
@@ -432,9 +439,14 @@ impl Glob {
             }
         }
         let min_len = collapsed.iter().filter(|&&b| b != b'*').count();
+        let suffix = match collapsed.iter().rposition(|&b| b == b'*') {
+            Some(star) => collapsed.get(star + 1..).unwrap_or_default().to_vec(),
+            None => Vec::new(),
+        };
         Glob {
             pattern: collapsed,
             min_len,
+            suffix,
         }
     }
 
@@ -453,6 +465,14 @@ impl Glob {
     fn matches(&self, text: &str) -> bool {
         let (p, t) = (self.pattern.as_slice(), text.as_bytes());
         if t.len() < self.min_len {
+            return false;
+        }
+        // Cheap rejection first (`*Session` against most names).
+        let tail = t
+            .get(t.len().saturating_sub(self.suffix.len())..)
+            .unwrap_or_default();
+        let same = |(&pc, &tc): (&u8, &u8)| pc == b'?' || pc.eq_ignore_ascii_case(&tc);
+        if !self.suffix.iter().zip(tail).all(same) {
             return false;
         }
         let (mut pi, mut ti) = (0usize, 0usize);
@@ -535,40 +555,97 @@ fn distance(a: &str, b: &str, limit: usize) -> Option<usize> {
 mod tests {
     use super::*;
 
+    /// Builds the index of a catalog text the way the generator does (for tests on
+    /// hand-written catalogs).
+    fn index_of(text: &str) -> Vec<u8> {
+        let mut section = "";
+        let (mut services, mut actions) = (Vec::new(), Vec::new());
+        let mut longest = 0;
+        let mut at = 0usize;
+        for line in text.split_inclusive('\n') {
+            let body = line.trim_end_matches('\n');
+            if let Some(header) = body.strip_prefix('@') {
+                section = header.split(' ').next().unwrap();
+            } else if !body.starts_with('#') {
+                match section {
+                    "services" => services.push(at as u32),
+                    "actions" => {
+                        actions.push(at as u32);
+                        longest = longest.max(body.split('\t').next().unwrap().len());
+                    }
+                    _ => {}
+                }
+            }
+            at += line.len();
+        }
+        let mut out = Vec::new();
+        for v in [services.len() as u32, actions.len() as u32, longest as u32]
+            .into_iter()
+            .chain(services)
+            .chain(actions)
+        {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out
+    }
+
+    fn catalog_of(text: &str) -> ActionCatalog {
+        let text: &'static str = Box::leak(text.to_string().into_boxed_str());
+        let index: &'static [u8] = Box::leak(index_of(text).into_boxed_slice());
+        ActionCatalog::new(text, index)
+    }
+
     #[test]
-    fn every_line_of_the_catalog_is_indexed() {
+    fn the_index_lists_every_line_of_the_catalog() {
+        assert!(
+            INDEX == index_of(TEXT).as_slice(),
+            "iam-actions.idx fits iam-actions.txt"
+        );
         let catalog = actions();
         assert_eq!(catalog.len(), 20455);
         assert_eq!(catalog.services().count(), 445);
-        let declared: Vec<(String, usize)> = CATALOG
+        let declared: Vec<(String, usize)> = TEXT
             .lines()
             .filter_map(|l| l.strip_prefix('@'))
             .filter_map(|h| h.split_once(' '))
             .map(|(s, n)| (s.to_string(), n.parse().unwrap()))
             .collect();
-        for (section, count) in declared {
-            let have = match section.as_str() {
-                "services" => catalog.services.len(),
-                "resources" => catalog.resources.len() - 1,
-                "conditions" => catalog.conditions.len() - 1,
-                "actions" => catalog.actions.len(),
-                other => panic!("unknown section {other}"),
-            };
-            assert_eq!(have, count, "{section}");
-        }
-        // Every service has its actions, every action its service.
-        let covered: usize = catalog.services.iter().map(|s| s.actions.len()).sum();
-        assert_eq!(covered, catalog.len());
-        assert!(catalog.services.iter().all(|s| !s.actions.is_empty()));
-        assert!(catalog
-            .actions
+        assert_eq!(declared.len(), 4);
+        assert_eq!(
+            declared[0],
+            ("services".to_string(), catalog.services().count())
+        );
+        assert_eq!(declared[3], ("actions".to_string(), catalog.len()));
+        // Every line parses, is sorted, and names sets that are set lines.
+        let all: Vec<ActionInfo> = catalog.iter().collect();
+        assert_eq!(all.len(), catalog.len());
+        assert!(all
             .windows(2)
-            .all(|w| cmp_ci(w[0].full, w[1].full) == Ordering::Less));
-        assert!(catalog
-            .actions
-            .iter()
-            .all(|e| e.resources < catalog.resources.len()
-                && e.conditions < catalog.conditions.len()));
+            .all(
+                |w| cmp_ci(w[0].full_name.as_bytes(), w[1].full_name.as_bytes()) == Ordering::Less
+            ));
+        for i in 0..catalog.len() {
+            let line = parse_line(catalog.line(i).unwrap()).unwrap();
+            for offset in [line.resources, line.conditions].into_iter().flatten() {
+                assert!(offset == 0 || TEXT.as_bytes()[offset - 1] == b'\n');
+                assert!(!line_at(TEXT, offset).unwrap().is_empty());
+            }
+        }
+        assert_eq!(catalog.line(catalog.len()), None);
+        assert_eq!(
+            catalog.longest,
+            all.iter().map(|a| a.full_name.len()).max().unwrap()
+        );
+        // Every service has actions, and they add up.
+        let covered: usize = catalog
+            .services()
+            .map(|(p, _)| {
+                let n = catalog.service_actions(p).count();
+                assert!(n > 0, "{p}");
+                n
+            })
+            .sum();
+        assert_eq!(covered, catalog.len());
     }
 
     #[test]
@@ -807,15 +884,40 @@ mod tests {
     }
 
     #[test]
-    fn malformed_catalog_lines_are_skipped() {
-        let text = "@services 2\nssm\tAWS Systems Manager\nbroken\n@resources 0\n@conditions 0\n\
-                    @actions 3\nssm:StartSession\tW\t0\t0\nssm:Bad\tX\t0\t0\nnocolon\tW\t0\t0\n\
-                    ssm:Short\tW\n";
-        let catalog = ActionCatalog::parse(text);
-        assert_eq!(catalog.len(), 1);
-        assert!(catalog.lookup("ssm:startsession").is_some());
-        assert_eq!(catalog.expand("*"), ["ssm:StartSession"]);
-        let empty = ActionCatalog::parse("");
-        assert!(empty.is_empty() && empty.expand("*").is_empty() && empty.suggest("a:b").is_none());
+    fn malformed_catalogs_read_as_less_never_a_panic() {
+        let head = "@services 2\nssm\tAWS Systems Manager\nbroken\n@resources 1\n";
+        let text = format!(
+            "{head}instance\n@conditions 0\n@actions 4\nssm:Bad\tX\t-\t-\n\
+             ssm:StartSession\tW\t{}\t-\nssm:Z\tW\nssm:ZZ\tW\t99999\tx\n",
+            head.len()
+        );
+        let catalog = catalog_of(&text);
+        let info = catalog.lookup("ssm:startsession").unwrap();
+        assert_eq!(info.resource_types().collect::<Vec<_>>(), ["instance"]);
+        assert_eq!(
+            catalog.iter().count(),
+            1,
+            "the malformed lines read as nothing"
+        );
+        assert_eq!(
+            catalog.expand("*"),
+            ["ssm:Bad", "ssm:StartSession", "ssm:Z", "ssm:ZZ"]
+        );
+        assert!(!catalog.is_known_service("broken"));
+        assert_eq!(
+            catalog.suggest("ssm:StartSessions").as_deref(),
+            Some("ssm:StartSession")
+        );
+        // An index that does not fit is an empty catalog.
+        let text: &'static str = "@actions 1\nssm:StartSession\tW\t-\t-\n";
+        for index in [&[][..], &[1, 0, 0, 0][..], &[0xFF; 16][..]] {
+            let empty = ActionCatalog::new(text, index);
+            assert!(empty.is_empty() && empty.expand("*").is_empty());
+            assert!(empty.lookup("ssm:StartSession").is_none() && empty.suggest("a:b").is_none());
+        }
+        let offsets_out_of_range: &'static [u8] =
+            &[0, 0, 0, 0, 1, 0, 0, 0, 5, 0, 0, 0, 0xFF, 0xFF, 0, 0];
+        let odd = ActionCatalog::new(text, offsets_out_of_range);
+        assert!(odd.lookup("ssm:StartSession").is_none() && odd.expand("*").is_empty());
     }
 }

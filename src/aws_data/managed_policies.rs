@@ -1,22 +1,28 @@
 //! Every AWS managed policy, embedded from `data/aws/managed-policies.*`.
 //!
-//! Three files, written by `scripts/update-aws-data`:
+//! Four files, written by `scripts/update-aws-data`:
 //!
 //! - `managed-policies.tsv`: one line per policy, sorted by name (byte order): name, path,
 //!   version, update date, deprecated (0/1), source (`data` or `extra`), and the offset and
 //!   length of its document in `managed-policies.docs`;
+//! - `managed-policies.idx`: little-endian u32, the number of policies then the byte offset
+//!   of each TSV line;
 //! - `managed-policies.strings`: every distinct JSON string of the documents, JSON-escaped
 //!   without quotes, one per line;
 //! - `managed-policies.docs`: each document as minified JSON in which every string is
-//!   replaced by its line number in the string table, written in bytes >= 0x80 that carry
-//!   6 bits each, most significant first, with 0x40 set on all but the last.
+//!   replaced by the byte offset of its line in the string table, written in bytes >= 0x80
+//!   that carry 6 bits each, most significant first, with 0x40 set on all but the last.
 //!
-//! Nothing is read until the first call. The first call splits the TSV (1,643 short lines)
-//! into rows; a lookup then decodes that one policy's document, once per process.
+//! Nothing is parsed ahead: a lookup is a binary search over the index that reads a dozen
+//! TSV lines, then decodes that one policy's document, once per process.
 
+use std::cmp::Ordering;
 use std::sync::OnceLock;
 
+use super::{field_at, line_at, partition_point, u32_at};
+
 const TSV: &str = include_str!("../../data/aws/managed-policies.tsv");
+const IDX: &[u8] = include_bytes!("../../data/aws/managed-policies.idx");
 const STRINGS: &str = include_str!("../../data/aws/managed-policies.strings");
 const DOCS: &[u8] = include_bytes!("../../data/aws/managed-policies.docs");
 
@@ -120,11 +126,8 @@ pub fn managed_policy(name: &str) -> Option<ManagedPolicy> {
 /// The managed policy whose name equals `name` ignoring ASCII case (a linear scan of the
 /// names; for messages like "did you mean", lookups should use [`managed_policy`]).
 pub fn managed_policy_ignore_case(name: &str) -> Option<ManagedPolicy> {
-    policy_at(
-        rows()
-            .iter()
-            .position(|r| r.name.eq_ignore_ascii_case(name))?,
-    )
+    let index = (0..count()).find(|&i| name_at(i).is_some_and(|n| n.eq_ignore_ascii_case(name)))?;
+    policy_at(index)
 }
 
 /// The managed policy an ARN names: `arn:<partition>:iam::aws:policy[/path]/Name` in any
@@ -133,7 +136,7 @@ pub fn managed_policy_ignore_case(name: &str) -> Option<ManagedPolicy> {
 pub fn managed_policy_by_arn(arn: &str) -> Option<ManagedPolicy> {
     let parsed = parse_policy_arn(arn)?;
     let index = index_of(parsed.name)?;
-    let row = rows().get(index)?;
+    let row = row_at(index)?;
     if !row.path.is_empty() && row.path != parsed.path {
         return None;
     }
@@ -142,12 +145,12 @@ pub fn managed_policy_by_arn(arn: &str) -> Option<ManagedPolicy> {
 
 /// The names of all managed policies, sorted (byte order).
 pub fn managed_policy_names() -> impl Iterator<Item = &'static str> {
-    rows().iter().map(|r| r.name)
+    (0..count()).filter_map(name_at)
 }
 
 /// All managed policies, sorted by name; each document is decoded as the iterator reaches it.
 pub fn managed_policies() -> impl Iterator<Item = ManagedPolicy> {
-    (0..rows().len()).filter_map(policy_at)
+    (0..count()).filter_map(policy_at)
 }
 
 /// One line of the TSV.
@@ -179,24 +182,33 @@ fn parse_row(line: &'static str) -> Option<Row> {
     Some(row)
 }
 
-/// The TSV's rows, in its order (sorted by name). A malformed line is skipped, never a
-/// panic; a test checks that none is.
-fn rows() -> &'static [Row] {
-    static ROWS: OnceLock<Vec<Row>> = OnceLock::new();
-    ROWS.get_or_init(|| {
-        TSV.lines()
-            .filter(|line| !line.is_empty() && !line.starts_with('#'))
-            .filter_map(parse_row)
-            .collect()
-    })
+/// How many policies the index lists.
+fn count() -> usize {
+    u32_at(IDX, 0).unwrap_or(0)
+}
+
+/// TSV line `index` (0-based, header excluded).
+fn line(index: usize) -> Option<&'static str> {
+    line_at(TSV, u32_at(IDX, index.checked_add(1)?)?)
+}
+
+fn name_at(index: usize) -> Option<&'static str> {
+    field_at(TSV, u32_at(IDX, index.checked_add(1)?)?)
+}
+
+/// A malformed line reads as `None`, never a panic; a test checks that none is.
+fn row_at(index: usize) -> Option<Row> {
+    parse_row(line(index)?)
 }
 
 fn index_of(name: &str) -> Option<usize> {
-    rows().binary_search_by(|r| r.name.cmp(name)).ok()
+    let order = |i: usize| name_at(i).map_or(Ordering::Less, |n| n.cmp(name));
+    let at = partition_point(count(), |i| order(i) == Ordering::Less);
+    (order(at) == Ordering::Equal).then_some(at)
 }
 
 fn policy_at(index: usize) -> Option<ManagedPolicy> {
-    let row = rows().get(index)?;
+    let row = row_at(index)?;
     Some(ManagedPolicy {
         name: row.name,
         path: row.path,
@@ -211,8 +223,8 @@ fn policy_at(index: usize) -> Option<ManagedPolicy> {
 /// The decoded document of row `index`, decoded on first use and kept for the process.
 fn document_at(index: usize) -> Option<&'static str> {
     static CACHE: OnceLock<Vec<OnceLock<Option<Box<str>>>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(|| (0..rows().len()).map(|_| OnceLock::new()).collect());
-    let row = rows().get(index)?;
+    let cache = CACHE.get_or_init(|| (0..count()).map(|_| OnceLock::new()).collect());
+    let row = row_at(index)?;
     cache
         .get(index)?
         .get_or_init(|| {
@@ -222,26 +234,9 @@ fn document_at(index: usize) -> Option<&'static str> {
         .as_deref()
 }
 
-/// Where each line of the string table ends (the offset of its `\n`), built on first use.
-fn string_ends() -> &'static [u32] {
-    static ENDS: OnceLock<Vec<u32>> = OnceLock::new();
-    ENDS.get_or_init(|| {
-        STRINGS
-            .match_indices('\n')
-            .filter_map(|(at, _)| u32::try_from(at).ok())
-            .collect()
-    })
-}
-
-/// Line `index` of the string table: a JSON string's escaped content, without quotes.
-fn string(index: usize) -> Option<&'static str> {
-    let ends = string_ends();
-    let end = usize::try_from(*ends.get(index)?).ok()?;
-    let start = match index.checked_sub(1) {
-        None => 0,
-        Some(previous) => usize::try_from(*ends.get(previous)?).ok()?.checked_add(1)?,
-    };
-    STRINGS.get(start..end)
+/// The string-table line at byte `offset`: a JSON string's escaped content, without quotes.
+fn string(offset: usize) -> Option<&'static str> {
+    line_at(STRINGS, offset)
 }
 
 /// Rebuilds a document's JSON text from its token stream; `None` if the stream is corrupt.
@@ -253,18 +248,18 @@ fn decode(stream: &[u8]) -> Option<String> {
             out.push(char::from(byte));
             continue;
         }
-        let mut index = usize::from(byte & 0x3F);
+        let mut offset = usize::from(byte & 0x3F);
         let mut more = byte & 0x40 != 0;
         while more {
             let next = bytes.next()?;
-            if next < 0x80 || index > usize::MAX >> 12 {
+            if next < 0x80 || offset > usize::MAX >> 12 {
                 return None;
             }
-            index = (index << 6) | usize::from(next & 0x3F);
+            offset = (offset << 6) | usize::from(next & 0x3F);
             more = next & 0x40 != 0;
         }
         out.push('"');
-        out.push_str(string(index)?);
+        out.push_str(string(offset)?);
         out.push('"');
     }
     Some(out)
@@ -276,13 +271,20 @@ mod tests {
     use serde_json::Value;
 
     #[test]
-    fn every_line_of_the_tsv_is_a_row() {
-        let lines = TSV
-            .lines()
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .count();
-        assert_eq!(rows().len(), lines);
-        assert!(rows().windows(2).all(|w| w[0].name < w[1].name), "sorted");
+    fn the_index_lists_every_line_of_the_tsv() {
+        let lines: Vec<&str> = TSV.lines().filter(|l| !l.starts_with('#')).collect();
+        assert_eq!(count(), lines.len());
+        assert_eq!(IDX.len(), 4 * (count() + 1));
+        for (i, expected) in lines.iter().enumerate() {
+            assert_eq!(line(i), Some(*expected));
+            let row = row_at(i).unwrap_or_else(|| panic!("malformed: {expected}"));
+            assert!(row.offset + row.len <= DOCS.len());
+        }
+        let names: Vec<&str> = managed_policy_names().collect();
+        assert!(names.windows(2).all(|w| w[0] < w[1]), "sorted");
+        assert_eq!(line(count()), None);
+        assert_eq!(index_of(""), None);
+        assert_eq!(index_of("\u{10FFFF}"), None);
     }
 
     #[test]
@@ -441,9 +443,14 @@ mod tests {
         assert_eq!(
             decode(&[0xFF, 0xFF, 0xFF, 0xBF]),
             None,
-            "index out of the table"
+            "offset beyond the table"
         );
         assert_eq!(decode(&[0xFF; 64]), None, "overflow");
         assert_eq!(decode(&[0x80]).as_deref(), Some("\"Effect\""));
+        assert_eq!(
+            decode(&[0x81]).as_deref(),
+            Some("\"ffect\""),
+            "any offset is a line end"
+        );
     }
 }
