@@ -120,6 +120,21 @@ fn main() {
     for (what, f) in &cases {
         println!("{what} -> {}: {:?}", f(), mean(f));
     }
+    // For comparison: what an in-memory index would cost (the first design built one).
+    let (names, built) = time(|| catalog.iter().map(|a| a.full_name).collect::<Vec<_>>());
+    let in_memory = |action: &str| {
+        names
+            .binary_search_by(|n| {
+                n.bytes()
+                    .map(|b| b.to_ascii_lowercase())
+                    .cmp(action.bytes().map(|b| b.to_ascii_lowercase()))
+            })
+            .is_ok()
+    };
+    println!(
+        "reference: building an in-memory name index: {built:?}; a lookup in it: {:?}",
+        mean(|| in_memory(black_box("SSM:startsession")))
+    );
     let nasty = format!("{}b", "*a".repeat(40));
     println!(
         "expand(\"*a*a…*ab\", 40 stars): {:?}",
