@@ -14,11 +14,13 @@
 //! - [`template`]: the CloudFormation model and intrinsic evaluation;
 //! - [`syntax`]: spanned YAML and JSON;
 //! - [`diagnostic`]: findings, severities, rule metadata, snippets;
+//! - [`aws_data`]: every AWS managed policy and IAM action, embedded;
 //! - [`base`]: spans, source files, a three-valued truth.
 //!
 //! The library never prints and never exits: [`engine::lint_source`] turns one file into
 //! a [`engine::FileReport`], and the `report` module renders reports.
 
+pub mod aws_data;
 pub mod base;
 pub mod cli;
 pub mod diagnostic;
