@@ -475,32 +475,7 @@ impl Glob {
         if !self.suffix.iter().zip(tail).all(same) {
             return false;
         }
-        let (mut pi, mut ti) = (0usize, 0usize);
-        let mut star: Option<(usize, usize)> = None;
-        loop {
-            match (p.get(pi), t.get(ti)) {
-                (Some(&b'*'), _) => {
-                    pi += 1;
-                    star = Some((pi, ti));
-                    continue;
-                }
-                (Some(&pc), Some(&tc)) if pc == b'?' || pc.eq_ignore_ascii_case(&tc) => {
-                    pi += 1;
-                    ti += 1;
-                    continue;
-                }
-                (None, None) => return true,
-                _ => {}
-            }
-            match star {
-                Some((after_star, from)) if from < t.len() => {
-                    star = Some((after_star, from + 1));
-                    pi = after_star;
-                    ti = from + 1;
-                }
-                _ => return false,
-            }
-        }
+        crate::base::text::wildcard_match_bytes(p, t)
     }
 }
 

@@ -1,4 +1,4 @@
-//! Small text helpers shared by messages ("did you mean").
+//! Small text helpers: IAM-style wildcard matching, and "did you mean".
 
 /// Levenshtein distance between two short strings.
 pub fn edit_distance(a: &str, b: &str) -> usize {
@@ -23,4 +23,108 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .filter(|(d, _)| *d <= 2)
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
+}
+
+/// Case-insensitive match with `*` (any run, `:` and `/` included) and `?` (one
+/// character), as IAM matches actions and resource ARNs. Linear in practice: one
+/// backtrack point, the last `*`. Allocation-free for ASCII, which ARNs and actions are.
+pub fn wildcard_match(pattern: &str, text: &str) -> bool {
+    if pattern.is_ascii() && text.is_ascii() {
+        return glob(pattern.as_bytes(), text.as_bytes(), |p, t| {
+            p.eq_ignore_ascii_case(t)
+        });
+    }
+    let p: Vec<char> = pattern.chars().flat_map(char::to_lowercase).collect();
+    let t: Vec<char> = text.chars().flat_map(char::to_lowercase).collect();
+    glob(&p, &t, |a, b| a == b)
+}
+
+/// Glob matching over any symbols: `star` and `any` are the wildcards' symbols.
+fn glob<T: Copy + PartialEq + Wildcards>(p: &[T], t: &[T], same: impl Fn(&T, &T) -> bool) -> bool {
+    let (mut pi, mut ti) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    loop {
+        match (p.get(pi), t.get(ti)) {
+            (Some(pc), _) if pc.is_star() => {
+                pi += 1;
+                star = Some((pi, ti));
+                continue;
+            }
+            (Some(pc), Some(tc)) if pc.is_any() || same(pc, tc) => {
+                pi += 1;
+                ti += 1;
+                continue;
+            }
+            (None, None) => return true,
+            _ => {}
+        }
+        match star {
+            Some((after_star, from)) if from < t.len() => {
+                star = Some((after_star, from + 1));
+                pi = after_star;
+                ti = from + 1;
+            }
+            _ => return false,
+        }
+    }
+}
+
+/// The wildcard symbols of a pattern alphabet.
+trait Wildcards {
+    fn is_star(&self) -> bool;
+    fn is_any(&self) -> bool;
+}
+
+impl Wildcards for u8 {
+    fn is_star(&self) -> bool {
+        *self == b'*'
+    }
+    fn is_any(&self) -> bool {
+        *self == b'?'
+    }
+}
+
+impl Wildcards for char {
+    fn is_star(&self) -> bool {
+        *self == '*'
+    }
+    fn is_any(&self) -> bool {
+        *self == '?'
+    }
+}
+
+/// [`wildcard_match`] on bytes, for callers that hold ASCII names as bytes.
+pub fn wildcard_match_bytes(pattern: &[u8], text: &[u8]) -> bool {
+    glob(pattern, text, |p, t| p.eq_ignore_ascii_case(t))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcards_match_case_insensitively() {
+        assert!(wildcard_match("ssm:*", "ssm:UpdateInstanceInformation"));
+        assert!(wildcard_match(
+            "SSMMessages:Open*",
+            "ssmmessages:OpenDataChannel"
+        ));
+        assert!(wildcard_match("*", "anything"));
+        assert!(wildcard_match("*", ""));
+        assert!(wildcard_match("ssm:Start?ession", "ssm:StartSession"));
+        assert!(!wildcard_match("ssm:Get*", "ssm:UpdateInstanceInformation"));
+        assert!(wildcard_match("a*b*c", "aXXbYYc"));
+        assert!(!wildcard_match("a*b*c", "aXXbYY"));
+        assert!(wildcard_match("arn:aws:s3:::é*", "arn:aws:s3:::Éte"));
+        assert!(!wildcard_match("abc", "ab"));
+        assert!(!wildcard_match("ab", "abc"));
+        assert!(wildcard_match("ab**", "ab"));
+    }
+
+    #[test]
+    fn many_stars_stay_linear() {
+        let pattern = "*a".repeat(200) + "b";
+        let text = "a".repeat(5000);
+        assert!(!wildcard_match(&pattern, &text));
+    }
 }

@@ -6,6 +6,8 @@
 
 use super::managed::{self, ManagedArn};
 use super::{decide_for, decide_in, statements_of, Decision, Origin, Statement, Target};
+use std::collections::HashMap;
+
 use crate::template::{scenario, When};
 
 /// At most this many conditions of a principal's statements are enumerated; beyond, every
@@ -124,115 +126,179 @@ const KINDS: [PrincipalKind; 3] = [
     },
 ];
 
-/// Collects everything that grants or denies permissions to a role (kept for the
-/// identity-chain rules).
-pub fn role_permissions<'a>(eval: &Evaluator<'a>, role: &Resource<'a>) -> Permissions<'a> {
-    principal_permissions(eval, role)
-}
-
 /// Collects everything that grants or denies permissions to a role, user or group of
-/// the template; a user also gets the permissions of its groups.
+/// the template; a user also gets the permissions of its groups. Reads the template's
+/// attachments first: to ask about many principals, build [`Attachments`] once and use
+/// [`Attachments::permissions`].
 pub fn principal_permissions<'a>(
     eval: &Evaluator<'a>,
     principal: &Resource<'a>,
 ) -> Permissions<'a> {
-    let mut perms = own_permissions(eval, principal);
-    if principal.type_name == "AWS::IAM::User" {
-        for group in groups_of_user(eval, principal) {
-            let group_perms = own_permissions(eval, group);
-            perms.statements.extend(group_perms.statements);
-            perms.unknown_sources.extend(group_perms.unknown_sources);
-            perms.attached.extend(group_perms.attached);
-        }
-    }
-    perms
+    Attachments::build(eval).permissions(eval, principal)
 }
 
-/// Whether `value` names `principal`: a `Ref` to it or its literal name.
-fn names<'a>(value: &Value<'a>, principal: &Resource<'a>, literal_name: Option<&str>) -> bool {
-    match value {
-        Value::Ref(r) => r.id == principal.id && r.attribute.is_none(),
-        Value::Str(s) => literal_name == Some(s.as_ref()),
-        _ => false,
+/// How a template names a principal: by `Ref`, or by its literal name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key<'a> {
+    Ref(&'a str),
+    Name(String),
+}
+
+impl<'a> Key<'a> {
+    fn of(value: &Value<'a>) -> Option<Key<'a>> {
+        match value {
+            Value::Ref(r) if r.attribute.is_none() => Some(Key::Ref(r.id)),
+            Value::Str(s) => Some(Key::Name(s.to_string())),
+            _ => None,
+        }
+    }
+
+    /// The keys that name `principal`: its logical id, and its literal name if it has one.
+    fn naming(principal: &Resource<'a>, kind: &PrincipalKind) -> Vec<Key<'a>> {
+        let mut keys = vec![Key::Ref(principal.id)];
+        keys.extend(literal_name(principal, kind).map(|n| Key::Name(n.to_string())));
+        keys
     }
 }
 
-fn literal_name<'a>(principal: &Resource<'a>, kind: &PrincipalKind) -> Option<&'a str> {
-    principal
-        .property(kind.name_property)
-        .and_then(|n| n.as_str())
+/// Which policy resources, groups and group additions of a template name which principal,
+/// read once: each principal's permissions then cost only its own policies.
+#[derive(Debug, Default)]
+pub struct Attachments<'a> {
+    /// (principal type, key) → the template index and resource of each policy resource
+    /// (`AWS::IAM::Policy`, `ManagedPolicy`, `RolePolicy`, ...) that names it.
+    policies: HashMap<(&'static str, Key<'a>), Vec<(usize, &'a Resource<'a>)>>,
+    /// Groups by key.
+    groups: HashMap<Key<'a>, Vec<(usize, &'a Resource<'a>)>>,
+    /// User key → the `GroupName` values of the `UserToGroupAddition`s that list the
+    /// user, in template order.
+    additions: HashMap<Key<'a>, Vec<(usize, Vec<Value<'a>>)>>,
 }
 
-/// The groups of the template a user belongs to (`Groups`, `UserToGroupAddition`).
-pub fn groups_of_user<'a>(eval: &Evaluator<'a>, user: &Resource<'a>) -> Vec<&'a Resource<'a>> {
-    let Some(template) = eval.template() else {
-        return Vec::new();
-    };
-    let group_kind = &KINDS[2];
-    let user_kind = &KINDS[1];
-    let groups: Vec<&'a Resource<'a>> = template
-        .resources
-        .iter()
-        .filter(|r| r.type_name == group_kind.type_name)
-        .collect();
-    let mut out: Vec<&'a Resource<'a>> = Vec::new();
-    let mut add = |value: &Value<'a>| {
-        for g in &groups {
-            if names(value, g, literal_name(g, group_kind)) && !out.iter().any(|o| o.id == g.id) {
-                out.push(g);
-            }
-        }
-    };
-    for item in eval.items_opt(user.property("Groups")) {
-        add(&item.value);
-    }
-    for addition in template.resources_of_type(&["AWS::IAM::UserToGroupAddition"]) {
-        let has_user = eval
-            .items_opt(addition.property("Users"))
-            .iter()
-            .any(|u| names(&u.value, user, literal_name(user, user_kind)));
-        if has_user {
-            for g in eval.eval_opt(addition.property("GroupName")) {
-                add(&g.value);
-            }
-        }
-    }
-    out
-}
-
-/// Policies attached to the principal itself (not through groups).
-fn own_permissions<'a>(eval: &Evaluator<'a>, principal: &Resource<'a>) -> Permissions<'a> {
-    let mut perms = Permissions::default();
-    let Some(template) = eval.template() else {
-        return perms;
-    };
-    let Some(kind) = KINDS.iter().find(|k| k.type_name == principal.type_name) else {
-        return perms;
-    };
-    let origin = Origin::Template {
-        resource: principal.id.to_string(),
-    };
-    for item in eval.items_opt(principal.property("ManagedPolicyArns")) {
-        attach_managed(eval, &item.value, item.node.span, &item.when, &mut perms);
-    }
-    for policy in eval.items_opt(principal.property("Policies")) {
-        for d in eval.field(&policy, "PolicyDocument") {
-            add_document(eval, d.node, &origin, &mut perms);
-        }
-    }
-    let own_name = literal_name(principal, kind);
-    // Policy resources that name this principal (by Ref or by its literal name).
-    for resource in &template.resources {
-        let targets = match resource.type_name {
-            "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" => {
-                eval.items_opt(resource.property(kind.list_key))
-            }
-            t if t == kind.single_policy.0 => {
-                eval.eval_opt(resource.property(kind.single_policy.1))
-            }
-            _ => continue,
+impl<'a> Attachments<'a> {
+    pub fn build(eval: &Evaluator<'a>) -> Self {
+        let mut out = Attachments::default();
+        let Some(template) = eval.template() else {
+            return out;
         };
-        if targets.iter().any(|t| names(&t.value, principal, own_name)) {
+        let group_kind = &KINDS[2];
+        for (i, resource) in template.resources.iter().enumerate() {
+            for kind in &KINDS {
+                let targets = match resource.type_name {
+                    "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" => {
+                        eval.items_opt(resource.property(kind.list_key))
+                    }
+                    t if t == kind.single_policy.0 => {
+                        eval.eval_opt(resource.property(kind.single_policy.1))
+                    }
+                    _ => continue,
+                };
+                for key in targets.iter().filter_map(|t| Key::of(&t.value)) {
+                    let list = out.policies.entry((kind.type_name, key)).or_default();
+                    if list.last().is_none_or(|(j, _)| *j != i) {
+                        list.push((i, resource));
+                    }
+                }
+            }
+            if resource.type_name == group_kind.type_name {
+                for key in Key::naming(resource, group_kind) {
+                    out.groups.entry(key).or_default().push((i, resource));
+                }
+            }
+            if resource.type_name == "AWS::IAM::UserToGroupAddition" {
+                let groups: Vec<Value<'a>> = eval
+                    .eval_opt(resource.property("GroupName"))
+                    .into_iter()
+                    .map(|g| g.value)
+                    .collect();
+                for user in eval.items_opt(resource.property("Users")) {
+                    if let Some(key) = Key::of(&user.value) {
+                        let list = out.additions.entry(key).or_default();
+                        if list.last().is_none_or(|(j, _)| *j != i) {
+                            list.push((i, groups.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Everything that grants or denies permissions to a role, user or group of the
+    /// template; a user also gets the permissions of its groups.
+    pub fn permissions(&self, eval: &Evaluator<'a>, principal: &Resource<'a>) -> Permissions<'a> {
+        let mut perms = self.own_permissions(eval, principal);
+        if principal.type_name == "AWS::IAM::User" {
+            for group in self.groups_of_user(eval, principal) {
+                let group_perms = self.own_permissions(eval, group);
+                perms.statements.extend(group_perms.statements);
+                perms.unknown_sources.extend(group_perms.unknown_sources);
+                perms.attached.extend(group_perms.attached);
+            }
+        }
+        perms
+    }
+
+    /// The groups of the template a user belongs to (`Groups`, `UserToGroupAddition`).
+    pub fn groups_of_user(
+        &self,
+        eval: &Evaluator<'a>,
+        user: &Resource<'a>,
+    ) -> Vec<&'a Resource<'a>> {
+        let mut out: Vec<&'a Resource<'a>> = Vec::new();
+        let mut add = |value: &Value<'a>| {
+            let found = Key::of(value).and_then(|k| self.groups.get(&k));
+            for (_, g) in found.into_iter().flatten() {
+                if !out.iter().any(|o| o.id == g.id) {
+                    out.push(g);
+                }
+            }
+        };
+        for item in eval.items_opt(user.property("Groups")) {
+            add(&item.value);
+        }
+        let mut additions: Vec<&(usize, Vec<Value<'a>>)> = Key::naming(user, &KINDS[1])
+            .iter()
+            .filter_map(|k| self.additions.get(k))
+            .flatten()
+            .collect();
+        additions.sort_by_key(|(i, _)| *i);
+        additions.dedup_by_key(|(i, _)| *i);
+        for (_, groups) in additions {
+            for g in groups {
+                add(g);
+            }
+        }
+        out
+    }
+
+    /// Policies attached to the principal itself (not through groups).
+    fn own_permissions(&self, eval: &Evaluator<'a>, principal: &Resource<'a>) -> Permissions<'a> {
+        let mut perms = Permissions::default();
+        let Some(kind) = KINDS.iter().find(|k| k.type_name == principal.type_name) else {
+            return perms;
+        };
+        let origin = Origin::Template {
+            resource: principal.id.to_string(),
+        };
+        for item in eval.items_opt(principal.property("ManagedPolicyArns")) {
+            attach_managed(eval, &item.value, item.node.span, &item.when, &mut perms);
+        }
+        for policy in eval.items_opt(principal.property("Policies")) {
+            for d in eval.field(&policy, "PolicyDocument") {
+                add_document(eval, d.node, &origin, &mut perms);
+            }
+        }
+        // Policy resources that name this principal (by Ref or by its literal name), in
+        // template order.
+        let mut resources: Vec<&(usize, &'a Resource<'a>)> = Key::naming(principal, kind)
+            .into_iter()
+            .filter_map(|k| self.policies.get(&(kind.type_name, k)))
+            .flatten()
+            .collect();
+        resources.sort_by_key(|(i, _)| *i);
+        resources.dedup_by_key(|(i, _)| *i);
+        for (_, resource) in resources {
             let origin = Origin::Template {
                 resource: resource.id.to_string(),
             };
@@ -240,15 +306,26 @@ fn own_permissions<'a>(eval: &Evaluator<'a>, principal: &Resource<'a>) -> Permis
                 add_document(eval, doc, &origin, &mut perms);
             }
         }
-    }
-    if let Some(boundary) = principal.property("PermissionsBoundary") {
-        let mut inner = Permissions::default();
-        for b in eval.eval(boundary) {
-            attach_managed(eval, &b.value, b.node.span, &b.when, &mut inner);
+        if let Some(boundary) = principal.property("PermissionsBoundary") {
+            let mut inner = Permissions::default();
+            for b in eval.eval(boundary) {
+                attach_managed(eval, &b.value, b.node.span, &b.when, &mut inner);
+            }
+            perms.boundary = Some((inner.statements, !inner.unknown_sources.is_empty()));
         }
-        perms.boundary = Some((inner.statements, !inner.unknown_sources.is_empty()));
+        perms
     }
-    perms
+}
+
+/// The groups of the template a user belongs to (`Groups`, `UserToGroupAddition`).
+pub fn groups_of_user<'a>(eval: &Evaluator<'a>, user: &Resource<'a>) -> Vec<&'a Resource<'a>> {
+    Attachments::build(eval).groups_of_user(eval, user)
+}
+
+fn literal_name<'a>(principal: &Resource<'a>, kind: &PrincipalKind) -> Option<&'a str> {
+    principal
+        .property(kind.name_property)
+        .and_then(|n| n.as_str())
 }
 
 fn add_document<'a>(

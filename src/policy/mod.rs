@@ -9,6 +9,7 @@ pub mod managed;
 pub mod probes;
 pub mod refs;
 
+pub use crate::base::text::wildcard_match;
 use crate::base::Span;
 pub use crate::base::Tri;
 use crate::syntax::Node;
@@ -303,36 +304,6 @@ pub fn variables_as_wildcards(pattern: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
-/// Case-insensitive match with `*` (any run) and `?` (one character), as IAM does for
-/// actions and resource ARNs.
-pub fn wildcard_match(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().flat_map(char::to_lowercase).collect();
-    let t: Vec<char> = text.chars().flat_map(char::to_lowercase).collect();
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        match p.get(pi) {
-            Some('*') => {
-                star = Some((pi, ti));
-                pi += 1;
-            }
-            Some(&c) if c == '?' || c == t[ti] => {
-                pi += 1;
-                ti += 1;
-            }
-            _ => match star {
-                Some((sp, st)) => {
-                    pi = sp + 1;
-                    ti = st + 1;
-                    star = Some((sp, st + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    p[pi..].iter().all(|&c| c == '*')
-}
-
 /// Reads the statements of a policy document node (a mapping with `Statement`, or a
 /// JSON string holding one). The flag is true when part of the document is unknown.
 pub fn statements_of<'a>(
@@ -613,23 +584,4 @@ fn patterns<'a>(eval: &Evaluator<'a>, parent: &Resolved<'a>, key: &str) -> Patte
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn wildcards_match_case_insensitively() {
-        assert!(wildcard_match("ssm:*", "ssm:UpdateInstanceInformation"));
-        assert!(wildcard_match(
-            "SSMMessages:Open*",
-            "ssmmessages:OpenDataChannel"
-        ));
-        assert!(wildcard_match("*", "anything"));
-        assert!(wildcard_match("ssm:Start?ession", "ssm:StartSession"));
-        assert!(!wildcard_match("ssm:Get*", "ssm:UpdateInstanceInformation"));
-        assert!(wildcard_match("a*b*c", "aXXbYYc"));
-        assert!(!wildcard_match("a*b*c", "aXXbYY"));
-    }
 }

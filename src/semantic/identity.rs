@@ -170,6 +170,8 @@ pub struct Chains<'a> {
     /// Indexes into `profiles` and `instance_roles` by logical id.
     profile_index: HashMap<&'a str, usize>,
     role_index: HashMap<&'a str, usize>,
+    /// Profile logical id → indexes into `computes` of the resources that use it.
+    users_index: HashMap<&'a str, Vec<usize>>,
 }
 
 impl<'a> Chains<'a> {
@@ -198,6 +200,16 @@ impl<'a> Chains<'a> {
             profiles,
             ..Chains::default()
         };
+        for (i, compute) in chains.computes.iter().enumerate() {
+            for link in &compute.links {
+                if let Link::Resource(profile) = link.target {
+                    let users = chains.users_index.entry(profile.id).or_default();
+                    if users.last() != Some(&i) {
+                        users.push(i);
+                    }
+                }
+            }
+        }
         for (i, p) in chains.profiles.iter().enumerate() {
             chains.profile_index.entry(p.profile.id).or_insert(i);
             for link in &p.roles {
@@ -239,13 +251,11 @@ impl<'a> Chains<'a> {
 
     /// Compute resources whose profile reference reaches `profile_id`.
     pub fn users_of_profile(&self, profile_id: &str) -> Vec<&Compute<'a>> {
-        self.computes
-            .iter()
-            .filter(|c| {
-                c.links
-                    .iter()
-                    .any(|l| matches!(l.target, Link::Resource(p) if p.id == profile_id))
-            })
+        self.users_index
+            .get(profile_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.computes.get(i))
             .collect()
     }
 }
@@ -380,9 +390,7 @@ fn profile_by_name<'a>(template: &'a Template<'a>, literal: &str) -> Option<&'a 
     let name = literal
         .rsplit_once(":instance-profile/")
         .map_or(literal, |(_, path)| path.rsplit('/').next().unwrap_or(path));
-    template
-        .resources_of_type(&[INSTANCE_PROFILE])
-        .find(|p| p.property("InstanceProfileName").and_then(Node::as_str) == Some(name))
+    template.named(INSTANCE_PROFILE, "InstanceProfileName", name)
 }
 
 fn roles_of<'a>(
@@ -413,10 +421,7 @@ fn roles_of<'a>(
                 }
                 Value::Str(name) => {
                     // `Roles: [MyRoleName]` links by the role's literal RoleName.
-                    let by_name = template.resources_of_type(&[ROLE]).find(|role| {
-                        role.property("RoleName").and_then(Node::as_str) == Some(name.as_ref())
-                    });
-                    match by_name {
+                    match template.named(ROLE, "RoleName", name) {
                         Some(role) => Link::Resource(role),
                         None => Link::External(format!("the role named `{name}`")),
                     }

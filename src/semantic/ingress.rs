@@ -10,6 +10,8 @@
 //! statically makes [`IngressRule::admits_tcp_port`] or [`Source::is_internet`] return
 //! [`Tri::Unknown`](crate::base::Tri), and the rules report nothing on an unknown.
 
+use std::collections::HashMap;
+
 use ipnet::IpNet;
 
 use super::traffic::{admits, parse_bool, port_match, Port, PortMatch, Protocol, Source};
@@ -332,29 +334,45 @@ impl<'a> NaclEntry<'a> {
         }
     }
 
-    /// A lower-numbered, unconditional deny entry of the same ACL that blocks inbound
-    /// TCP `port` from the whole internet of the same address family, so this entry
-    /// never gets to allow it (NACL entries are evaluated in rule-number order).
-    pub fn shadowed_by<'e>(
-        &self,
-        entries: &'e [NaclEntry<'a>],
-        port: i64,
-    ) -> Option<&'e NaclEntry<'a>> {
+    /// Whether a lower-numbered, unconditional deny entry of the same ACL (in
+    /// `denies`, from [`internet_denies`]) blocks the port from the whole internet of the
+    /// same address family, so this entry never gets to allow it (NACL entries are
+    /// evaluated in rule-number order).
+    pub fn shadowed_in(&self, denies: &InternetDenies) -> bool {
         let (Some(acl), Some(number), Some(v6)) = (&self.acl, self.rule_number, self.is_ipv6())
         else {
-            return None;
+            return false;
         };
-        entries.iter().find(|deny| {
-            deny.acl.as_ref() == Some(acl)
-                && deny.rule_number.is_some_and(|n| n < number)
-                && deny.allow == Some(false)
-                && deny.when.is_empty()
-                && deny.resource.condition.is_none()
-                && deny.is_ipv6() == Some(v6)
-                && deny.source.is_internet() == Tri::Yes
-                && deny.matches_inbound_tcp_port(port) == Tri::Yes
-        })
+        denies
+            .get(&(acl.clone(), v6))
+            .is_some_and(|&lowest| lowest < number)
     }
+}
+
+/// The lowest rule number of an unconditional deny of inbound TCP `port` from the whole
+/// internet, per ACL and address family (`true` for IPv6).
+pub type InternetDenies = HashMap<(String, bool), i64>;
+
+/// [`InternetDenies`] of `entries` for `port`: one pass, so checking every entry against
+/// them stays linear.
+pub fn internet_denies(entries: &[NaclEntry<'_>], port: i64) -> InternetDenies {
+    let mut out = InternetDenies::new();
+    for deny in entries {
+        let (Some(acl), Some(number), Some(v6)) = (&deny.acl, deny.rule_number, deny.is_ipv6())
+        else {
+            continue;
+        };
+        if deny.allow == Some(false)
+            && deny.when.is_empty()
+            && deny.resource.condition.is_none()
+            && deny.source.is_internet() == Tri::Yes
+            && deny.matches_inbound_tcp_port(port) == Tri::Yes
+        {
+            let lowest = out.entry((acl.clone(), v6)).or_insert(number);
+            *lowest = (*lowest).min(number);
+        }
+    }
+    out
 }
 
 /// Every alternative of every `AWS::EC2::NetworkAclEntry` of the template.

@@ -129,8 +129,8 @@ impl Input<'_> {
     /// Whether a boolean input is `true` (`true` or `"true"`).
     pub fn is_true(&self) -> Tri {
         match self {
-            Input::Bool(b) => tri(*b),
-            Input::Text(t) => tri(t.trim().eq_ignore_ascii_case("true")),
+            Input::Bool(b) => Tri::from_bool(*b),
+            Input::Text(t) => Tri::from_bool(t.trim().eq_ignore_ascii_case("true")),
             Input::Absent | Input::Empty => Tri::No,
             _ => Tri::Unknown,
         }
@@ -156,14 +156,6 @@ impl Input<'_> {
             Input::Undefined(id) => format!("a reference to `{id}`"),
             Input::Unknown(why) => why.clone(),
         }
-    }
-}
-
-fn tri(b: bool) -> Tri {
-    if b {
-        Tri::Yes
-    } else {
-        Tri::No
     }
 }
 

@@ -6,7 +6,7 @@ use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use crate::policy::effective::{principal_permissions, Permissions};
+use crate::policy::effective::{Attachments, Permissions};
 use crate::syntax::Node;
 use crate::template::eval::Evaluator;
 use crate::template::model::{Resource, Template};
@@ -49,6 +49,7 @@ pub struct Model<'a> {
     logging: OnceCell<logging::Logging<'a>>,
     identity_statements: OnceCell<Vec<access::Located<'a>>>,
     trust_statements: OnceCell<Vec<access::Located<'a>>>,
+    attachments: OnceCell<Attachments<'a>>,
     permissions: RefCell<HashMap<&'a str, Rc<Permissions<'a>>>>,
 }
 
@@ -64,6 +65,7 @@ impl<'a> Model<'a> {
             logging: OnceCell::new(),
             identity_statements: OnceCell::new(),
             trust_statements: OnceCell::new(),
+            attachments: OnceCell::new(),
             permissions: RefCell::new(HashMap::new()),
         }
     }
@@ -131,7 +133,10 @@ impl<'a> Model<'a> {
         if let Some(known) = self.permissions.borrow().get(principal.id) {
             return Rc::clone(known);
         }
-        let computed = Rc::new(principal_permissions(self.eval, principal));
+        let attachments = self
+            .attachments
+            .get_or_init(|| Attachments::build(self.eval));
+        let computed = Rc::new(attachments.permissions(self.eval, principal));
         self.permissions
             .borrow_mut()
             .insert(principal.id, Rc::clone(&computed));

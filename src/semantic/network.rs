@@ -321,6 +321,62 @@ pub struct Network<'a> {
     pub endpoints: Vec<Endpoint<'a>>,
     pub eips: Vec<Eip<'a>>,
     pub placements: Vec<Placement<'a>>,
+    index: Index<'a>,
+}
+
+/// Indexes into the lists of [`Network`], so a path costs what concerns its placement.
+#[derive(Debug, Default)]
+struct Index<'a> {
+    /// Subnet → its associations.
+    associations: HashMap<&'a str, Vec<usize>>,
+    /// Route table → its routes.
+    routes: HashMap<&'a str, Vec<usize>>,
+    /// Internet gateway → its attachments.
+    attachments: HashMap<&'a str, Vec<usize>>,
+    /// VPC → the endpoints one of whose alternatives is in it; endpoints whose VPC
+    /// alternatives disagree are in every list, since their VPC may be any.
+    endpoints: HashMap<&'a str, Vec<usize>>,
+    ambiguous_endpoints: Vec<usize>,
+    /// Resource → the Elastic IPs attached to it; `unknown_eips` go anywhere.
+    eips: HashMap<&'a str, Vec<usize>>,
+    unknown_eips: Vec<usize>,
+}
+
+impl<'a> Index<'a> {
+    fn build(net: &Network<'a>) -> Self {
+        let mut index = Index::default();
+        for (i, a) in net.associations.iter().enumerate() {
+            index.associations.entry(a.subnet).or_default().push(i);
+        }
+        for (i, r) in net.routes.iter().enumerate() {
+            index.routes.entry(r.table).or_default().push(i);
+        }
+        for (i, a) in net.attachments.iter().enumerate() {
+            index.attachments.entry(a.gateway).or_default().push(i);
+        }
+        for (i, e) in net.endpoints.iter().enumerate() {
+            let mut vpcs: Vec<&'a str> = e.vpc.iter().filter_map(|v| v.value).collect();
+            vpcs.sort_unstable();
+            vpcs.dedup();
+            if vpcs.len() > 1 || (vpcs.len() == 1 && e.vpc.iter().any(|v| v.value.is_none())) {
+                index.ambiguous_endpoints.push(i);
+            } else if let Some(vpc) = vpcs.first() {
+                index.endpoints.entry(vpc).or_default().push(i);
+            }
+        }
+        for (i, eip) in net.eips.iter().enumerate() {
+            match eip.target {
+                EipTarget::Resource(id) => index.eips.entry(id).or_default().push(i),
+                EipTarget::Unknown => index.unknown_eips.push(i),
+            }
+        }
+        index
+    }
+
+    /// Indexes of `list[key]`, in order.
+    fn of<'s>(list: &'s HashMap<&'a str, Vec<usize>>, key: &str) -> &'s [usize] {
+        list.get(key).map_or(&[], Vec::as_slice)
+    }
 }
 
 /// The resource's own `Condition:` as a guard.
@@ -374,11 +430,7 @@ fn links<'a>(
 }
 
 fn tristate(value: &Value<'_>) -> Tri {
-    match parse_bool(value) {
-        Some(true) => Tri::Yes,
-        Some(false) => Tri::No,
-        None => Tri::Unknown,
-    }
+    Tri::from_option(parse_bool(value))
 }
 
 /// A boolean property: absent and `AWS::NoValue` give no alternative.
@@ -579,6 +631,7 @@ impl<'a> Network<'a> {
                 _ => {}
             }
         }
+        net.index = Index::build(&net);
         net
     }
 
@@ -906,7 +959,17 @@ impl<'a> Network<'a> {
             },
         };
         // An Elastic IP on the instance or one of its interfaces.
-        for eip in &self.eips {
+        let mut candidates: Vec<usize> = p
+            .eip_holders
+            .iter()
+            .flat_map(|holder| Index::of(&self.index.eips, holder).iter().copied())
+            .collect();
+        if !p.eip_holders.is_empty() {
+            candidates.extend(&self.index.unknown_eips);
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        for eip in candidates.iter().filter_map(|&i| self.eips.get(i)) {
             if !s.on(&eip.when) {
                 continue;
             }
@@ -934,11 +997,12 @@ impl<'a> Network<'a> {
         if !s.on(&resource_guard(subnet.resource)) {
             return PathState::Unknown;
         }
-        let associations: Vec<&Association<'a>> = self
-            .associations
-            .iter()
-            .filter(|a| a.subnet == subnet.resource.id && s.on(&a.when))
-            .collect();
+        let associations: Vec<&Association<'a>> =
+            Index::of(&self.index.associations, subnet.resource.id)
+                .iter()
+                .filter_map(|&i| self.associations.get(i))
+                .filter(|a| s.on(&a.when))
+                .collect();
         // No association: the VPC's main route table, which the template cannot show.
         let [association] = associations.as_slice() else {
             return PathState::Unknown;
@@ -956,7 +1020,10 @@ impl<'a> Network<'a> {
         let (public, no_public_ip) = self.public_ip(p, subnet, s);
         let mut igw_routes = Vec::new();
         let mut inactive_routes: Vec<Route<'a>> = Vec::new();
-        for route in self.routes.iter().filter(|r| r.table == table) {
+        let routes = Index::of(&self.index.routes, table)
+            .iter()
+            .filter_map(|&i| self.routes.get(i));
+        for route in routes {
             if !s.on(&route.when) {
                 if !inactive_routes
                     .iter()
@@ -970,10 +1037,9 @@ impl<'a> Network<'a> {
                 // Without a public IP an internet gateway forwards nothing.
                 (Target::InternetGateway(_), _, Tri::No) => igw_routes.push(route.clone()),
                 (Target::InternetGateway(Some(igw)), true, Tri::Yes) => {
-                    let attachments: Vec<_> = self
-                        .attachments
+                    let attachments: Vec<_> = Index::of(&self.index.attachments, igw)
                         .iter()
-                        .filter(|a| a.gateway == igw)
+                        .filter_map(|&i| self.attachments.get(i))
                         .collect();
                     if attachments.is_empty() || attachments.iter().any(|a| s.on(&a.when)) {
                         return PathState::Reachable;
@@ -994,7 +1060,10 @@ impl<'a> Network<'a> {
         let wanted = required_services(extra);
         let mut present: Vec<&str> = Vec::new();
         let mut endpoints = Vec::new();
-        for e in &self.endpoints {
+        let mut candidates: Vec<usize> = Index::of(&self.index.endpoints, vpc).to_vec();
+        candidates.extend(&self.index.ambiguous_endpoints);
+        candidates.sort_unstable();
+        for e in candidates.iter().filter_map(|&i| self.endpoints.get(i)) {
             if !s.on(&e.guard) {
                 continue;
             }

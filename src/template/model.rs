@@ -57,7 +57,25 @@ pub struct Template<'a> {
     pub source_text: &'a str,
     resource_index: HashMap<&'a str, usize>,
     parameter_index: HashMap<&'a str, usize>,
+    /// Indexes into `references` by the resource referred to.
+    referrer_index: HashMap<&'a str, Vec<usize>>,
+    /// (type, name property, literal name) → the first resource with that name.
+    name_index: HashMap<(&'a str, &'static str, &'a str), usize>,
 }
+
+/// The properties that give a resource its physical name, indexed for
+/// [`Template::named`].
+const NAME_PROPERTIES: [&str; 9] = [
+    "RoleName",
+    "InstanceProfileName",
+    "UserName",
+    "GroupName",
+    "ManagedPolicyName",
+    "BucketName",
+    "LogGroupName",
+    "AliasName",
+    "Name",
+];
 
 /// What kind of document a parsed file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -175,8 +193,26 @@ impl<'a> Template<'a> {
             source_text: "",
             resource_index,
             parameter_index,
+            referrer_index: HashMap::new(),
+            name_index: HashMap::new(),
         };
+        for (i, r) in template.resources.iter().enumerate() {
+            for entry in r.properties.and_then(Node::as_map).unwrap_or_default() {
+                let Some(property) = NAME_PROPERTIES.iter().find(|p| **p == entry.key) else {
+                    continue;
+                };
+                if let Some(name) = entry.value.as_str() {
+                    template
+                        .name_index
+                        .entry((r.type_name, property, name))
+                        .or_insert(i);
+                }
+            }
+        }
         template.references = template.collect_references();
+        for (i, r) in template.references.iter().enumerate() {
+            template.referrer_index.entry(r.to).or_default().push(i);
+        }
         template
     }
 
@@ -199,6 +235,19 @@ impl<'a> Template<'a> {
             .and_then(|&i| self.parameters.get(i))
     }
 
+    /// The first resource of `type_name` whose `name_property` is the literal `name`
+    /// (`RoleName`, `InstanceProfileName`, `BucketName`, ...).
+    pub fn named(
+        &self,
+        type_name: &str,
+        name_property: &'static str,
+        name: &str,
+    ) -> Option<&Resource<'a>> {
+        self.name_index
+            .get(&(type_name, name_property, name))
+            .and_then(|&i| self.resources.get(i))
+    }
+
     pub fn resources_of_type<'s>(
         &'s self,
         types: &'s [&str],
@@ -209,8 +258,12 @@ impl<'a> Template<'a> {
     }
 
     /// Resources that refer to `id`.
-    pub fn referrers<'s>(&'s self, id: &'s str) -> impl Iterator<Item = &'s Reference<'a>> + 's {
-        self.references.iter().filter(move |r| r.to == id)
+    pub fn referrers<'s>(&'s self, id: &str) -> impl Iterator<Item = &'s Reference<'a>> + 's {
+        self.referrer_index
+            .get(id)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.references.get(i))
     }
 
     fn collect_references(&self) -> Vec<Reference<'a>> {

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use crate::base::{Span, Tri};
 use crate::diagnostic::emit;
-use crate::rules::{label_defaults, qualifiers, Context, Finding, RuleMeta};
+use crate::rules::{label_defaults, qualifiers, Context, Distinct, Finding, RuleMeta};
 use crate::semantic::ingress::{GroupLink, IngressRule};
 use crate::semantic::traffic::{Port, PortMatch};
 use crate::syntax::{Node, NodeKind};
@@ -124,16 +124,6 @@ pub fn ingress_finding(
     Some(finding.help(fix_snippet(rule, m, port, service, session)))
 }
 
-/// Pushes `finding` unless an identical one (same span and message) is already there.
-pub fn push_unique(out: &mut Vec<Finding>, finding: Finding) {
-    if !out
-        .iter()
-        .any(|f| f.code == finding.code && f.span == finding.span && f.message == finding.message)
-    {
-        out.push(finding);
-    }
-}
-
 /// SSM200 and SSM202: `port` open to the whole internet.
 pub fn report_open_to_internet(
     cx: &Context<'_>,
@@ -143,10 +133,11 @@ pub fn report_open_to_internet(
     session: &str,
     out: &mut Vec<Finding>,
 ) {
+    let mut out = Distinct::new(out);
     for rule in cx.model.ingress_rules() {
         if open_to_internet(rule, port) {
             if let Some(f) = ingress_finding(cx, meta, rule, port, service, session) {
-                push_unique(out, f);
+                out.push(f);
             }
         }
     }

@@ -1,8 +1,8 @@
 //! SSM201: SSH admitted from a narrower source.
 
-use super::{ingress_finding, open_to_internet, push_unique, SSH_INSTEAD};
+use super::{ingress_finding, open_to_internet, SSH_INSTEAD};
 use crate::base::Tri;
-use crate::rules::{Context, Finding, Rule, RuleInfo};
+use crate::rules::{Context, Distinct, Finding, Rule, RuleInfo};
 
 crate::declare_rule! {
     /// ## What it does
@@ -58,6 +58,7 @@ crate::declare_rule! {
 
 impl Rule for SshIngress {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let mut out = Distinct::new(out);
         let rules = cx.model.ingress_rules();
         // Entries SSM200 reports in some alternative are left to it.
         let reported: Vec<*const _> = rules
@@ -73,7 +74,7 @@ impl Rule for SshIngress {
                 continue;
             }
             if let Some(f) = ingress_finding(cx, self.meta(), rule, 22, "SSH", SSH_INSTEAD) {
-                push_unique(out, f);
+                out.push(f);
             }
         }
     }

@@ -2,11 +2,11 @@
 
 use std::fmt::Write as _;
 
-use super::{describe_match, port_label, push_unique};
+use super::{describe_match, port_label};
 use crate::base::Tri;
 use crate::rules::{label_defaults, qualifiers};
-use crate::rules::{Context, Finding, Rule, RuleInfo};
-use crate::semantic::ingress::NaclEntry;
+use crate::rules::{Context, Distinct, Finding, Rule, RuleInfo};
+use crate::semantic::ingress::{internet_denies, NaclEntry};
 
 crate::declare_rule! {
     /// ## What it does
@@ -68,11 +68,11 @@ crate::declare_rule! {
 
 impl Rule for NaclAllowsSshFromInternet {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let mut out = Distinct::new(out);
         let entries = cx.model.nacl_entries();
+        let denies = internet_denies(entries, 22);
         for entry in entries {
-            if entry.allows_from_internet(22) != Tri::Yes
-                || entry.shadowed_by(entries, 22).is_some()
-            {
+            if entry.allows_from_internet(22) != Tri::Yes || entry.shadowed_in(&denies) {
                 continue;
             }
             let Some(m) = entry.port_match(22) else {
@@ -96,7 +96,7 @@ impl Rule for NaclAllowsSshFromInternet {
                 finding = finding.with_label(node.span, "allowed");
             }
             finding = label_defaults(finding, cx.template(), &entry.defaults);
-            push_unique(out, finding.help(deny_snippet(cx, entry)));
+            out.push(finding.help(deny_snippet(cx, entry)));
         }
     }
 }

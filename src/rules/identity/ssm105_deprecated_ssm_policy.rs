@@ -1,4 +1,3 @@
-use crate::policy::effective::role_permissions;
 use crate::rules::{qualifiers, Context, Finding, Rule, RuleInfo};
 
 crate::declare_rule! {
@@ -40,16 +39,7 @@ crate::declare_rule! {
 impl Rule for DeprecatedSsmPolicy {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for role in cx.resources_of_type(&[crate::semantic::identity::ROLE]) {
-            // Instance roles already have their permissions computed; reuse them.
-            let chains = cx.model.chains();
-            let computed;
-            let perms = match chains.instance_roles.iter().find(|r| r.role.id == role.id) {
-                Some(r) => &r.permissions,
-                None => {
-                    computed = role_permissions(cx.eval, role);
-                    &computed
-                }
-            };
+            let perms = cx.model.permissions(role);
             for attached in &perms.attached {
                 if !attached
                     .aws_name

@@ -1,6 +1,8 @@
 //! SSM500: a compute resource's subnet has no way to Systems Manager.
 
-use crate::rules::{label_defaults, qualifiers, Context, Finding, Rule, RuleInfo, RuleMeta};
+use crate::rules::{
+    label_defaults, qualifiers, Context, Distinct, Finding, Rule, RuleInfo, RuleMeta,
+};
 use crate::semantic::network::{
     Groups, Missing, Network, PathState, Placement, PublicIpSource, Target,
 };
@@ -107,8 +109,9 @@ impl Rule for NoPathToSsm {
         // Session logging configured in the template needs its own endpoints too
         // (`logs`, `kms`, the S3 gateway) when there is no way out to the internet.
         let extra = cx.model.logging().required_endpoints();
+        let mut out = Distinct::new(out);
         for p in &net.placements {
-            report_placement(self.meta(), cx, net, p, &extra, out);
+            report_placement(self.meta(), cx, net, p, &extra, &mut out);
         }
     }
 }
@@ -123,7 +126,7 @@ pub(crate) fn report_placement<'a>(
     net: &Network<'a>,
     p: &Placement<'a>,
     extra: &[&'static str],
-    out: &mut Vec<Finding>,
+    out: &mut Distinct<'_>,
 ) {
     let leaves = net.paths(p, extra);
     let missing: Vec<_> = leaves
@@ -138,7 +141,7 @@ pub(crate) fn report_placement<'a>(
     }
     if missing.len() == leaves.len() {
         let (_, m) = missing[0];
-        push_unique(out, finding(meta, cx, net, p, m, &p.when));
+        out.push(finding(meta, cx, net, p, m, &p.when));
         return;
     }
     // Conditions may be related in ways the template does not show; a finding that
@@ -146,17 +149,8 @@ pub(crate) fn report_placement<'a>(
     // happens, so only single-condition branches are reported.
     for (when, m) in missing {
         if when.len() == p.when.len() + 1 {
-            push_unique(out, finding(meta, cx, net, p, m, when));
+            out.push(finding(meta, cx, net, p, m, when));
         }
-    }
-}
-
-fn push_unique(out: &mut Vec<Finding>, finding: Finding) {
-    if !out
-        .iter()
-        .any(|f| f.code == finding.code && f.span == finding.span && f.message == finding.message)
-    {
-        out.push(finding);
     }
 }
 

@@ -211,7 +211,7 @@ impl SsmEndpointMisconfigured {
                 let admitted = rules
                     .iter()
                     .map(|rule| admits(cx, rule, cidr.as_ref().map(|c| c.0), &p.groups))
-                    .fold(Tri::No, or);
+                    .fold(Tri::No, Tri::or);
                 if admitted == Tri::No {
                     refused.push((p, cidr));
                 }
@@ -322,22 +322,6 @@ fn list(ids: &[&str]) -> String {
         .join(", ")
 }
 
-fn or(a: Tri, b: Tri) -> Tri {
-    match (a, b) {
-        (Tri::Yes, _) | (_, Tri::Yes) => Tri::Yes,
-        (Tri::No, Tri::No) => Tri::No,
-        _ => Tri::Unknown,
-    }
-}
-
-fn and(a: Tri, b: Tri) -> Tri {
-    match (a, b) {
-        (Tri::No, _) | (_, Tri::No) => Tri::No,
-        (Tri::Yes, Tri::Yes) => Tri::Yes,
-        _ => Tri::Unknown,
-    }
-}
-
 /// Whether an ingress rule of the endpoint's groups admits HTTPS from an instance in a
 /// subnet with this CIDR and with these security groups.
 fn admits(
@@ -376,7 +360,7 @@ fn admits(
         }
         Source::PrefixList(_) | Source::Unknown => Tri::Unknown,
     };
-    let result = and(port, source);
+    let result = Tri::and(port, source);
     // A conditional rule may be absent: it can only make the answer unknown.
     if result == Tri::Yes && (!rule.when.is_empty() || rule.resource.condition.is_some()) {
         return Tri::Unknown;

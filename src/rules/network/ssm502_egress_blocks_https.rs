@@ -1,5 +1,7 @@
 //! SSM502: the instance's security groups allow no outbound HTTPS.
 
+use std::collections::HashMap;
+
 use ipnet::IpNet;
 
 use crate::base::Tri;
@@ -74,6 +76,7 @@ crate::declare_rule! {
 }
 
 /// What a security group's egress rules do to outbound TCP 443.
+#[derive(Clone)]
 enum Egress {
     /// No `SecurityGroupEgress`: the default rule allows everything.
     Default,
@@ -87,6 +90,9 @@ enum Egress {
 
 impl Rule for EgressBlocksHttps {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let standalone = standalone_egress(cx);
+        // Each group's egress is the same for every resource that uses it.
+        let mut known: HashMap<&str, Egress> = HashMap::new();
         for r in cx.resources() {
             let Some((Groups::Known(groups), groups_node)) = declared_groups(cx.eval, r) else {
                 continue;
@@ -97,7 +103,11 @@ impl Rule for EgressBlocksHttps {
             let mut blocked = Vec::new();
             let mut open = false;
             for id in &groups {
-                match egress(cx, id) {
+                let state = known
+                    .entry(id)
+                    .or_insert_with(|| egress(cx, id, &standalone))
+                    .clone();
+                match state {
                     Egress::Blocks { entry_span } => blocked.push((*id, entry_span)),
                     _ => {
                         open = true;
@@ -157,7 +167,28 @@ fn help(cx: &Context<'_>, group: &str) -> String {
     )
 }
 
-fn egress(cx: &Context<'_>, id: &str) -> Egress {
+/// The standalone `AWS::EC2::SecurityGroupEgress` resources of the template, by the
+/// security group they attach to.
+fn standalone_egress<'a>(cx: &Context<'a>) -> HashMap<&'a str, Vec<&'a Resource<'a>>> {
+    let mut out: HashMap<&'a str, Vec<&'a Resource<'a>>> = HashMap::new();
+    for standalone in cx.resources_of_type(&["AWS::EC2::SecurityGroupEgress"]) {
+        for g in cx.eval.eval_opt(standalone.property("GroupId")) {
+            if let Value::Ref(r) = &g.value {
+                let list = out.entry(r.id).or_default();
+                if !list.iter().any(|s| s.id == standalone.id) {
+                    list.push(standalone);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn egress<'a>(
+    cx: &Context<'a>,
+    id: &str,
+    standalone: &HashMap<&'a str, Vec<&'a Resource<'a>>>,
+) -> Egress {
     let Some(group) = cx.resource(id) else {
         return Egress::Unknown;
     };
@@ -173,18 +204,15 @@ fn egress(cx: &Context<'_>, id: &str) -> Egress {
         if !item.when.is_empty() {
             return Egress::Unknown;
         }
-        state = or(state, rule_allows(cx, item));
+        state = state.or(rule_allows(cx, item));
     }
     // Standalone egress rules attached to the group add to its own.
-    for standalone in cx.resources_of_type(&["AWS::EC2::SecurityGroupEgress"]) {
-        if !attaches_to(cx, standalone, id) {
-            continue;
-        }
+    for standalone in standalone.get(id).into_iter().flatten() {
         let Some(props) = standalone.properties else {
             continue;
         };
         let root = Resolved::literal(props);
-        state = or(state, rule_allows(cx, &root));
+        state = state.or(rule_allows(cx, &root));
     }
     match state {
         Tri::No => Egress::Blocks {
@@ -192,21 +220,6 @@ fn egress(cx: &Context<'_>, id: &str) -> Egress {
         },
         Tri::Yes => Egress::Allows,
         Tri::Unknown => Egress::Unknown,
-    }
-}
-
-fn attaches_to(cx: &Context<'_>, standalone: &Resource<'_>, group: &str) -> bool {
-    cx.eval
-        .eval_opt(standalone.property("GroupId"))
-        .iter()
-        .any(|g| matches!(&g.value, Value::Ref(r) if r.id == group))
-}
-
-fn or(a: Tri, b: Tri) -> Tri {
-    match (a, b) {
-        (Tri::Yes, _) | (_, Tri::Yes) => Tri::Yes,
-        (Tri::No, Tri::No) => Tri::No,
-        _ => Tri::Unknown,
     }
 }
 
@@ -260,7 +273,7 @@ fn rule_allows<'a>(cx: &Context<'a>, item: &Resolved<'a>) -> Tri {
             return Tri::Unknown;
         };
         let Some(value) = value else { continue };
-        destination = or(
+        destination = Tri::or(
             destination,
             match key {
                 "CidrIp" | "CidrIpv6" => match value.value.as_str().and_then(parse_cidr) {
