@@ -5,9 +5,11 @@
 //!   includes. `cargo test SSM100` then runs only SSM100's fixtures. Cargo runs this
 //!   script again whenever anything under `fixtures/` changes, so the list follows the
 //!   directory.
+//! - `--cfg ssmlint_no_corpus` when `SSMLINT_CORPUS` is unset, which marks the corpus
+//!   tests `#[ignore]` with the reason, so `cargo test` lists them as ignored.
 //!
 //! The library and the binary read none of it; the cost is that cargo rebuilds the
-//! package when a fixture is added.
+//! package when a fixture is added or `SSMLINT_CORPUS` is set or unset.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -20,6 +22,11 @@ fn main() {
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-changed=tests/common/fixtures.rs");
     println!("cargo::rerun-if-changed=fixtures");
+    println!("cargo::rerun-if-env-changed=SSMLINT_CORPUS");
+    println!("cargo::rustc-check-cfg=cfg(ssmlint_no_corpus)");
+    if std::env::var_os("SSMLINT_CORPUS").is_none() {
+        println!("cargo::rustc-cfg=ssmlint_no_corpus");
+    }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let tests = fixture_tests(&fixtures::rule_fixtures(root));
