@@ -7,30 +7,22 @@
 //! ssmlint built for these tests through `SSMLINT_BIN`, so no network is needed. The
 //! schema of action.yml is checked with check-jsonschema in scripts/check-integrations.sh.
 
+mod common;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::{manifest_dir, scratch_dir, Scratch};
 use ssmlint::syntax::Node;
 
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn action() -> Node {
-    let text = std::fs::read_to_string(repo().join("action.yml")).expect("action.yml");
+    let text = common::read_text("action.yml");
     ssmlint::syntax::yaml::parse(&text).expect("action.yml parses")
 }
 
 fn scalar(node: &Node) -> String {
     node.as_scalar().map(|s| s.into_owned()).unwrap_or_default()
-}
-
-fn scratch_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ssmlint-action-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
 }
 
 /// What one simulated run of the action produced.
@@ -65,7 +57,7 @@ impl Runner {
                 .and_then(|o| o.get(*name))
                 .cloned()
                 .unwrap_or_default(),
-            ["github", "action_path"] => repo().to_string_lossy().into_owned(),
+            ["github", "action_path"] => manifest_dir().to_string_lossy().into_owned(),
             ["runner", "temp"] => self.temp.to_string_lossy().into_owned(),
             ["runner", "os"] => "Linux".to_string(),
             _ => panic!("the simulated runner does not know `{expression}`"),
@@ -155,7 +147,7 @@ impl Runner {
                 .current_dir(&self.workspace)
                 .env("CI", "true")
                 .env("GITHUB_ACTIONS", "true")
-                .env("GITHUB_ACTION_PATH", repo())
+                .env("GITHUB_ACTION_PATH", manifest_dir())
                 .env("GITHUB_WORKSPACE", &self.workspace)
                 .env("GITHUB_OUTPUT", &output_file)
                 .env("RUNNER_OS", "Linux")
@@ -222,9 +214,9 @@ fn run_action(workspace: &Path, inputs: &[(&str, &str)]) -> ActionRun {
     .run_action()
 }
 
-fn workspace(name: &str) -> PathBuf {
+fn workspace(name: &str) -> Scratch {
     let dir = scratch_dir(name);
-    let data = repo().join("tests/data");
+    let data = manifest_dir().join("tests/data");
     std::fs::create_dir_all(dir.join("stacks")).expect("stacks");
     std::fs::copy(
         data.join("missing-profile.yaml"),
@@ -235,8 +227,8 @@ fn workspace(name: &str) -> PathBuf {
     dir
 }
 
+/// Removes the runner's temporary directory (the workspace removes itself).
 fn cleanup(workspace: &Path) {
-    let _ = std::fs::remove_dir_all(workspace);
     let _ = std::fs::remove_dir_all(workspace.with_extension("runner-temp"));
 }
 
@@ -311,7 +303,7 @@ fn inputs_reach_ssmlint() {
 #[test]
 fn every_input_is_passed_and_the_cache_key_follows_the_version() {
     let action = action();
-    let text = std::fs::read_to_string(repo().join("action.yml")).expect("action.yml");
+    let text = common::read_text("action.yml");
     for input in action.get("inputs").and_then(Node::as_map).expect("inputs") {
         let expression = format!("${{{{ inputs.{} }}}}", input.key);
         assert!(

@@ -1,120 +1,41 @@
 //! End-to-end tests of the `ssmlint` binary: exit codes and snapshots of what it prints.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+mod common;
 
+use common::{manifest_dir, scratch_dir, ssmlint, ssmlint_in, ssmlint_with_stdin, write, Run};
 use ssmlint::rules::{find_rule, ALL_RULES};
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn manifest_dir() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Runs the binary in `dir` with `args`, feeding `stdin` when given.
-fn ssmlint_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_ssmlint"));
-    command
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = command.spawn().expect("the ssmlint binary starts");
-    if let Some(bytes) = stdin {
-        let mut pipe = child.stdin.take().expect("stdin is piped");
-        pipe.write_all(bytes).expect("stdin accepts the input");
-    }
-    let output = child.wait_with_output().expect("ssmlint finishes");
-    let run = Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    };
-    assert!(
-        !run.stderr.contains("panicked"),
-        "ssmlint {args:?} panicked:\n{}",
-        run.stderr
-    );
-    run
-}
-
-fn ssmlint(args: &[&str]) -> Run {
-    ssmlint_in(manifest_dir(), args, None)
-}
-
-fn json(run: &Run) -> serde_json::Value {
-    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout))
-}
-
-fn codes(run: &Run) -> Vec<String> {
-    json(run)["findings"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|f| f["code"].as_str().map(str::to_string))
-        .collect()
-}
-
-/// A fresh directory outside any git repository (so `.gitignore` must work without one).
-fn scratch_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ssmlint-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create scratch dir");
-    dir
-}
-
-fn write(path: &Path, text: impl AsRef<[u8]>) {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).expect("create parent dir");
-    }
-    std::fs::write(path, text).expect("write scratch file");
-}
-
 fn data(name: &str) -> String {
-    std::fs::read_to_string(manifest_dir().join("tests/data").join(name)).expect("test data")
+    common::read_text(&format!("tests/data/{name}"))
+}
+
+/// Lints `files` with human and with JSON output, checks the exit code of both, and
+/// snapshots them as `<name>_human` and `<name>_json`; returns the JSON run.
+fn human_and_json(files: &[&str], code: i32, name: &str) -> Run {
+    let run = ssmlint(&[&["--color", "never"], files].concat());
+    assert_eq!(run.code, code, "{}", run.stdout);
+    insta::assert_snapshot!(format!("{name}_human"), run.stdout);
+    let run = ssmlint(&[&["--format", "json"], files].concat());
+    assert_eq!(run.code, code);
+    insta::assert_snapshot!(format!("{name}_json"), run.stdout);
+    run
 }
 
 #[test]
 fn clean_file_exits_0() {
-    let run = ssmlint(&["--color", "never", "tests/data/clean.yaml"]);
-    assert_eq!(run.code, 0, "{}", run.stdout);
-    insta::assert_snapshot!("clean_human", run.stdout);
-    let run = ssmlint(&["--format", "json", "tests/data/clean.yaml"]);
-    assert_eq!(run.code, 0);
-    insta::assert_snapshot!("clean_json", run.stdout);
+    human_and_json(&["tests/data/clean.yaml"], 0, "clean");
 }
 
 #[test]
 fn errors_exit_1() {
-    let run = ssmlint(&["--color", "never", "tests/data/missing-profile.yaml"]);
-    assert_eq!(run.code, 1, "{}", run.stdout);
-    insta::assert_snapshot!("missing_profile_human", run.stdout);
-    let run = ssmlint(&["--format", "json", "tests/data/missing-profile.yaml"]);
-    assert_eq!(run.code, 1);
-    insta::assert_snapshot!("missing_profile_json", run.stdout);
+    human_and_json(&["tests/data/missing-profile.yaml"], 1, "missing_profile");
 }
 
 #[test]
 fn parse_error_exits_2_and_other_files_are_still_linted() {
-    let args = ["tests/data/invalid.yaml", "tests/data/missing-profile.yaml"];
-    let run = ssmlint(&[&["--color", "never"], &args[..]].concat());
-    assert_eq!(run.code, 2, "{}", run.stdout);
-    insta::assert_snapshot!("parse_error_human", run.stdout);
-    let run = ssmlint(&[&["--format", "json"], &args[..]].concat());
-    assert_eq!(run.code, 2);
-    assert_eq!(codes(&run), ["SSM000", "SSM100"]);
-    insta::assert_snapshot!("parse_error_json", run.stdout);
+    let files = ["tests/data/invalid.yaml", "tests/data/missing-profile.yaml"];
+    let run = human_and_json(&files, 2, "parse_error");
+    assert_eq!(run.codes(), ["SSM000", "SSM100"]);
 }
 
 #[test]
@@ -138,7 +59,7 @@ fn select_runs_only_the_named_rules() {
     let file = "tests/data/missing-profile.yaml";
     let run = ssmlint(&["--format", "json", "--select", "SSM105,SSM200", file]);
     assert_eq!(run.code, 0, "{}", run.stdout);
-    assert!(codes(&run).is_empty());
+    assert!(run.codes().is_empty());
     let run = ssmlint(&[
         "--format",
         "json",
@@ -147,7 +68,7 @@ fn select_runs_only_the_named_rules() {
         file,
     ]);
     assert_eq!(run.code, 1);
-    assert_eq!(codes(&run), ["SSM100"]);
+    assert_eq!(run.codes(), ["SSM100"]);
     insta::assert_snapshot!("select_json", run.stdout);
 }
 
@@ -159,7 +80,7 @@ fn ignore_skips_the_named_rules() {
     insta::assert_snapshot!("ignore_human", run.stdout);
     let run = ssmlint(&["--format", "json", "--severity", "SSM100=off", file]);
     assert_eq!(run.code, 0, "`off` disables the rule:\n{}", run.stdout);
-    assert!(codes(&run).is_empty());
+    assert!(run.codes().is_empty());
 }
 
 #[test]
@@ -183,7 +104,7 @@ fn severity_override() {
         file,
     ]);
     assert_eq!(run.code, 1);
-    assert_eq!(json(&run)["findings"][0]["severity"], "warning");
+    assert_eq!(run.json()["findings"][0]["severity"], "warning");
     insta::assert_snapshot!("severity_override_json", run.stdout);
 }
 
@@ -209,8 +130,7 @@ fn unknown_rule_codes_are_usage_errors() {
         );
     }
     let run = ssmlint(&["--severity", "SSM100=fatal", "tests/data/clean.yaml"]);
-    assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("unknown level"), "{}", run.stderr);
+    run.assert_usage_error("unknown level");
     let run = ssmlint(&["explain", "no-such-rule-at-all"]);
     assert_eq!(run.code, 2);
     insta::assert_snapshot!("explain_unknown_stderr", run.stderr);
@@ -219,11 +139,9 @@ fn unknown_rule_codes_are_usage_errors() {
 #[test]
 fn no_paths_is_a_usage_error() {
     let run = ssmlint(&[]);
-    assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("Usage: ssmlint"), "{}", run.stderr);
+    run.assert_usage_error("Usage: ssmlint");
     let run = ssmlint(&["--format", "json"]);
-    assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("no paths given"), "{}", run.stderr);
+    run.assert_usage_error("no paths given");
 }
 
 #[test]
@@ -254,7 +172,7 @@ fn rules_lists_every_rule() {
     insta::assert_snapshot!("rules_human", run.stdout);
     let run = ssmlint(&["rules", "--format", "json"]);
     assert_eq!(run.code, 0);
-    let value = json(&run);
+    let value = run.json();
     let rules = value.as_array().expect("an array of rules");
     assert_eq!(rules.len(), ALL_RULES.len());
     for (rule, item) in ALL_RULES.iter().zip(rules) {
@@ -277,7 +195,7 @@ fn stdin_with_a_filename() {
         "stack/app.yaml",
         "-",
     ];
-    let run = ssmlint_in(manifest_dir(), &args, Some(text.as_bytes()));
+    let run = ssmlint_with_stdin(manifest_dir(), &args, text.as_bytes());
     assert_eq!(run.code, 1, "{}", run.stdout);
     assert!(
         run.stdout.contains("[stack/app.yaml:4:3]"),
@@ -286,16 +204,12 @@ fn stdin_with_a_filename() {
     );
     insta::assert_snapshot!("stdin_human", run.stdout);
     // Without a name stdin is `<stdin>`; with a name and no paths stdin is read.
-    let run = ssmlint_in(
-        manifest_dir(),
-        &["--format", "json", "-"],
-        Some(text.as_bytes()),
-    );
-    assert_eq!(json(&run)["files"][0]["path"], "<stdin>");
+    let run = ssmlint_with_stdin(manifest_dir(), &["--format", "json", "-"], text.as_bytes());
+    assert_eq!(run.json()["files"][0]["path"], "<stdin>");
     let args = ["--format", "json", "--stdin-filename", "x.yaml"];
-    let run = ssmlint_in(manifest_dir(), &args, Some(text.as_bytes()));
+    let run = ssmlint_with_stdin(manifest_dir(), &args, text.as_bytes());
     assert_eq!(run.code, 1);
-    assert_eq!(json(&run)["files"][0]["path"], "x.yaml");
+    assert_eq!(run.json()["files"][0]["path"], "x.yaml");
 }
 
 #[test]
@@ -319,18 +233,12 @@ fn directory_walk_skips_hidden_ignored_and_unsupported_files() {
         "services: {web: {image: nginx}}\n",
     );
 
-    let run = ssmlint_in(&root, &["--format", "json", "stacks"], None);
+    let json = |args: &[&str]| ssmlint_in(&root, &[&["--format", "json"], args].concat());
+    let run = json(&["stacks"]);
     assert_eq!(run.code, 1, "{}", run.stdout);
     insta::assert_snapshot!("walk_json", run.stdout);
-    let value = json(&run);
-    let paths: Vec<&str> = value["files"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|f| f["path"].as_str())
-        .collect();
     assert_eq!(
-        paths,
+        run.paths(),
         [
             "stacks/a.yaml",
             "stacks/sub/b.yml",
@@ -340,56 +248,24 @@ fn directory_walk_skips_hidden_ignored_and_unsupported_files() {
     );
 
     // `--exclude` prunes walked directories and drops explicit files; `--include` adds.
-    let args = [
-        "--format",
-        "json",
-        "--exclude",
-        "sub",
-        "--include",
-        "*.txt",
-        "stacks",
-    ];
-    let run = ssmlint_in(&root, &args, None);
-    let value = json(&run);
-    let paths: Vec<&str> = value["files"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|f| f["path"].as_str())
-        .collect();
+    let run = json(&["--exclude", "sub", "--include", "*.txt", "stacks"]);
     assert_eq!(
-        paths,
+        run.paths(),
         ["stacks/a.yaml"],
         "notes.txt is walked but unsupported, so skipped"
     );
-    let args = [
-        "--format",
-        "json",
-        "--exclude",
-        "*.yml",
-        "stacks/sub/b.yml",
-        "stacks/a.yaml",
-    ];
-    let run = ssmlint_in(&root, &args, None);
+    let run = json(&["--exclude", "*.yml", "stacks/sub/b.yml", "stacks/a.yaml"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
-    assert_eq!(json(&run)["summary"]["files"], 1);
+    assert_eq!(run.json()["summary"]["files"], 1);
 
     // Named explicitly, an ignored or unsupported file is linted.
-    let args = [
-        "--format",
-        "json",
-        "stacks/package.json",
-        "stacks/ignored.yaml",
-    ];
-    let run = ssmlint_in(&root, &args, None);
+    let run = json(&["stacks/package.json", "stacks/ignored.yaml"]);
     assert_eq!(run.code, 2, "{}", run.stdout);
-    assert_eq!(codes(&run), ["SSM001", "SSM000"]);
+    assert_eq!(run.codes(), ["SSM001", "SSM000"]);
 
     // `.` is walked too, and shown without a `./` prefix.
-    let run = ssmlint_in(&tree, &["--format", "json", "."], None);
-    assert_eq!(json(&run)["files"][0]["path"], "a.yaml");
-
-    let _ = std::fs::remove_dir_all(&root);
+    let run = ssmlint_in(&tree, &["--format", "json", "."]);
+    assert_eq!(run.json()["files"][0]["path"], "a.yaml");
 }
 
 #[test]
@@ -410,13 +286,12 @@ fn odd_inputs_never_panic() {
         "dir.yaml",
         "missing.yaml",
     ];
-    let run = ssmlint_in(&root, &[&["--color", "never"], &files[..]].concat(), None);
+    let run = ssmlint_in(&root, &[&["--color", "never"], &files[..]].concat());
     assert_eq!(run.code, 2, "{}", run.stdout);
     insta::assert_snapshot!("odd_inputs_human", run.stdout);
-    let run = ssmlint_in(&root, &[&["--format", "json"], &files[..]].concat(), None);
+    let run = ssmlint_in(&root, &[&["--format", "json"], &files[..]].concat());
     assert_eq!(run.code, 2);
     insta::assert_snapshot!("odd_inputs_json", run.stdout);
-    let _ = std::fs::remove_dir_all(&root);
 }
 
 #[test]
@@ -456,12 +331,11 @@ fn a_named_file_that_is_no_template_exits_2_and_others_are_still_linted() {
             "compose.yaml",
             "clean.yaml",
         ],
-        None,
     );
     assert_eq!(run.code, 2, "{}", run.stdout);
-    let report = json(&run);
+    let report = run.json();
     // clean.yaml only gets the SSM301 info (no preferences document in the template).
-    assert_eq!(codes(&run), ["SSM001", "SSM001", "SSM301"]);
+    assert_eq!(run.codes(), ["SSM001", "SSM001", "SSM301"]);
     let clean = report["files"]
         .as_array()
         .into_iter()
@@ -471,7 +345,6 @@ fn a_named_file_that_is_no_template_exits_2_and_others_are_still_linted() {
         clean.map(|f| &f["kind"]),
         Some(&serde_json::json!("template"))
     );
-    let _ = std::fs::remove_dir_all(&root);
 }
 
 #[test]
@@ -490,9 +363,9 @@ fn standalone_policy_files_are_linted_and_their_kind_reported() {
         r#"{"Effect": "Allow", "Action": ["ssm:StartSession"], "Resource": ["arn:aws:ec2:us-west-2:123456789012:instance/i-02573cafcfEXAMPLE"]}"#,
     );
     let files = ["fragment.json", "operators.json", "trust.json"];
-    let run = ssmlint_in(&root, &[&["--format", "json"], &files[..]].concat(), None);
+    let run = ssmlint_in(&root, &[&["--format", "json"], &files[..]].concat());
     assert_eq!(run.code, 1, "{}", run.stdout);
-    let report = json(&run);
+    let report = run.json();
     let kind_of = |path: &str| {
         report["files"]
             .as_array()
@@ -514,8 +387,8 @@ fn standalone_policy_files_are_linted_and_their_kind_reported() {
         kind_of("trust.json").map(|k| k.0),
         Some("resource-policy".into())
     );
-    assert_eq!(codes(&run), ["SSM400", "SSM402"]);
-    let human = ssmlint_in(&root, &[&["--color", "never"], &files[..]].concat(), None);
+    assert_eq!(run.codes(), ["SSM400", "SSM402"]);
+    let human = ssmlint_in(&root, &[&["--color", "never"], &files[..]].concat());
     assert!(
         human
             .stdout
@@ -523,5 +396,4 @@ fn standalone_policy_files_are_linted_and_their_kind_reported() {
         "{}",
         human.stdout
     );
-    let _ = std::fs::remove_dir_all(&root);
 }

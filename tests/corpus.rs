@@ -1,23 +1,24 @@
 //! Runs ssmlint over the public corpus in `$SSMLINT_CORPUS` (`../shared/corpus` in CI):
 //! no panic, no parse error on a file CloudFormation accepts, and the reviewer's verdicts
 //! in MANIFEST.tsv matched — or each disagreement listed, with its reason, in
-//! `tests/corpus/disagreements.tsv`.
+//! `tests/corpus/disagreements.tsv`. Built without `SSMLINT_CORPUS`, the tests are
+//! ignored, and `cargo test` says so with the reason.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use ssmlint::engine::{lint_bytes, FileKind, FileReport, LintOptions};
 
+mod common;
+
 const EXTENSIONS: &[&str] = &["yaml", "yml", "json", "template", "cfn"];
 
-fn corpus_dir() -> Option<PathBuf> {
-    match std::env::var_os("SSMLINT_CORPUS") {
-        Some(dir) => Some(PathBuf::from(dir)),
-        None => {
-            eprintln!("notice: SSMLINT_CORPUS is not set; skipping the corpus test");
-            None
-        }
-    }
+/// The corpus directory. Without `SSMLINT_CORPUS` at build time the tests here are
+/// `#[ignore]`d (see `build.rs`), so `cargo test` lists them as ignored with the reason.
+fn corpus_dir() -> PathBuf {
+    std::env::var_os("SSMLINT_CORPUS")
+        .map(PathBuf::from)
+        .expect("SSMLINT_CORPUS names the corpus directory")
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -59,11 +60,7 @@ fn lint_all(root: &Path) -> BTreeMap<String, FileReport> {
 
 /// `path<TAB>...` lines of a committed list, comments and blank lines skipped.
 fn read_list(name: &str) -> Vec<Vec<String>> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/corpus")
-        .join(name);
-    std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    common::read_text(&format!("tests/corpus/{name}"))
         .lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
         .map(|l| l.split('\t').map(str::to_string).collect())
@@ -75,8 +72,9 @@ fn codes(report: &FileReport) -> BTreeSet<&'static str> {
 }
 
 #[test]
+#[cfg_attr(ssmlint_no_corpus, ignore = "set SSMLINT_CORPUS to run")]
 fn corpus_parses_like_cloudformation() {
-    let Some(root) = corpus_dir() else { return };
+    let root = corpus_dir();
     let reports = lint_all(&root);
     assert!(
         reports.len() > 2000,
@@ -173,8 +171,9 @@ fn verdict_holds(column: &str, verdict: &str, found: &BTreeSet<&str>) -> bool {
 }
 
 #[test]
+#[cfg_attr(ssmlint_no_corpus, ignore = "set SSMLINT_CORPUS to run")]
 fn manifest_verdicts() {
-    let Some(root) = corpus_dir() else { return };
+    let root = corpus_dir();
     let manifest = std::fs::read_to_string(root.join("MANIFEST.tsv")).unwrap_or_default();
     let mut lines = manifest.lines();
     let header: Vec<&str> = lines.next().unwrap_or_default().split('\t').collect();

@@ -7,36 +7,17 @@
 //! The SARIF output is validated with the real `Sarif.Multitool` and the GitHub Action
 //! script with a simulated runner in `scripts/check-integrations.sh`.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
+
+use std::path::PathBuf;
+
+use common::{parse_json, scratch_dir, ssmlint_in, Run};
 
 const RULES: &str = "--select=SSM000,SSM002,SSM100,SSM106,SSM200,SSM201,SSM202";
 const FILES: [&str; 2] = ["stack.yaml", "broken.yaml"];
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 fn data_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/formats")
-}
-
-fn ssmlint_in(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_ssmlint"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("ssmlint runs");
-    let run = Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    };
-    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
-    run
+    common::manifest_dir().join("tests/data/formats")
 }
 
 /// `ssmlint --no-config --select=... --format FORMAT stack.yaml broken.yaml`.
@@ -51,15 +32,11 @@ fn format(name: &str) -> Run {
     run
 }
 
-fn sarif_of(text: &str) -> serde_json::Value {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
-}
-
 /// The SARIF log with the absolute `%SRCROOT%` (the only `file:` URI) replaced, and each
 /// rule's documentation (`fullDescription`, `help`; checked above) left out, so that the
 /// snapshot shows the structure and changes only when the output does.
 fn normalized_sarif(text: &str) -> String {
-    let root = &sarif_of(text)["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"];
+    let root = &parse_json(text)["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"];
     assert!(
         root.as_str()
             .is_some_and(|u| u.starts_with("file:///") && u.ends_with('/')),
@@ -94,13 +71,6 @@ fn normalized_sarif(text: &str) -> String {
     out
 }
 
-fn scratch_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ssmlint-formats-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
-}
-
 #[test]
 fn human() {
     let run = format("human");
@@ -120,7 +90,7 @@ fn human() {
 #[test]
 fn json() {
     let run = format("json");
-    let value = sarif_of(&run.stdout);
+    let value = parse_json(&run.stdout);
     assert_eq!(value["version"], 1);
     assert_eq!(value["summary"]["suppressed"], 2);
     let suppressions = value["suppressions"].as_array().expect("suppressions");
@@ -134,7 +104,7 @@ fn json() {
 #[test]
 fn sarif() {
     let run = format("sarif");
-    let log = sarif_of(&run.stdout);
+    let log = parse_json(&run.stdout);
     assert_eq!(log["version"], "2.1.0");
     let run0 = &log["runs"][0];
     let driver = &run0["tool"]["driver"];
@@ -234,7 +204,7 @@ fn fingerprints_survive_line_moves() {
     std::fs::write(dir.join("b.yaml"), format!("# one\n# two\n# three\n{text}")).expect("write");
     let fingerprints = |file: &str| -> Vec<(String, u64)> {
         let run = ssmlint_in(&dir, &["--no-config", RULES, "--format", "sarif", file]);
-        let log = sarif_of(&run.stdout);
+        let log = parse_json(&run.stdout);
         log["runs"][0]["results"]
             .as_array()
             .expect("results")
@@ -260,7 +230,6 @@ fn fingerprints_survive_line_moves() {
     }
     let unique: std::collections::HashSet<&String> = a.iter().map(|(f, _)| f).collect();
     assert_eq!(unique.len(), a.len(), "fingerprints are distinct");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -289,12 +258,12 @@ fn formats_go_to_files_and_at_most_one_to_stdout() {
         run.stdout
     );
     let sarif = std::fs::read_to_string(dir.join("out.sarif")).expect("out.sarif");
-    assert_eq!(sarif_of(&sarif)["version"], "2.1.0");
+    assert_eq!(parse_json(&sarif)["version"], "2.1.0");
     assert!(std::fs::read_to_string(dir.join("junit.xml"))
         .expect("junit.xml")
         .contains("<testsuites"));
     let json = std::fs::read_to_string(dir.join("report.json")).expect("report.json");
-    assert_eq!(sarif_of(&json)["summary"]["errors"], 1);
+    assert_eq!(parse_json(&json)["summary"]["errors"], 1);
 
     // Only files: nothing on stdout.
     let run = ssmlint_in(
@@ -307,34 +276,18 @@ fn formats_go_to_files_and_at_most_one_to_stdout() {
         &dir,
         &["--format", "github", "--format", "sarif", "stack.yaml"],
     );
-    assert_eq!(run.code, 2);
-    assert!(
-        run.stderr.contains("at most one --format"),
-        "{}",
-        run.stderr
-    );
+    run.assert_usage_error("at most one --format");
 
     let run = ssmlint_in(
         &dir,
         &["--format", "sarif=missing/dir/x.sarif", "stack.yaml"],
     );
-    assert_eq!(run.code, 2);
-    assert!(
-        run.stderr.contains("cannot write missing/dir/x.sarif"),
-        "{}",
-        run.stderr
-    );
+    run.assert_usage_error("cannot write missing/dir/x.sarif");
 
     let run = ssmlint_in(&dir, &["--format", "sarif=", "stack.yaml"]);
     assert_eq!(run.code, 2);
     let run = ssmlint_in(&dir, &["--format", "junt", "stack.yaml"]);
-    assert_eq!(run.code, 2);
-    assert!(
-        run.stderr.contains("did you mean `junit`"),
-        "{}",
-        run.stderr
-    );
-    let _ = std::fs::remove_dir_all(&dir);
+    run.assert_usage_error("did you mean `junit`");
 }
 
 #[test]
@@ -370,5 +323,4 @@ fn github_properties_and_messages_are_escaped() {
         !message.contains('\n') && message.contains("%0A"),
         "{message}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -4,35 +4,9 @@
 //! SSM204 and SSM205 in `examples/guard/` find what the native rules find.
 #![cfg(feature = "guard")]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+mod common;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn ssmlint_in(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_ssmlint"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::null())
-        .output()
-        .expect("ssmlint runs");
-    let run = Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    };
-    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
-    run
-}
-
-fn ssmlint(args: &[&str]) -> Run {
-    ssmlint_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
-}
+use common::{scratch_dir, ssmlint, ssmlint_in};
 
 const TEMPLATE: &str = "fixtures/guard/templates/storage.yaml";
 
@@ -67,7 +41,7 @@ fn user_rules_are_suppressed_and_exported_with_their_codes() {
         TEMPLATE,
     ]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let json: serde_json::Value = run.json();
     let found: Vec<(String, String, String, u64)> = json["findings"]
         .as_array()
         .expect("findings")
@@ -107,7 +81,7 @@ fn user_rules_are_suppressed_and_exported_with_their_codes() {
     );
     // Without the rule files, the suppressions name unknown rules (SSM002).
     let run = ssmlint(&["--no-config", "--format", "json", TEMPLATE]);
-    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let json: serde_json::Value = run.json();
     let unknown = json["findings"]
         .as_array()
         .expect("findings")
@@ -130,9 +104,7 @@ fn user_rules_are_selected_and_levelled_by_code_or_name() {
         all.extend_from_slice(args);
         all.push(TEMPLATE);
         let run = ssmlint(&all);
-        let json: serde_json::Value = serde_json::from_str(&run.stdout)
-            .unwrap_or_else(|e| panic!("{e}: {} {}", run.stdout, run.stderr));
-        json["findings"]
+        run.json()["findings"]
             .as_array()
             .expect("findings")
             .iter()
@@ -177,8 +149,7 @@ fn user_rules_are_selected_and_levelled_by_code_or_name() {
 
 #[test]
 fn the_readme_example_is_what_ssmlint_prints() {
-    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
-        .expect("README.md");
+    let readme = common::read_text("README.md");
     let command = "$ ssmlint --rules fixtures/guard/rules --select ACME001 fixtures/guard/templates/storage.yaml\n";
     let start = readme.find(command).expect("the README shows the example") + command.len();
     let shown = &readme[start..start + readme[start..].find("\n```").expect("block end")];
@@ -205,8 +176,7 @@ fn a_broken_guard_file_is_a_usage_error_with_its_place() {
         "fixtures/guard/nothing-here",
         TEMPLATE,
     ]);
-    assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("cannot read"), "{}", run.stderr);
+    run.assert_usage_error("cannot read");
 }
 
 #[test]
@@ -223,13 +193,12 @@ fn header_mistakes_are_usage_errors_with_their_place() {
         run.stderr,
         "error: team.guard:3:5: unknown key `sevrity` in the `# ssmlint:` header; did you mean `severity`?\n"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn the_configuration_names_rule_files_relative_to_itself() {
     let dir = scratch_dir("config");
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest = common::manifest_dir();
     std::fs::create_dir_all(dir.join("policies")).expect("mkdir");
     std::fs::create_dir_all(dir.join("stacks")).expect("mkdir");
     std::fs::copy(
@@ -246,14 +215,6 @@ fn the_configuration_names_rule_files_relative_to_itself() {
         "{}",
         run.stdout
     );
-    let _ = std::fs::remove_dir_all(&dir);
-}
-
-fn scratch_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ssmlint-guard-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create scratch dir");
-    dir
 }
 
 /// `examples/guard/*.guard` are the Guard DSL twins of SSM204 and SSM205: on every fixture
@@ -262,7 +223,7 @@ fn scratch_dir(name: &str) -> PathBuf {
 fn the_example_guard_rules_agree_with_the_native_rules() {
     use ssmlint::engine::{lint_bytes, LintOptions};
     use ssmlint::guard::GuardSet;
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = common::manifest_dir();
     for (native, example, file) in [
         ("SSM204", "EX204", "examples/guard/ssh-key-pair.guard"),
         ("SSM205", "EX205", "examples/guard/imdsv1-enabled.guard"),
@@ -273,33 +234,26 @@ fn the_example_guard_rules_agree_with_the_native_rules() {
             ..LintOptions::default()
         };
         let mut checked = 0;
-        for outcome in ["fail", "pass"] {
-            let dir = root.join("fixtures").join(native).join(outcome);
-            let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-                .expect("fixtures")
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .collect();
-            paths.sort();
-            for path in paths {
-                let bytes = std::fs::read(&path).expect("readable");
-                let report = lint_bytes(&path.display().to_string(), &bytes, true, &options);
-                let places = |code: &str| -> Vec<(usize, usize)> {
-                    report
-                        .findings
-                        .iter()
-                        .filter(|f| f.code == code)
-                        .map(|f| (f.span.start, f.span.end))
-                        .collect()
-                };
-                assert_eq!(
-                    places(native),
-                    places(example),
-                    "{}: {native} and {example} disagree",
-                    path.display()
-                );
-                checked += 1;
+        for fixture in common::rule_fixtures() {
+            if fixture.code != native {
+                continue;
             }
+            let path = fixture.path();
+            let report = lint_bytes(&path, &common::read(&path), true, &options);
+            let places = |code: &str| -> Vec<(usize, usize)> {
+                report
+                    .findings
+                    .iter()
+                    .filter(|f| f.code == code)
+                    .map(|f| (f.span.start, f.span.end))
+                    .collect()
+            };
+            assert_eq!(
+                places(native),
+                places(example),
+                "{path}: {native} and {example} disagree"
+            );
+            checked += 1;
         }
         assert!(checked > 4, "{native}: too few fixtures");
     }

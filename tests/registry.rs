@@ -1,7 +1,8 @@
 //! Meta-tests over the rule registry: codes, names, documentation, fixtures, URLs.
 
+mod common;
+
 use std::collections::HashSet;
-use std::path::Path;
 
 use ssmlint::rules::{find_rule, ALL_RULES};
 
@@ -100,15 +101,15 @@ fn docs_have_every_heading_and_no_todo() {
 
 #[test]
 fn every_rule_has_pass_and_fail_fixtures() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let fixtures = common::rule_fixtures();
     let mut problems = Vec::new();
     for rule in ALL_RULES {
         let code = rule.meta().code;
         for outcome in ["fail", "pass"] {
-            let dir = root.join(code).join(outcome);
-            let has_files = std::fs::read_dir(&dir)
-                .is_ok_and(|entries| entries.filter_map(Result::ok).any(|e| e.path().is_file()));
-            if !has_files {
+            if !fixtures
+                .iter()
+                .any(|f| f.code == code && f.outcome == outcome)
+            {
                 problems.push(format!("{code}: no files in fixtures/{code}/{outcome}/"));
             }
         }

@@ -2,15 +2,11 @@
 //! clean, standalone preference documents are their own kind of input, and the
 //! `require_session_logging` / `trusted_principals` settings take effect.
 
-use std::path::Path;
+mod common;
 
+use common::{read, read_text};
 use ssmlint::engine::{lint_bytes, FileKind, LintOptions};
 use ssmlint::rules::{OptionValue, Severity};
-
-fn read(relative: &str) -> Vec<u8> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
 
 fn codes(name: &str, bytes: &[u8], options: &LintOptions) -> Vec<(&'static str, Severity)> {
     lint_bytes(name, bytes, true, options)
@@ -40,8 +36,8 @@ const EXAMPLE: &str = "fixtures/examples/session-logging.yaml";
 
 #[test]
 fn the_readme_example_is_the_fixture() {
-    let readme = String::from_utf8(read("README.md")).unwrap_or_default();
-    let example = String::from_utf8(read(EXAMPLE)).unwrap_or_default();
+    let readme = read_text("README.md");
+    let example = read_text(EXAMPLE);
     assert!(
         readme.contains(&format!("```yaml\n{example}```")),
         "the README's session logging example differs from {EXAMPLE}"

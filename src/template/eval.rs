@@ -848,3 +848,7 @@ fn describe_hole(value: &Value<'_>, _node: &Node) -> String {
         _ => "${…}".to_string(),
     }
 }
+
+#[cfg(test)]
+#[path = "eval_tests.rs"]
+mod eval_tests;
