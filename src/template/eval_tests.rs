@@ -13,7 +13,7 @@ use crate::syntax::{Node, NodeKind};
 use crate::template::eval::{
     describe_conditions, merge_provenance, qualifiers, Evaluator, Part, Resolved, Unknown, Value,
 };
-use crate::template::{with_template, Template};
+use crate::template::{with_template, Template, When};
 
 /// Parameters, mappings, conditions and resources the expressions refer to.
 const BASE: &str = "\
@@ -1082,12 +1082,12 @@ fn eval_opt_drops_absent_null_and_no_value() {
 
 #[test]
 fn provenance_merges_and_contradicts() {
-    let mut when = vec![("A", true)];
+    let mut when = When::of("A", true);
     let mut defaults = vec!["P"];
     assert!(merge_provenance(
         &mut when,
         &mut defaults,
-        &[("A", true), ("B", false)],
+        &When::from([("A", true), ("B", false)]),
         &["P", "Q"]
     ));
     assert_eq!(when, [("A", true), ("B", false)]);
@@ -1095,7 +1095,7 @@ fn provenance_merges_and_contradicts() {
     assert!(!merge_provenance(
         &mut when,
         &mut defaults,
-        &[("B", true)],
+        &When::of("B", true),
         &[]
     ));
     assert_eq!(
