@@ -6,6 +6,11 @@ use std::process::ExitCode;
 use clap::Parser;
 use ssmlint::cli::{self, Cli, Terminal};
 
+// A template is a tree of many small allocations, built and freed once per file:
+// mimalloc does that markedly faster than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // Usage errors exit here with status 2 (help and version with 0).
     let cli = Cli::parse();

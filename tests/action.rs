@@ -97,7 +97,7 @@ impl Runner {
         if let Some(inputs) = action.get("inputs").and_then(Node::as_map) {
             for input in inputs {
                 let default = input.value.get("default").map(scalar).unwrap_or_default();
-                self.inputs.entry(input.key.clone()).or_insert(default);
+                self.inputs.entry(input.key.to_string()).or_insert(default);
             }
         }
         let runs = action.get("runs").expect("runs");
@@ -157,7 +157,7 @@ impl Runner {
                 .env("SSMLINT_BIN", env!("CARGO_BIN_EXE_ssmlint"));
             if let Some(env) = step.get("env").and_then(Node::as_map) {
                 for entry in env {
-                    command.env(&entry.key, self.substitute(&scalar(&entry.value)));
+                    command.env(entry.key.as_str(), self.substitute(&scalar(&entry.value)));
                 }
             }
             let output = command.output().expect("bash runs");
@@ -186,7 +186,7 @@ impl Runner {
             .iter()
             .map(|o| {
                 let value = o.value.get("value").map(scalar).unwrap_or_default();
-                (o.key.clone(), self.substitute(&value))
+                (o.key.to_string(), self.substitute(&value))
             })
             .collect();
         ActionRun {

@@ -346,7 +346,7 @@ impl Errors<'_> {
             match &entry.value.kind {
                 NodeKind::String(_) | NodeKind::Number(_) | NodeKind::Bool(_) => {
                     let value = entry.value.as_scalar().unwrap_or_default().into_owned();
-                    out.push((entry.key.clone(), value));
+                    out.push((entry.key.to_string(), value));
                 }
                 // A list parameter (CommaDelimitedList) is written as CloudFormation takes it.
                 NodeKind::Seq(items) if items.iter().all(|i| i.as_scalar().is_some()) => {
@@ -354,7 +354,7 @@ impl Errors<'_> {
                         .iter()
                         .filter_map(|i| i.as_scalar().map(|s| s.into_owned()))
                         .collect();
-                    out.push((entry.key.clone(), values.join(",")));
+                    out.push((entry.key.to_string(), values.join(",")));
                 }
                 _ => self.expected(&entry.value, "a string, number or list of strings"),
             }

@@ -140,10 +140,22 @@ impl FileReport {
 /// Decodes raw bytes and lints them. `explicit` is true for files named on the command
 /// line (or stdin), which are reported as SSM001 when they are not templates or policies.
 pub fn lint_bytes(name: &str, bytes: &[u8], explicit: bool, options: &LintOptions) -> FileReport {
-    match std::str::from_utf8(bytes) {
+    lint_owned_bytes(name, bytes.to_vec(), explicit, options)
+}
+
+/// [`lint_bytes`] of bytes the caller gives up: the text is not copied while it is
+/// linted (a large template is held once).
+pub fn lint_owned_bytes(
+    name: &str,
+    bytes: Vec<u8>,
+    explicit: bool,
+    options: &LintOptions,
+) -> FileReport {
+    match String::from_utf8(bytes) {
         Ok(text) => lint_source(SourceFile::new(name, text), explicit, options),
         Err(e) => {
-            let at = e.valid_up_to();
+            let at = e.utf8_error().valid_up_to();
+            let bytes = e.as_bytes();
             let source = SourceFile::new(name, String::from_utf8_lossy(bytes).into_owned());
             let what = if bytes.contains(&0) {
                 "a binary file"
@@ -346,7 +358,7 @@ pub fn lint_inputs(
         .map(|input| {
             let report = match &input.source {
                 InputSource::File(path) => match std::fs::read(path) {
-                    Ok(bytes) => lint_bytes(&input.name, &bytes, input.explicit, options),
+                    Ok(bytes) => lint_owned_bytes(&input.name, bytes, input.explicit, options),
                     Err(err) => FileReport::unreadable(&input.name, &io_reason(&err), options),
                 },
                 InputSource::Stdin => match stdin {

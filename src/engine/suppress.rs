@@ -173,7 +173,7 @@ impl Suppressions {
                 for entry in resources {
                     if let Some(metadata) = entry.value.get("Metadata") {
                         let scope = Scope::Resource {
-                            id: entry.key.clone(),
+                            id: entry.key.to_string(),
                             extent: entry.key_span.join(entry.value.span),
                         };
                         out.metadata(metadata, scope, Origin::Resource, Some(&entry.key));

@@ -635,7 +635,7 @@ fn substitute<'a>(
     sub: SubContext<'_>,
     span: Span,
 ) -> (Input<'a>, Vec<String>) {
-    let string = Node::new(NodeKind::String(text.to_string()), span);
+    let string = Node::new(NodeKind::String(text.into()), span);
     let arg = match sub.vars {
         Some(vars) => Node::new(NodeKind::Seq(vec![string, vars.clone()]), span),
         None => string,

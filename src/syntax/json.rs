@@ -51,8 +51,10 @@ fn convert(value: Value<'_>, base: usize) -> Result<Node, ParseError> {
         Span::new(base + range.start, base + range.end.max(range.start))
     };
     Ok(match value {
-        Value::StringLit(s) => Node::new(NodeKind::String(s.value.into_owned()), span(s.range)),
-        Value::NumberLit(n) => Node::new(NodeKind::Number(n.value.to_string()), span(n.range)),
+        Value::StringLit(s) => {
+            Node::new(NodeKind::String(s.value.into_owned().into()), span(s.range))
+        }
+        Value::NumberLit(n) => Node::new(NodeKind::Number(n.value.into()), span(n.range)),
         Value::BooleanLit(b) => Node::new(NodeKind::Bool(b.value), span(b.range)),
         Value::NullKeyword(n) => Node::new(NodeKind::Null, span(n.range)),
         Value::Array(a) => {
@@ -82,7 +84,7 @@ fn convert(value: Value<'_>, base: usize) -> Result<Node, ParseError> {
                 }
                 first_at.insert(key.clone(), key_span);
                 entries.push(Entry {
-                    key,
+                    key: key.into(),
                     key_span,
                     value: convert(prop.value, base)?,
                 });

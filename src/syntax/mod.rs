@@ -4,7 +4,7 @@ pub mod json;
 pub mod node;
 pub mod yaml;
 
-pub use node::{Entry, Node, NodeKind, ParseError};
+pub use node::{Entry, Node, NodeKind, ParseError, Text};
 
 /// Which syntax a text is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,6 +8,102 @@
 use crate::base::Span;
 use crate::diagnostic::emit::Snippet;
 
+/// A string of the tree: exactly its text, no spare capacity (a template holds many).
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Text(Box<str>);
+
+impl Text {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Text {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Text {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Self {
+        Text(s.into_boxed_str())
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Self {
+        Text(s.into())
+    }
+}
+
+impl From<Text> for String {
+    fn from(t: Text) -> Self {
+        t.0.into_string()
+    }
+}
+
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<String> for Text {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<Text> for str {
+    fn eq(&self, other: &Text) -> bool {
+        *self == *other.0
+    }
+}
+
+impl PartialEq<Text> for &str {
+    fn eq(&self, other: &Text) -> bool {
+        **self == *other.0
+    }
+}
+
+impl PartialEq<Text> for String {
+    fn eq(&self, other: &Text) -> bool {
+        **self == *other.0
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     pub kind: NodeKind,
@@ -19,13 +115,13 @@ pub enum NodeKind {
     Null,
     Bool(bool),
     /// A number, as written (`010`, `1e3` and `22` keep their text).
-    Number(String),
-    String(String),
+    Number(Text),
+    String(Text),
     Seq(Vec<Node>),
     Map(Vec<Entry>),
     /// A value under a tag CloudFormation does not define.
     Opaque {
-        tag: String,
+        tag: Text,
         value: Box<Node>,
     },
 }
@@ -33,7 +129,7 @@ pub enum NodeKind {
 /// One `key: value` pair of a mapping.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
-    pub key: String,
+    pub key: Text,
     pub key_span: Span,
     pub value: Node,
 }
@@ -121,17 +217,17 @@ impl Node {
         match &self.kind {
             NodeKind::Null => Snippet::Null,
             NodeKind::Bool(b) => Snippet::Bool(*b),
-            NodeKind::Number(n) => Snippet::Number(n.clone()),
-            NodeKind::String(s) => Snippet::Str(s.clone()),
+            NodeKind::Number(n) => Snippet::Number(n.to_string()),
+            NodeKind::String(s) => Snippet::Str(s.to_string()),
             NodeKind::Seq(items) => Snippet::Seq(items.iter().map(Node::to_snippet).collect()),
             NodeKind::Map(entries) => Snippet::Map(
                 entries
                     .iter()
-                    .map(|e| (e.key.clone(), e.value.to_snippet()))
+                    .map(|e| (e.key.to_string(), e.value.to_snippet()))
                     .collect(),
             ),
             NodeKind::Opaque { tag, value } => {
-                Snippet::Tagged(tag.clone(), Box::new(value.to_snippet()))
+                Snippet::Tagged(tag.to_string(), Box::new(value.to_snippet()))
             }
         }
     }

@@ -31,9 +31,14 @@ enum Frame {
         anchor: usize,
         entries: Vec<Entry>,
         pending_key: Option<(String, Span)>,
-        first_key_at: HashMap<String, Span>,
+        /// Key → index into `entries`, once a mapping is large enough for a scan of its
+        /// entries to cost more than a map (duplicate keys are checked per key).
+        key_index: Option<HashMap<String, usize>>,
     },
 }
+
+/// Mappings with more entries than this index their keys for the duplicate check.
+const SCAN_KEYS_UP_TO: usize = 16;
 
 /// Parses the first YAML document of `text`. An empty or comment-only stream yields `Null`.
 ///
@@ -203,7 +208,7 @@ impl Builder<'_> {
                     anchor,
                     entries: Vec::new(),
                     pending_key: None,
-                    first_key_at: HashMap::new(),
+                    key_index: None,
                 });
                 Ok(false)
             }
@@ -279,9 +284,11 @@ impl Builder<'_> {
                 flow,
                 tag,
                 anchor,
-                items,
+                mut items,
             } => {
                 let last = items.last().map(|n| n.span.end);
+                // The tree lives as long as the lint: no spare capacity.
+                items.shrink_to_fit();
                 (start, flow, tag, anchor, NodeKind::Seq(items), last)
             }
             Frame::Map {
@@ -289,10 +296,11 @@ impl Builder<'_> {
                 flow,
                 tag,
                 anchor,
-                entries,
+                mut entries,
                 ..
             } => {
                 let last = entries.last().map(|e| e.value.span.end.max(e.key_span.end));
+                entries.shrink_to_fit();
                 (start, flow, tag, anchor, NodeKind::Map(entries), last)
             }
         };
@@ -318,7 +326,7 @@ impl Builder<'_> {
         let kind = if style == ScalarStyle::Plain && tag.is_none() {
             resolve_plain(value)
         } else {
-            NodeKind::String(value.to_string())
+            NodeKind::String(value.into())
         };
         apply_tag(Node::new(kind, span), tag)
     }
@@ -337,13 +345,13 @@ impl Builder<'_> {
             Some(Frame::Map {
                 entries,
                 pending_key,
-                first_key_at,
+                key_index,
                 ..
             }) => {
                 match pending_key.take() {
                     None => {
                         let key = match &node.kind {
-                            NodeKind::String(s) | NodeKind::Number(s) => s.clone(),
+                            NodeKind::String(s) | NodeKind::Number(s) => s.to_string(),
                             NodeKind::Bool(b) => b.to_string(),
                             NodeKind::Null => String::new(),
                             _ => {
@@ -354,20 +362,37 @@ impl Builder<'_> {
                                 ))
                             }
                         };
-                        if let Some(first) = first_key_at.get(&key) {
+                        if entries.len() >= SCAN_KEYS_UP_TO && key_index.is_none() {
+                            *key_index = Some(
+                                entries
+                                    .iter()
+                                    .enumerate()
+                                    .map(|(i, e)| (e.key.to_string(), i))
+                                    .rev()
+                                    .collect(),
+                            );
+                        }
+                        let first = match key_index {
+                            Some(index) => index.get(&key).copied(),
+                            None => entries.iter().position(|e| e.key == key),
+                        };
+                        if let Some(first) = first.and_then(|i| entries.get(i)) {
                             let mut err = ParseError::new(
                                 format!("duplicate mapping key `{key}`"),
                                 node.span,
                                 "duplicate key",
                             );
-                            err.related.push((*first, "first defined here".to_string()));
+                            err.related
+                                .push((first.key_span, "first defined here".to_string()));
                             return Err(err);
                         }
-                        first_key_at.insert(key.clone(), node.span);
+                        if let Some(index) = key_index {
+                            index.insert(key.clone(), entries.len());
+                        }
                         *pending_key = Some((key, node.span));
                     }
                     Some((key, key_span)) => entries.push(Entry {
-                        key,
+                        key: key.into(),
                         key_span,
                         value: node,
                     }),
@@ -400,8 +425,8 @@ fn resolve_plain(value: &str) -> NodeKind {
         "" | "~" | "null" | "Null" | "NULL" => NodeKind::Null,
         "true" | "True" | "TRUE" => NodeKind::Bool(true),
         "false" | "False" | "FALSE" => NodeKind::Bool(false),
-        _ if looks_numeric(value) => NodeKind::Number(value.to_string()),
-        _ => NodeKind::String(value.to_string()),
+        _ if looks_numeric(value) => NodeKind::Number(value.into()),
+        _ => NodeKind::String(value.into()),
     }
 }
 
@@ -442,7 +467,7 @@ fn apply_tag(node: Node, tag: Option<Tag>) -> Result<Node, ParseError> {
             let span = node.span;
             return Ok(Node::new(
                 NodeKind::Map(vec![Entry {
-                    key: long.to_string(),
+                    key: long.into(),
                     key_span: span,
                     value: node,
                 }]),
@@ -464,7 +489,7 @@ fn apply_tag(node: Node, tag: Option<Tag>) -> Result<Node, ParseError> {
     let span = node.span;
     Ok(Node::new(
         NodeKind::Opaque {
-            tag: format!("{}{}", tag.handle, tag.suffix),
+            tag: format!("{}{}", tag.handle, tag.suffix).into(),
             value: Box::new(node),
         },
         span,

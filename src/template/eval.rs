@@ -348,7 +348,7 @@ impl<'a> Evaluator<'a> {
             NodeKind::Bool(b) => one(Value::Bool(*b)),
             NodeKind::String(s) | NodeKind::Number(s) => one(Value::Str(Cow::Borrowed(s))),
             NodeKind::Seq(_) => one(Value::Node(node)),
-            NodeKind::Opaque { tag, .. } => one(Value::Unknown(Unknown::Opaque(tag.clone()))),
+            NodeKind::Opaque { tag, .. } => one(Value::Unknown(Unknown::Opaque(tag.to_string()))),
             NodeKind::Map(_) => match node.as_intrinsic() {
                 Some((name, arg)) => self.intrinsic(name, arg, node, depth + 1),
                 None => one(Value::Node(node)),
@@ -416,7 +416,9 @@ impl<'a> Evaluator<'a> {
             return one(Value::Unknown(Unknown::Parameter(target.to_string())));
         };
         let value = match &default.kind {
-            NodeKind::String(s) | NodeKind::Number(s) if is_list => param_value(s.clone(), true),
+            NodeKind::String(s) | NodeKind::Number(s) if is_list => {
+                param_value(s.to_string(), true)
+            }
             NodeKind::String(s) | NodeKind::Number(s) => Value::Str(Cow::Borrowed(s.as_str())),
             NodeKind::Bool(b) => Value::Str(Cow::Owned(b.to_string())),
             NodeKind::Seq(_) => Value::Node(default),
