@@ -456,6 +456,14 @@ fn fingerprint_base(finding: &Finding) -> u64 {
     hash
 }
 
+/// The percent-encoded path of the file shown as `name` relative to `root`, when it is
+/// inside `root` (or relative without `..` when there is no root); for links to a
+/// repository's files.
+pub(crate) fn relative_uri(name: &str, root: Option<&Path>) -> Option<String> {
+    let location = artifact_location(name, root);
+    (location.uri_base_id.is_some() && !location.uri.is_empty()).then_some(location.uri)
+}
+
 /// The artifact location of a file shown as `name`: relative to `%SRCROOT%` when the
 /// path is inside `root`, else an absolute `file:` URI.
 fn artifact_location(name: &str, root: Option<&Path>) -> ArtifactLocation {
