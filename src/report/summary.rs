@@ -30,7 +30,7 @@ const MAX_FILES: usize = 50;
 /// What the summary needs besides the reports.
 #[derive(Debug, Clone, Copy)]
 pub struct SummaryOptions<'a> {
-    /// `https://github.com/OWNER/REPO/blob/SHA`: where a file's lines can be shown.
+    /// Where a file's lines can be shown, e.g. `https://github.com/acme/stacks/blob/SHA`.
     pub link_base: Option<&'a str>,
     /// The directory that linked paths are relative to.
     pub root: Option<&'a Path>,
