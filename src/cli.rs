@@ -11,7 +11,7 @@ use globset::Glob;
 use crate::engine::config::{self, Config};
 use crate::engine::discover::{self, Filters, InputSource, STDIN_NAME};
 use crate::engine::{FileKind, FileReport, LintOptions};
-use crate::report::{self, github, human, json, junit, sarif, EXIT_ERROR, EXIT_OK};
+use crate::report::{self, github, human, json, junit, sarif, summary, EXIT_ERROR, EXIT_OK};
 use crate::rules::{find_rule, RuleMeta, Severity, ALL_RULES};
 
 /// Lint CloudFormation templates for AWS Systems Manager Session Manager readiness.
@@ -62,8 +62,9 @@ pub struct CheckArgs {
     #[arg(value_name = "PATHS")]
     pub paths: Vec<PathBuf>,
 
-    /// Output format: human (the default), json, sarif, github or junit; FORMAT=PATH
-    /// writes it to a file. Repeatable; at most one format goes to stdout.
+    /// Output format: human (the default), json, sarif, github, junit or summary (Markdown
+    /// for a GitHub job summary); FORMAT=PATH writes it to a file, creating its directory.
+    /// Repeatable; at most one format goes to stdout.
     #[arg(long, value_name = "FORMAT[=PATH]", value_parser = parse_format_spec)]
     pub format: Vec<FormatSpec>,
 
@@ -127,6 +128,11 @@ pub struct CheckArgs {
     /// Do not print the summary line.
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Link the summary format's findings to `URL/PATH#LLINE` [default on GitHub Actions:
+    /// $GITHUB_SERVER_URL/$GITHUB_REPOSITORY/blob/$GITHUB_SHA].
+    #[arg(long, value_name = "URL")]
+    pub link_base: Option<String>,
 }
 
 /// The formats of `ssmlint rules`.
@@ -146,6 +152,7 @@ pub enum OutputFormat {
     Sarif,
     Github,
     Junit,
+    Summary,
 }
 
 impl OutputFormat {
@@ -155,6 +162,7 @@ impl OutputFormat {
         ("sarif", OutputFormat::Sarif),
         ("github", OutputFormat::Github),
         ("junit", OutputFormat::Junit),
+        ("summary", OutputFormat::Summary),
     ];
 }
 
@@ -318,6 +326,7 @@ fn check(args: CheckArgs, terminal: &Terminal, stdin: &mut dyn Read) -> Outcome 
         stderr: String::new(),
         code: report::exit_code(&reports, fail_on),
     };
+    let link_base = args.link_base.clone().or_else(github_blob_base);
     for spec in &formats {
         let render = Render {
             reports: &reports,
@@ -325,12 +334,18 @@ fn check(args: CheckArgs, terminal: &Terminal, stdin: &mut dyn Read) -> Outcome 
             options: &options,
             fail_on,
             cwd: cwd.as_deref(),
+            link_base: link_base.as_deref(),
         };
         match &spec.path {
             None => outcome.stdout = render.render(spec.format, Some(terminal)),
             Some(path) => {
                 let text = render.render(spec.format, None);
-                if let Err(err) = std::fs::write(path, text) {
+                let written = match path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                    Some(dir) => std::fs::create_dir_all(dir),
+                    None => Ok(()),
+                }
+                .and_then(|()| std::fs::write(path, text));
+                if let Err(err) = written {
                     outcome.stderr.push_str(&format!(
                         "error: cannot write {}: {}\n",
                         path.display(),
@@ -351,6 +366,19 @@ struct Render<'a> {
     options: &'a LintOptions,
     fail_on: Severity,
     cwd: Option<&'a Path>,
+    link_base: Option<&'a str>,
+}
+
+/// `$GITHUB_SERVER_URL/$GITHUB_REPOSITORY/blob/$GITHUB_SHA` when all three are set (in a
+/// GitHub Actions job): where the summary format links findings to.
+fn github_blob_base() -> Option<String> {
+    let var = |name| std::env::var(name).ok().filter(|v| !v.is_empty());
+    Some(format!(
+        "{}/{}/blob/{}",
+        var("GITHUB_SERVER_URL")?.trim_end_matches('/'),
+        var("GITHUB_REPOSITORY")?,
+        var("GITHUB_SHA")?
+    ))
 }
 
 impl Render<'_> {
@@ -372,6 +400,15 @@ impl Render<'_> {
             OutputFormat::Junit => {
                 junit::render_junit(reports, self.fail_on, &|code| self.options.is_enabled(code))
             }
+            OutputFormat::Summary => summary::render_summary(
+                reports,
+                &summary::SummaryOptions {
+                    link_base: self.link_base,
+                    root: self.cwd,
+                    fail_on: self.fail_on,
+                    top: summary::DEFAULT_TOP,
+                },
+            ),
             OutputFormat::Human => {
                 let color = match (self.args.color, terminal) {
                     (ColorChoice::Always, _) => true,
@@ -667,7 +704,7 @@ fn parse_format_spec(text: &str) -> Result<FormatSpec, String> {
             None => String::new(),
         };
         return Err(format!(
-            "unknown format `{name}`{hint} (expected human, json, sarif, github or junit)"
+            "unknown format `{name}`{hint} (expected human, json, sarif, github, junit or summary)"
         ));
     };
     Ok(FormatSpec { format, path })

@@ -5,7 +5,11 @@
 //!
 //! `uses:` steps (actions/cache) are a cache miss, and the install step is given the
 //! ssmlint built for these tests through `SSMLINT_BIN`, so no network is needed. The
-//! schema of action.yml is checked with check-jsonschema in scripts/check-integrations.sh.
+//! schema of action.yml is checked with check-jsonschema, and the real install (pip from
+//! the locally built wheel) with the same variables, in scripts/check-integrations.sh.
+//!
+//! Pull requests are git repositories made here: a base commit, a change on top, and a
+//! `GITHUB_EVENT_PATH` whose `pull_request.base.sha` names the base.
 
 mod common;
 
@@ -31,10 +35,14 @@ struct ActionRun {
     code: i32,
     /// The `run` step's stdout (workflow commands).
     stdout: String,
+    /// The `run` step's stderr.
+    stderr: String,
     /// Outputs of every step, by step id.
     steps: HashMap<String, HashMap<String, String>>,
     /// The action's outputs.
     outputs: HashMap<String, String>,
+    /// What the `run` step wrote to `$GITHUB_STEP_SUMMARY`.
+    summary: String,
 }
 
 struct Runner {
@@ -42,6 +50,8 @@ struct Runner {
     temp: PathBuf,
     inputs: HashMap<String, String>,
     steps: HashMap<String, HashMap<String, String>>,
+    /// The event payload (`GITHUB_EVENT_PATH`), if any.
+    event: Option<PathBuf>,
 }
 
 impl Runner {
@@ -104,6 +114,8 @@ impl Runner {
         assert_eq!(runs.get("using").map(scalar).as_deref(), Some("composite"));
         let mut code = 0;
         let mut stdout = String::new();
+        let mut summary = String::new();
+        let mut run_stderr = String::new();
         for (index, step) in runs
             .get("steps")
             .and_then(Node::as_seq)
@@ -140,6 +152,8 @@ impl Runner {
             assert_eq!(step.get("shell").map(scalar).as_deref(), Some("bash"));
             let output_file = self.temp.join(format!("output-{id}"));
             std::fs::write(&output_file, "").expect("GITHUB_OUTPUT");
+            let summary_file = self.temp.join(format!("summary-{id}"));
+            std::fs::write(&summary_file, "").expect("GITHUB_STEP_SUMMARY");
             let mut command = Command::new("bash");
             command
                 .args(["--noprofile", "--norc", "-eo", "pipefail", "-c"])
@@ -150,11 +164,20 @@ impl Runner {
                 .env("GITHUB_ACTION_PATH", manifest_dir())
                 .env("GITHUB_WORKSPACE", &self.workspace)
                 .env("GITHUB_OUTPUT", &output_file)
+                .env("GITHUB_STEP_SUMMARY", &summary_file)
+                .env("GITHUB_SERVER_URL", "https://github.com")
+                .env("GITHUB_REPOSITORY", "acme/stacks")
+                .env("GITHUB_SHA", "0123abcd")
+                .env("GITHUB_EVENT_NAME", "pull_request")
                 .env("RUNNER_OS", "Linux")
                 .env("RUNNER_ARCH", "X64")
                 .env("RUNNER_TEMP", &self.temp)
                 .env("RUNNER_TOOL_CACHE", self.temp.join("tool-cache"))
                 .env("SSMLINT_BIN", env!("CARGO_BIN_EXE_ssmlint"));
+            match &self.event {
+                Some(event) => command.env("GITHUB_EVENT_PATH", event),
+                None => command.env_remove("GITHUB_EVENT_PATH"),
+            };
             if let Some(env) = step.get("env").and_then(Node::as_map) {
                 for entry in env {
                     command.env(entry.key.as_str(), self.substitute(&scalar(&entry.value)));
@@ -173,6 +196,8 @@ impl Runner {
             self.steps.insert(id.clone(), outputs);
             if id == "run" {
                 stdout = step_stdout;
+                summary = std::fs::read_to_string(&summary_file).expect("summary");
+                run_stderr = stderr.to_string();
             }
             if !output.status.success() {
                 code = output.status.code().unwrap_or(-1);
@@ -192,13 +217,20 @@ impl Runner {
         ActionRun {
             code,
             stdout,
+            stderr: run_stderr,
             steps: self.steps,
             outputs,
+            summary,
         }
     }
 }
 
 fn run_action(workspace: &Path, inputs: &[(&str, &str)]) -> ActionRun {
+    run_action_on(workspace, None, inputs)
+}
+
+/// Runs the action with `event` as the event payload (`GITHUB_EVENT_PATH`).
+fn run_action_on(workspace: &Path, event: Option<&Path>, inputs: &[(&str, &str)]) -> ActionRun {
     let temp = workspace.with_extension("runner-temp");
     let _ = std::fs::remove_dir_all(&temp);
     std::fs::create_dir_all(&temp).expect("runner temp");
@@ -210,6 +242,7 @@ fn run_action(workspace: &Path, inputs: &[(&str, &str)]) -> ActionRun {
             .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
             .collect(),
         steps: HashMap::new(),
+        event: event.map(Path::to_path_buf),
     }
     .run_action()
 }
@@ -230,10 +263,93 @@ fn workspace(name: &str) -> Scratch {
 /// Removes the runner's temporary directory (the workspace removes itself).
 fn cleanup(workspace: &Path) {
     let _ = std::fs::remove_dir_all(workspace.with_extension("runner-temp"));
+    let _ = std::fs::remove_file(workspace.with_extension("event.json"));
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .args([
+            "-c",
+            "user.name=ci",
+            "-c",
+            "user.email=ci@localhost",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_string()
+}
+
+/// A repository whose base commit holds `stacks/old-bad.yaml` (an error),
+/// `stacks/old-warn.yaml` (a warning) and `stacks/good.yaml`, and a pull request on top
+/// that adds `stacks/new-bad.yaml`, `stacks/new-warn.yaml`, `other/also-bad.yaml` (outside
+/// `stacks`), a workflow file and a Markdown file. Returns the workspace and the event
+/// payload naming the base.
+fn pull_request(name: &str) -> (Scratch, PathBuf) {
+    let dir = scratch_dir(name);
+    let data = manifest_dir().join("tests/data");
+    let copy = |from: &str, to: &str| {
+        let to = dir.join(to);
+        std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
+        std::fs::copy(data.join(from), to).expect("copy");
+    };
+    copy("missing-profile.yaml", "stacks/old-bad.yaml");
+    copy("deprecated-policy.yaml", "stacks/old-warn.yaml");
+    copy("clean.yaml", "stacks/good.yaml");
+    git(&dir, &["init", "-q"]);
+    git(&dir, &["add", "-A"]);
+    git(&dir, &["commit", "-q", "-m", "base"]);
+    let base = git(&dir, &["rev-parse", "HEAD"]);
+    copy("missing-profile.yaml", "stacks/new-bad.yaml");
+    copy("deprecated-policy.yaml", "stacks/new-warn.yaml");
+    copy("missing-profile.yaml", "other/also-bad.yaml");
+    std::fs::create_dir_all(dir.join(".github/workflows")).expect("mkdir");
+    std::fs::write(
+        dir.join(".github/workflows/ci.yml"),
+        "name: ci\non: push\njobs: {}\n",
+    )
+    .expect("workflow");
+    std::fs::write(dir.join("NOTES.md"), "# notes\n").expect("notes");
+    git(&dir, &["add", "-A"]);
+    git(&dir, &["commit", "-q", "-m", "the pull request"]);
+    let event = dir.with_extension("event.json");
+    std::fs::write(
+        &event,
+        serde_json::json!({
+            "action": "synchronize",
+            "pull_request": {"number": 7, "base": {"ref": "main", "sha": base}},
+        })
+        .to_string(),
+    )
+    .expect("event");
+    (dir, event)
+}
+
+/// `(level, file)` of each annotation, in the order printed.
+fn annotations(stdout: &str) -> Vec<(String, String)> {
+    stdout
+        .lines()
+        .filter_map(|line| {
+            let rest = line.strip_prefix("::")?;
+            let (level, rest) = rest.split_once(" file=")?;
+            let (file, _) = rest.split_once(',')?;
+            Some((level.to_string(), file.to_string()))
+        })
+        .collect()
 }
 
 #[test]
-fn the_action_annotates_and_writes_sarif() {
+fn the_action_annotates_and_writes_sarif_and_a_summary() {
     let ws = workspace("annotate");
     let run = run_action(
         &ws,
@@ -247,6 +363,10 @@ fn the_action_annotates_and_writes_sarif() {
         "{}",
         run.stdout
     );
+    // The human report is in the log too.
+    assert!(run
+        .stdout
+        .contains("× instance `Instance` has no instance profile"));
     let sarif_path = ws.join("reports/ssmlint.sarif");
     let sarif: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&sarif_path).expect("SARIF written"))
@@ -258,12 +378,35 @@ fn the_action_annotates_and_writes_sarif() {
     assert_eq!(artifact["uriBaseId"], "%SRCROOT%");
     assert_eq!(run.outputs["sarif-file"], "reports/ssmlint.sarif");
     assert_eq!(run.outputs["exit-code"], "1");
+    assert_eq!(run.outputs["version"], env!("CARGO_PKG_VERSION"));
     let setup = &run.steps["setup"];
-    assert!(
-        setup["key"].starts_with("ssmlint-Linux-X64-src-"),
-        "{setup:?}"
+    assert_eq!(
+        setup["key"],
+        format!("ssmlint-Linux-X64-pip-{}", env!("CARGO_PKG_VERSION"))
     );
+    assert_eq!(setup["install"], "pip");
     assert!(run.steps.contains_key("install"), "a cache miss installs");
+
+    let summary = &run.summary;
+    assert!(summary.starts_with("## ssmlint\n"), "{summary}");
+    assert!(
+        summary.contains(
+            "❌ **1 error, 1 info in 2 files**: findings at or above `error` fail the run."
+        ),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("| [SSM100](https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-instance-permissions.html) `instance-profile-missing` | ❌ error | 1 | 1 |"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("| [`stacks/bad.yaml`](https://github.com/acme/stacks/blob/0123abcd/stacks/bad.yaml) | 1 | 0 | 0 |"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("| ❌ | SSM100 `instance-profile-missing` | [`stacks/bad.yaml:4`](https://github.com/acme/stacks/blob/0123abcd/stacks/bad.yaml#L4) | instance `Instance` has no instance profile"),
+        "{summary}"
+    );
     cleanup(&ws);
 }
 
@@ -297,11 +440,173 @@ fn inputs_reach_ssmlint() {
     assert_eq!(run.outputs["exit-code"], "1");
     let run = run_action(&ws, &[("paths", "stacks/missing.yaml")]);
     assert_eq!(run.code, 2, "an unreadable path: {}", run.stdout);
+
+    // `args`: words as a shell splits them, quotes kept together, nothing expanded.
+    let run = run_action(
+        &ws,
+        &[
+            ("paths", "stacks"),
+            ("args", "--select SSM301 --severity 'SSM301=error'"),
+        ],
+    );
+    assert_eq!(run.code, 1, "SSM301 made an error: {}", run.stdout);
+    let levels = annotations(&run.stdout);
+    assert!(
+        !levels.is_empty() && levels.iter().all(|(level, _)| level == "error"),
+        "{levels:?}"
+    );
+    assert!(
+        !run.stdout.contains("SSM100"),
+        "only SSM301: {}",
+        run.stdout
+    );
+    let run = run_action(
+        &ws,
+        &[
+            ("paths", "stacks"),
+            ("args", "--parameter \"A=$HOME *\" --select '$NOPE'"),
+        ],
+    );
+    assert_eq!(run.code, 2, "an unknown rule: {}", run.stdout);
+    assert!(
+        run.stderr.contains("unknown rule `$NOPE`"),
+        "not expanded: {}",
+        run.stderr
+    );
+    let run = run_action(&ws, &[("paths", "stacks"), ("args", "--select 'SSM100")]);
+    assert_eq!(run.code, 2, "an unmatched quote: {}", run.stdout);
+    assert!(run
+        .stdout
+        .contains("::error title=ssmlint::cannot split `args`"));
+    let run = run_action(&ws, &[("paths", "stacks"), ("only-changed", "maybe")]);
+    assert_eq!(run.code, 2);
     cleanup(&ws);
 }
 
 #[test]
-fn every_input_is_passed_and_the_cache_key_follows_the_version() {
+fn annotations_put_errors_first_then_the_files_the_pull_request_changed() {
+    let (ws, event) = pull_request("order");
+    let run = run_action_on(&ws, Some(&event), &[("paths", "stacks other")]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let order: Vec<(String, String)> = annotations(&run.stdout)
+        .into_iter()
+        .filter(|(level, _)| level != "notice")
+        .collect();
+    // Within a group, ssmlint's own order (by path argument, then path).
+    let expected: Vec<(String, String)> = [
+        ("error", "stacks/new-bad.yaml"),
+        ("error", "other/also-bad.yaml"),
+        ("error", "stacks/old-bad.yaml"),
+        ("warning", "stacks/new-warn.yaml"),
+        ("warning", "stacks/old-warn.yaml"),
+    ]
+    .iter()
+    .map(|(l, f)| ((*l).to_string(), (*f).to_string()))
+    .collect();
+    assert_eq!(order, expected, "{}", run.stdout);
+    // Notices come last, the changed file's first.
+    let notices: Vec<String> = annotations(&run.stdout)
+        .into_iter()
+        .skip(expected.len())
+        .map(|(level, file)| format!("{level} {file}"))
+        .collect();
+    assert_eq!(
+        notices,
+        [
+            "notice stacks/new-warn.yaml",
+            "notice stacks/good.yaml",
+            "notice stacks/old-warn.yaml"
+        ]
+    );
+    // Without a pull request, ssmlint's own order within a level.
+    let run = run_action(&ws, &[("paths", "stacks")]);
+    let errors: Vec<String> = annotations(&run.stdout)
+        .into_iter()
+        .filter(|(level, _)| level == "error")
+        .map(|(_, file)| file)
+        .collect();
+    assert_eq!(errors, ["stacks/new-bad.yaml", "stacks/old-bad.yaml"]);
+    cleanup(&ws);
+}
+
+#[test]
+fn only_changed_lints_the_templates_the_pull_request_changed() {
+    let (ws, event) = pull_request("changed");
+    let run = run_action_on(
+        &ws,
+        Some(&event),
+        &[("paths", "stacks"), ("only-changed", "true")],
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let files: Vec<String> = annotations(&run.stdout)
+        .into_iter()
+        .map(|(_, file)| file)
+        .collect();
+    assert!(
+        files.contains(&"stacks/new-bad.yaml".to_string()),
+        "{files:?}"
+    );
+    assert!(
+        files
+            .iter()
+            .all(|f| f == "stacks/new-bad.yaml" || f == "stacks/new-warn.yaml"),
+        "only changed files below `stacks`: {files:?}"
+    );
+    assert!(
+        run.summary.contains("in 2 files"),
+        "two templates linted: {}",
+        run.summary
+    );
+    assert!(
+        run.summary.contains("Only the 2 templates changed since `"),
+        "{}",
+        run.summary
+    );
+
+    // Every path: the workflow file is no template and is skipped, not an error.
+    let run = run_action_on(&ws, Some(&event), &[("only-changed", "true")]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.summary.contains("in 3 files"), "{}", run.summary);
+    assert!(!run.stdout.contains("SSM001"), "{}", run.stdout);
+
+    // A pull request that changes no template below `paths`: nothing to lint, and still
+    // a SARIF file to upload.
+    let run = run_action_on(
+        &ws,
+        Some(&event),
+        &[("paths", "docs"), ("only-changed", "true")],
+    );
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(annotations(&run.stdout).is_empty(), "{}", run.stdout);
+    let sarif: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(ws.join("ssmlint.sarif")).expect("SARIF written"),
+    )
+    .expect("SARIF is JSON");
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().map(Vec::len),
+        Some(0)
+    );
+    assert!(
+        run.summary.contains("nothing was linted"),
+        "{}",
+        run.summary
+    );
+
+    // No pull request: every path, with a notice.
+    let run = run_action(&ws, &[("paths", "stacks"), ("only-changed", "true")]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .contains("::notice title=ssmlint::only-changed: no pull request base"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.summary.contains("in 5 files"), "{}", run.summary);
+    cleanup(&ws);
+}
+
+#[test]
+fn every_input_is_passed_and_the_cache_key_follows_the_install() {
     let action = action();
     let text = common::read_text("action.yml");
     for input in action.get("inputs").and_then(Node::as_map).expect("inputs") {
@@ -314,10 +619,20 @@ fn every_input_is_passed_and_the_cache_key_follows_the_version() {
     }
     let ws = workspace("key");
     let a = run_action(&ws, &[("paths", "stacks/good.yaml")]);
-    let b = run_action(&ws, &[("paths", "stacks/good.yaml")]);
-    let c = run_action(&ws, &[("paths", "stacks/good.yaml"), ("version", "0.1.0")]);
+    let b = run_action(&ws, &[("paths", "stacks/good.yaml"), ("install", "source")]);
+    let c = run_action(&ws, &[("paths", "stacks/good.yaml"), ("install", "source")]);
     assert_eq!(a.code, 0);
-    assert_eq!(a.steps["setup"]["key"], b.steps["setup"]["key"], "stable");
-    assert_eq!(c.steps["setup"]["key"], "ssmlint-Linux-X64-v0.1.0");
+    assert_eq!(
+        a.steps["setup"]["key"],
+        format!("ssmlint-Linux-X64-pip-{}", env!("CARGO_PKG_VERSION"))
+    );
+    assert!(
+        b.steps["setup"]["key"].starts_with("ssmlint-Linux-X64-source-src-"),
+        "{:?}",
+        b.steps["setup"]
+    );
+    assert_eq!(b.steps["setup"]["key"], c.steps["setup"]["key"], "stable");
+    let d = run_action(&ws, &[("install", "cargo")]);
+    assert_eq!(d.code, 2, "an unknown install: {}", d.stdout);
     cleanup(&ws);
 }

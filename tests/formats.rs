@@ -130,6 +130,18 @@ fn sarif() {
             .is_some_and(|t| !t.is_empty()));
         let level = ssmlint::report::sarif::level(meta.severity);
         assert_eq!(rule["defaultConfiguration"]["level"], level);
+        // Code scanning ranks alerts by these (CVSS-like: an error is at least 7.0).
+        let properties = &rule["properties"];
+        assert_eq!(properties["tags"][0], "security", "{code}");
+        let score: f64 = properties["security-severity"]
+            .as_str()
+            .and_then(|s| s.parse().ok())
+            .expect("security-severity");
+        assert_eq!(
+            score >= 7.0,
+            level == "error",
+            "{code}: {score} for a default {level}"
+        );
     }
     let results = run0["results"].as_array().expect("results");
     assert_eq!(results.len(), 7, "5 findings and 2 suppressed");
@@ -179,6 +191,71 @@ fn github() {
         assert!(line.starts_with(&format!("::{command} ")), "{line}");
     }
     insta::assert_snapshot!("github", run.stdout);
+}
+
+#[test]
+fn summary() {
+    let base = "https://github.com/acme/stacks/blob/0123abcd";
+    let args = [
+        &[
+            "--no-config",
+            RULES,
+            "--format",
+            "summary",
+            "--link-base",
+            base,
+        ][..],
+        &FILES[..],
+    ]
+    .concat();
+    let run = ssmlint_in(&data_dir(), &args);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stdout.starts_with(
+        "## ssmlint\n\n❌ **2 errors, 1 warning, 2 infos in 2 files (2 suppressed)**"
+    ));
+    // Errors first, each linked to its line.
+    let rows: Vec<&str> = run
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("### Findings\n") && *l != "### Findings")
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| |"))
+        .collect();
+    assert_eq!(rows.len(), 5, "{}", run.stdout);
+    assert!(
+        rows[0].contains(&format!("[`broken.yaml:5`]({base}/broken.yaml#L5)")),
+        "{}",
+        rows[0]
+    );
+    assert!(rows[1].contains("SSM100"), "{}", rows[1]);
+    assert!(rows[2].starts_with("| ⚠️ |"), "{}", rows[2]);
+    insta::assert_snapshot!("summary", run.stdout);
+
+    // Without a link base, places are not links; on GitHub Actions the link base comes
+    // from the runner's variables.
+    let run = format("summary");
+    assert!(
+        !run.stdout.contains("](https://github.com/"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("| `stack.yaml` | 1 | 1 | 2 |"),
+        "{}",
+        run.stdout
+    );
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_ssmlint"))
+        .args(["--no-config", RULES, "--format", "summary", "stack.yaml"])
+        .current_dir(data_dir())
+        .env("GITHUB_SERVER_URL", "https://github.example.com/")
+        .env("GITHUB_REPOSITORY", "acme/stacks")
+        .env("GITHUB_SHA", "fedcba")
+        .output()
+        .expect("ssmlint runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("(https://github.example.com/acme/stacks/blob/fedcba/stack.yaml#L4)"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -278,11 +355,25 @@ fn formats_go_to_files_and_at_most_one_to_stdout() {
     );
     run.assert_usage_error("at most one --format");
 
+    // The report's directory is created, as ruff and cfn-lint do.
     let run = ssmlint_in(
         &dir,
-        &["--format", "sarif=missing/dir/x.sarif", "stack.yaml"],
+        &[
+            "--no-config",
+            "--format",
+            "sarif=new/dir/x.sarif",
+            "stack.yaml",
+        ],
     );
-    run.assert_usage_error("cannot write missing/dir/x.sarif");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let sarif = std::fs::read_to_string(dir.join("new/dir/x.sarif")).expect("new/dir/x.sarif");
+    assert_eq!(common::parse_json(&sarif)["version"], "2.1.0");
+    // A directory that cannot be made (a file is in the way) is an error.
+    let run = ssmlint_in(
+        &dir,
+        &["--format", "sarif=stack.yaml/x.sarif", "stack.yaml"],
+    );
+    run.assert_usage_error("cannot write stack.yaml/x.sarif");
 
     let run = ssmlint_in(&dir, &["--format", "sarif=", "stack.yaml"]);
     assert_eq!(run.code, 2);

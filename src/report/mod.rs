@@ -1,5 +1,5 @@
-//! Rendering reports (human, JSON, SARIF, GitHub workflow commands, JUnit XML) and turning
-//! them into an exit code.
+//! Rendering reports (human, JSON, SARIF, GitHub workflow commands, JUnit XML, a Markdown
+//! summary) and turning them into an exit code.
 
 use std::fmt;
 
@@ -13,6 +13,7 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod sarif;
+pub mod summary;
 
 /// No finding at or above the `--fail-on` level.
 pub const EXIT_OK: u8 = 0;

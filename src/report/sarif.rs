@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::base::{SourceFile, Span};
 use crate::engine::suppress::Suppressed;
 use crate::engine::FileReport;
-use crate::rules::{Finding, RuleMeta, Severity, ALL_RULES};
+use crate::rules::{Category, Finding, RuleMeta, Severity, ALL_RULES};
 
 pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub const SARIF_VERSION: &str = "2.1.0";
@@ -104,7 +104,13 @@ struct Configuration {
 
 #[derive(Serialize)]
 struct DescriptorProperties {
+    /// `security` first: GitHub code scanning ranks an alert by `security-severity` only
+    /// for a rule tagged `security`.
     tags: Vec<&'static str>,
+    /// A CVSS-like score as a string, which code scanning maps to critical (9.0 and up),
+    /// high (7.0 to 8.9), medium (4.0 to 6.9) or low (below 4.0).
+    #[serde(rename = "security-severity")]
+    security_severity: &'static str,
     /// The rule's kebab-case name, as used on the command line and in suppressions.
     #[serde(rename = "ssmlintName")]
     ssmlint_name: &'static str,
@@ -345,8 +351,54 @@ fn descriptor(meta: &'static RuleMeta) -> Descriptor {
             level: level(meta.severity),
         },
         properties: DescriptorProperties {
-            tags: vec!["security", "cloudformation", "session-manager"],
+            tags: tags(meta),
+            security_severity: security_severity(meta),
             ssmlint_name: meta.name,
+        },
+    }
+}
+
+/// The tags of a rule descriptor: `security`, then what the rule is about.
+fn tags(meta: &RuleMeta) -> Vec<&'static str> {
+    let topic = match meta.category {
+        Category::Input => "input",
+        Category::IdentityChain => "identity-chain",
+        Category::NetworkExposure => "network-exposure",
+        Category::SessionLogging => "session-logging",
+        Category::Access => "access-control",
+        Category::Connectivity => "connectivity",
+        Category::Guard => "guard",
+    };
+    let mut tags = vec!["security", "cloudformation", topic];
+    if meta.category != Category::Guard {
+        tags.push("session-manager");
+    }
+    tags
+}
+
+/// The `security-severity` of a rule (a CVSS-like score, as code scanning wants it): by
+/// its default severity — error 7.0, warning 5.0, info 2.0 — except for the rules whose
+/// findings are worse than a broken Session Manager setup: a door open to the internet or
+/// to anyone, and an audit trail that is missing or can be erased.
+pub fn security_severity(meta: &RuleMeta) -> &'static str {
+    match meta.code {
+        // Any principal may assume the role.
+        "SSM402" => "9.8",
+        // SSH or RDP open to the whole internet.
+        "SSM200" | "SSM202" => "9.1",
+        // Session logs readable by the public; logs that the audited people can erase.
+        "SSM305" => "8.6",
+        "SSM307" => "8.1",
+        // No session is logged.
+        "SSM300" => "7.5",
+        // Anyone with the permission may open a shell on every instance.
+        "SSM400" => "6.5",
+        // Narrower SSH, or a network ACL open to SSH from anywhere.
+        "SSM201" | "SSM203" | "SSM204" => "5.3",
+        _ => match meta.severity {
+            Severity::Error => "7.0",
+            Severity::Warning => "5.0",
+            Severity::Info => "2.0",
         },
     }
 }
@@ -402,6 +454,14 @@ fn fingerprint_base(finding: &Finding) -> u64 {
         }
     }
     hash
+}
+
+/// The percent-encoded path of the file shown as `name` relative to `root`, when it is
+/// inside `root` (or relative without `..` when there is no root); for links to a
+/// repository's files.
+pub(crate) fn relative_uri(name: &str, root: Option<&Path>) -> Option<String> {
+    let location = artifact_location(name, root);
+    (location.uri_base_id.is_some() && !location.uri.is_empty()).then_some(location.uri)
 }
 
 /// The artifact location of a file shown as `name`: relative to `%SRCROOT%` when the
@@ -515,6 +575,21 @@ mod tests {
             section("## What it does\nA.\nB.\n\n## Why\nC\n", "## What it does").as_deref(),
             Some("A.\nB.")
         );
+    }
+
+    #[test]
+    fn every_rule_is_ranked_within_the_band_of_its_severity() {
+        for rule in ALL_RULES {
+            let meta = rule.meta();
+            let score: f64 = security_severity(meta).parse().expect("a number");
+            let band = match meta.severity {
+                Severity::Error => 7.0..=10.0,
+                Severity::Warning => 4.0..=6.9,
+                Severity::Info => 0.1..=3.9,
+            };
+            assert!(band.contains(&score), "{} {score}", meta.code);
+            assert_eq!(tags(meta)[0], "security", "{}", meta.code);
+        }
     }
 
     #[test]

@@ -87,6 +87,10 @@ fn run_ssmlint(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
         .args(args)
         .current_dir(dir)
         .env_remove("NO_COLOR")
+        // The summary format links to GitHub when these are set (in GitHub Actions).
+        .env_remove("GITHUB_SERVER_URL")
+        .env_remove("GITHUB_REPOSITORY")
+        .env_remove("GITHUB_SHA")
         .stdin(if stdin.is_some() {
             Stdio::piped()
         } else {
