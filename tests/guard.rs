@@ -217,6 +217,9 @@ fn the_configuration_names_rule_files_relative_to_itself() {
     );
 }
 
+/// Fixtures of SSM204/SSM205 that rest on more than the resolved resource.
+const BEYOND_GUARD: &[&str] = &["key-pair-typed-parameter"];
+
 /// `examples/guard/*.guard` are the Guard DSL twins of SSM204 and SSM205: on every fixture
 /// of those rules they report the same places as the native rule.
 #[test]
@@ -235,7 +238,9 @@ fn the_example_guard_rules_agree_with_the_native_rules() {
         };
         let mut checked = 0;
         for fixture in common::rule_fixtures() {
-            if fixture.code != native {
+            // What only the template's parameter types prove: the Guard twin sees the
+            // resolved resource, where a parameter without a default is left out.
+            if fixture.code != native || BEYOND_GUARD.contains(&fixture.key.as_str()) {
                 continue;
             }
             let path = fixture.path();

@@ -195,7 +195,8 @@ pub fn lint_source(source: SourceFile, explicit: bool, options: &LintOptions) ->
     let mut note = None;
     let file_kind = match kind {
         DocumentKind::Template => {
-            let template = Template::new(&root).with_source_text(&source.text);
+            let template =
+                Template::deployed(&root, &options.parameters).with_source_text(&source.text);
             let eval = Evaluator::new(&template, &options.parameters);
             let model = Model::new(Input::Template(&template), &eval);
             let cx = Context::new(&source, &eval, &model, &options.rule_settings);
@@ -203,6 +204,13 @@ pub fn lint_source(source: SourceFile, explicit: bool, options: &LintOptions) ->
             // The user's Guard rules, after the built-in ones.
             let should_run = |code: &str| suppressions.should_run(code, options);
             options.guard.check(&cx, &should_run, &mut findings);
+            if eval.capped() {
+                // Said once per file: a capped value is "unknown", which never alarms.
+                note = Some(
+                    "some values were too costly to work out in full (deeply nested or combinatorial intrinsics or conditions): they were treated as unknown, so this file may have findings ssmlint did not report"
+                        .to_string(),
+                );
+            }
             FileKind::Template
         }
         DocumentKind::Policy {
@@ -259,7 +267,7 @@ pub fn lint_source(source: SourceFile, explicit: bool, options: &LintOptions) ->
                 findings.push(
                     Finding::new(
                         rules::input::ssm001_unsupported_document::UnsupportedDocument.meta(),
-                        root.span,
+                        head_span(&root, &source.text),
                         format!(
                             "`{}` is not a CloudFormation template or IAM policy document: {what}",
                             source.name
@@ -281,6 +289,20 @@ pub fn lint_source(source: SourceFile, explicit: bool, options: &LintOptions) ->
         note,
         suppressed,
     }
+}
+
+/// Where to point at a whole document without printing it all: its first key, or the
+/// first line of it.
+fn head_span(root: &Node, text: &str) -> Span {
+    if let Some(first) = root.as_map().and_then(<[Entry]>::first) {
+        return first.key_span;
+    }
+    let start = root.span.start.min(text.len());
+    let line_end = text
+        .get(start..)
+        .and_then(|rest| rest.find('\n'))
+        .map_or(text.len(), |i| start + i);
+    Span::new(start, line_end.min(root.span.end.max(start)))
 }
 
 /// Runs every built-in rule with a check that the run and the file's suppressions let

@@ -490,7 +490,7 @@ mod tests {
 
     #[test]
     fn statements_inside_fn_if_are_conditional() {
-        let yaml = "Conditions:\n  C: !Equals [a, b]\nResources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      Policies:\n        - PolicyName: p\n          PolicyDocument:\n            Statement:\n              - !If [C, {Effect: Allow, Action: 'ssm:*', Resource: '*'}, !Ref AWS::NoValue]\n";
+        let yaml = "Parameters:\n  P: {Type: String}\nConditions:\n  C: !Equals [!Ref P, b]\nResources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      Policies:\n        - PolicyName: p\n          PolicyDocument:\n            Statement:\n              - !If [C, {Effect: Allow, Action: 'ssm:*', Resource: '*'}, !Ref AWS::NoValue]\n";
         with_permissions(yaml, "R", |p| {
             assert_eq!(p.statements.len(), 1);
             assert_eq!(p.statements[0].when, [("C", true)]);

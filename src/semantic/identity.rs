@@ -361,7 +361,7 @@ fn profile_link<'a>(
         }
         Value::Unknown(Unknown::Undefined(name)) => Link::Undefined(name.clone()),
         Value::Unknown(Unknown::Parameter(p)) => {
-            Link::External(format!("parameter `{p}` (no default)"))
+            Link::External(template.describe_unknown_parameter(p))
         }
         Value::Unknown(Unknown::ImportValue) => {
             Link::External("`Fn::ImportValue` (another stack)".to_string())
@@ -414,7 +414,7 @@ fn roles_of<'a>(
                 },
                 Value::Unknown(Unknown::Undefined(name)) => Link::Undefined(name.clone()),
                 Value::Unknown(Unknown::Parameter(p)) => {
-                    Link::External(format!("parameter `{p}` (no default)"))
+                    Link::External(template.describe_unknown_parameter(p))
                 }
                 Value::Unknown(Unknown::ImportValue) => {
                     Link::External("`Fn::ImportValue` (another stack)".into())

@@ -232,7 +232,7 @@ fn expand_rule<'a>(
                         return;
                     }
                     let source = match *key {
-                        _ if is_cidr => Source::cidr(&src.value),
+                        _ if is_cidr => Source::cidr(&src.value, &|p| allowed_values(eval, p)),
                         "SourcePrefixListId" => {
                             Source::PrefixList(describe_reference("prefix list", src))
                         }
@@ -264,6 +264,22 @@ fn with<'a>(prov: &Provenance<'a>, alt: Option<&Resolved<'a>>) -> Option<Provena
         Some(alt) => merge(prov, alt),
         None => Some(prov.clone()),
     }
+}
+
+/// The `AllowedValues` of a parameter of the template.
+fn allowed_values(eval: &Evaluator<'_>, parameter: &str) -> Vec<String> {
+    eval.template()
+        .and_then(|t| t.parameter(parameter))
+        .and_then(|p| p.node.get("AllowedValues"))
+        .and_then(Node::as_seq)
+        .map(|values| {
+            values
+                .iter()
+                .filter_map(|v| v.as_scalar())
+                .map(|v| v.to_string())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// "security group `BastionSG`", "prefix list `pl-0123`", "the security group given by
@@ -484,7 +500,7 @@ pub fn nacl_entries<'a>(
                                     to: Port::parse(
                                         t.as_ref().filter(|t| !matches!(t.value, Value::Null)),
                                     ),
-                                    source: Source::cidr(&src.value),
+                                    source: Source::cidr(&src.value, &|p| allowed_values(eval, p)),
                                     source_node: src.node,
                                     when,
                                     defaults,

@@ -544,9 +544,10 @@ fn input_of<'a>(
             None => Input::Undefined(reference.id.to_string()),
         },
         Value::Unknown(Unknown::Undefined(id)) => Input::Undefined(id.clone()),
-        Value::Unknown(Unknown::Parameter(p)) => {
-            Input::Unknown(format!("parameter `{p}` (no default)"))
-        }
+        Value::Unknown(Unknown::Parameter(p)) => Input::Unknown(match template {
+            Some(t) => t.describe_unknown_parameter(p),
+            None => format!("parameter `{p}` (no default)"),
+        }),
         Value::Unknown(Unknown::ImportValue) => Input::Unknown("an `Fn::ImportValue`".into()),
         Value::Unknown(_) => Input::Unknown("a value that cannot be evaluated".into()),
         Value::Node(_) | Value::List(_) => Input::Unknown("not a string".into()),
@@ -809,7 +810,7 @@ mod tests {
 
     #[test]
     fn content_as_a_mapping_with_if_and_novalue() {
-        let yaml = format!("Conditions:\n  Cw: !Equals [a, b]\n{PREFS_HEAD}      Content:\n        schemaVersion: '1.0'\n        sessionType: Standard_Stream\n        inputs:\n          s3BucketName: ''\n          cloudWatchLogGroupName: !If [Cw, !Ref Logs, !Ref AWS::NoValue]\n  Logs:\n    Type: AWS::Logs::LogGroup\n");
+        let yaml = format!("Parameters:\n  P: {{Type: String}}\nConditions:\n  Cw: !Equals [!Ref P, b]\n{PREFS_HEAD}      Content:\n        schemaVersion: '1.0'\n        sessionType: Standard_Stream\n        inputs:\n          s3BucketName: ''\n          cloudWatchLogGroupName: !If [Cw, !Ref Logs, !Ref AWS::NoValue]\n  Logs:\n    Type: AWS::Logs::LogGroup\n");
         with_model(&yaml, |model| {
             let logging = model.logging();
             assert_eq!(logging.documents.len(), 1);
@@ -829,7 +830,7 @@ mod tests {
 
     #[test]
     fn a_content_branch_the_resource_condition_excludes_is_dropped() {
-        let yaml = "Conditions:\n  Prod: !Equals [a, b]\nResources:\n  Prefs:\n    Type: AWS::SSM::Document\n    Condition: Prod\n    Properties:\n      DocumentType: Session\n      Content: !If\n        - Prod\n        - {sessionType: Standard_Stream, inputs: {s3BucketName: logs}}\n        - {sessionType: Standard_Stream, inputs: {s3BucketName: ''}}\n";
+        let yaml = "Parameters:\n  P: {Type: String}\nConditions:\n  Prod: !Equals [!Ref P, b]\nResources:\n  Prefs:\n    Type: AWS::SSM::Document\n    Condition: Prod\n    Properties:\n      DocumentType: Session\n      Content: !If\n        - Prod\n        - {sessionType: Standard_Stream, inputs: {s3BucketName: logs}}\n        - {sessionType: Standard_Stream, inputs: {s3BucketName: ''}}\n";
         with_model(yaml, |model| {
             let documents = &model.logging().documents;
             assert_eq!(documents.len(), 1);

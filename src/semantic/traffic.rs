@@ -7,7 +7,7 @@ use ipnet::IpNet;
 
 use crate::base::Tri;
 use crate::syntax::Node;
-use crate::template::eval::{Resolved, Value};
+use crate::template::eval::{Resolved, Unknown, Value};
 
 /// The `IpProtocol` of an ingress rule (or `Protocol` of a NACL entry).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,8 +56,15 @@ pub enum Source {
     SecurityGroup(String),
     /// `SourcePrefixListId`, described for messages.
     PrefixList(String),
-    /// A CIDR that cannot be known statically (parameter without default, import,
-    /// dynamic reference) or is malformed.
+    /// A CIDR given by a parameter whose value is not known here (no default, or one its
+    /// branch rules out): how wide it is is unknown, that the port is open is not.
+    /// `world` is the first of its `AllowedValues` that is the whole internet.
+    Parameter {
+        name: String,
+        world: Option<(IpNet, String)>,
+    },
+    /// A CIDR that cannot be known statically (import, dynamic reference) or is
+    /// malformed.
     Unknown,
 }
 
@@ -67,8 +74,15 @@ impl Source {
         match self {
             Source::Cidr { net, .. } if net.prefix_len() == 0 => Tri::Yes,
             Source::Cidr { .. } | Source::SecurityGroup(_) | Source::PrefixList(_) => Tri::No,
-            Source::Unknown => Tri::Unknown,
+            Source::Parameter { world: Some(_), .. } => Tri::Yes,
+            Source::Parameter { world: None, .. } | Source::Unknown => Tri::Unknown,
         }
+    }
+
+    /// Whether the port is known to be open from here, however wide "here" is: every
+    /// source but an unknown one.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Source::Unknown)
     }
 
     /// "the whole internet (0.0.0.0/0)", "10.0.0.0/16", "security group `BastionSG`".
@@ -79,11 +93,31 @@ impl Source {
             }
             Source::Cidr { text, .. } => text.clone(),
             Source::SecurityGroup(d) | Source::PrefixList(d) => d.clone(),
+            Source::Parameter {
+                name,
+                world: Some((_, text)),
+            } => format!("the whole internet ({text}, which parameter `{name}` allows)"),
+            Source::Parameter { name, world: None } => {
+                format!("the CIDR given by parameter `{name}`")
+            }
             Source::Unknown => "an unknown source".to_string(),
         }
     }
 
-    pub fn cidr(value: &Value<'_>) -> Source {
+    /// The source a `CidrIp`-like value gives; `allowed` reads a parameter's
+    /// `AllowedValues` (for a parameter whose value is not known).
+    pub fn cidr(value: &Value<'_>, allowed: &dyn Fn(&str) -> Vec<String>) -> Source {
+        if let Value::Unknown(Unknown::Parameter(name)) = value {
+            let world = allowed(name).into_iter().find_map(|v| {
+                parse_cidr(&v)
+                    .filter(|n| n.prefix_len() == 0)
+                    .map(|n| (n, v.trim().to_string()))
+            });
+            return Source::Parameter {
+                name: name.clone(),
+                world,
+            };
+        }
         match value.as_str().and_then(parse_cidr) {
             Some(net) => Source::Cidr {
                 net,

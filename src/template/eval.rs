@@ -6,17 +6,23 @@
 //! never report a violation on an unknown alone.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::cell::Cell;
+use std::collections::{HashMap, HashSet};
 
+use super::conditions::ParameterValue;
 use super::model::Template;
 use super::sub::{split_sub, SubPiece};
 use super::When;
+use crate::base::Tri;
 use crate::syntax::{Node, NodeKind};
 
 /// At most this many alternatives are kept per expression; more become unknown.
 const MAX_ALTERNATIVES: usize = 32;
 /// Guards recursion through nested intrinsics.
 const MAX_EVAL_DEPTH: usize = 64;
+/// Units of work one public call of the evaluator may spend (node visits and the
+/// combinations of products); past it the value is unknown.
+const FUEL: usize = 20_000;
 
 /// Pseudo parameters with a value that is safe to assume for analysis.
 /// `AWS::Partition` stands for any of aws / aws-cn / aws-us-gov: matchers that compare
@@ -52,6 +58,8 @@ pub enum Unknown {
     ImportValue,
     /// A `Ref`/`GetAtt` of a logical id that is neither resource nor parameter.
     Undefined(String),
+    /// A resource whose `Condition:` the given parameters rule out.
+    Absent(String),
     /// An intrinsic the evaluator does not compute (`Fn::GetAZs`, `Fn::Cidr`, …).
     Unevaluated(String),
     /// A value under a preprocessor tag such as `!Rain::Module`.
@@ -229,9 +237,37 @@ pub fn qualifiers(
 }
 
 /// Evaluates the nodes of one template (or of a document outside any template).
+///
+/// Evaluation is branch-aware: inside the `yes` branch of `!If [C, yes, no]` the
+/// template's conditions are taken to make `C` true, so a branch the other branches (or
+/// the resource's own `Condition:`) rule out is not evaluated, a condition they settle
+/// takes one branch only, and a parameter reads as what the branch implies (not a default
+/// the branch rules out). Each public call has a budget of work; past it the value is
+/// [`Unknown::TooComplex`].
 pub struct Evaluator<'a> {
     template: Option<&'a Template<'a>>,
     overrides: HashMap<String, String>,
+    /// Work left in the current public call.
+    fuel: Cell<usize>,
+    /// Some value was cut short (too many alternatives, or the budget ran out).
+    capped: Cell<bool>,
+}
+
+/// Where an evaluation is: how deep in nested intrinsics, and the branches taken to get
+/// here (with the resource's own condition).
+#[derive(Clone, Copy)]
+struct At<'c, 'a> {
+    depth: usize,
+    when: &'c When<'a>,
+}
+
+impl<'c, 'a> At<'c, 'a> {
+    fn deeper(self) -> Self {
+        At {
+            depth: self.depth + 1,
+            ..self
+        }
+    }
 }
 
 type Alts<'a> = Vec<Resolved<'a>>;
@@ -241,6 +277,8 @@ impl<'a> Evaluator<'a> {
         Evaluator {
             template: Some(template),
             overrides: overrides.clone(),
+            fuel: Cell::new(FUEL),
+            capped: Cell::new(false),
         }
     }
 
@@ -250,6 +288,8 @@ impl<'a> Evaluator<'a> {
         Evaluator {
             template: None,
             overrides: HashMap::new(),
+            fuel: Cell::new(FUEL),
+            capped: Cell::new(false),
         }
     }
 
@@ -268,10 +308,69 @@ impl<'a> Evaluator<'a> {
         self.template.map_or("", |t| t.source_text)
     }
 
+    /// Whether some value was cut short: more alternatives than are kept, or more work
+    /// than one value may take (the answers that rest on it are unknown).
+    pub fn capped(&self) -> bool {
+        self.capped.get() || self.template.is_some_and(|t| t.logic().capped())
+    }
+
+    /// Whether the conditions can take the values of `when` together.
+    pub fn possible(&self, when: &When<'_>) -> Tri {
+        match self.template {
+            Some(t) => t.logic().possible(when),
+            None => Tri::Yes,
+        }
+    }
+
+    /// The branches a node rests on before any `Fn::If`: its resource's `Condition:`.
+    fn base_when(&self, node: &Node) -> When<'a> {
+        let condition = self
+            .template
+            .and_then(|t| t.resource_at(node.span.start))
+            .and_then(|r| r.condition);
+        When::of_resource(condition)
+    }
+
+    /// Starts a public call: a fresh budget.
+    fn start(&self) {
+        self.fuel.set(FUEL);
+    }
+
+    /// Spends one unit of work; false when the budget is spent.
+    fn spend(&self) -> bool {
+        match self.fuel.get().checked_sub(1) {
+            Some(left) => {
+                self.fuel.set(left);
+                true
+            }
+            None => {
+                self.capped.set(true);
+                false
+            }
+        }
+    }
+
     /// All possible values of a node.
     pub fn eval(&self, node: &'a Node) -> Alts<'a> {
-        let mut alts = self.eval_at(node, 0);
-        cap(&mut alts, node);
+        self.start();
+        let when = self.base_when(node);
+        self.eval_root(node, &when)
+    }
+
+    /// The possible values of a node in the branches `when` (an alternative's own
+    /// provenance, say), on top of its resource's condition.
+    pub fn eval_under(&self, node: &'a Node, when: &When<'a>) -> Alts<'a> {
+        self.start();
+        let mut under = self.base_when(node);
+        if !under.merge_from(when) {
+            return Vec::new();
+        }
+        self.eval_root(node, &under)
+    }
+
+    fn eval_root(&self, node: &'a Node, when: &When<'a>) -> Alts<'a> {
+        let mut alts = self.eval_at(node, At { depth: 0, when });
+        self.cap(&mut alts, node);
         alts
     }
 
@@ -289,12 +388,31 @@ impl<'a> Evaluator<'a> {
     /// accepts e.g. `SecurityGroupIngress` as a single mapping); `AWS::NoValue` elements
     /// are dropped.
     pub fn items(&self, node: &'a Node) -> Alts<'a> {
+        self.start();
+        let when = self.base_when(node);
+        self.items_at(
+            node,
+            At {
+                depth: 0,
+                when: &when,
+            },
+        )
+    }
+
+    fn items_at(&self, node: &'a Node, at: At<'_, 'a>) -> Alts<'a> {
         let mut out = Vec::new();
-        for alt in self.eval(node) {
+        let mut list = self.eval_at(node, at);
+        self.cap(&mut list, node);
+        for alt in list {
             match &alt.value {
                 Value::Node(n) if n.as_seq().is_some() => {
+                    let Some(under) = at.when.merge(&alt.when) else {
+                        continue;
+                    };
                     for item in n.as_seq().unwrap_or_default() {
-                        out.extend(self.eval(item).into_iter().filter_map(|r| r.under(&alt)));
+                        let mut values = self.eval_at(item, At { when: &under, ..at });
+                        self.cap(&mut values, item);
+                        out.extend(values.into_iter().filter_map(|r| r.under(&alt)));
                     }
                 }
                 Value::List(values) => {
@@ -319,14 +437,15 @@ impl<'a> Evaluator<'a> {
         node.map(|n| self.items(n)).unwrap_or_default()
     }
 
-    /// The value of `key` in a mapping-valued alternative, with the provenance carried over.
-    /// An unknown parent gives itself back (every key of an unknown mapping is unknown), so
-    /// a present-but-unknown result does not mean the key is written.
+    /// The value of `key` in a mapping-valued alternative, with the provenance carried over
+    /// (and evaluated in the branches the parent rests on). An unknown parent gives itself
+    /// back (every key of an unknown mapping is unknown), so a present-but-unknown result
+    /// does not mean the key is written.
     pub fn field(&self, parent: &Resolved<'a>, key: &str) -> Alts<'a> {
         match &parent.value {
             Value::Node(n) => match n.get(key) {
                 Some(child) => self
-                    .eval(child)
+                    .eval_under(child, &parent.when)
                     .into_iter()
                     .filter(|r| !matches!(r.value, Value::NoValue))
                     .filter_map(|r| r.under(parent))
@@ -338,8 +457,9 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn eval_at(&self, node: &'a Node, depth: usize) -> Alts<'a> {
-        if depth > MAX_EVAL_DEPTH {
+    fn eval_at(&self, node: &'a Node, at: At<'_, 'a>) -> Alts<'a> {
+        if at.depth > MAX_EVAL_DEPTH || !self.spend() {
+            self.capped.set(true);
             return vec![Resolved::new(Value::Unknown(Unknown::TooComplex), node)];
         }
         let one = |value| vec![Resolved::new(value, node)];
@@ -350,34 +470,34 @@ impl<'a> Evaluator<'a> {
             NodeKind::Seq(_) => one(Value::Node(node)),
             NodeKind::Opaque { tag, .. } => one(Value::Unknown(Unknown::Opaque(tag.to_string()))),
             NodeKind::Map(_) => match node.as_intrinsic() {
-                Some((name, arg)) => self.intrinsic(name, arg, node, depth + 1),
+                Some((name, arg)) => self.intrinsic(name, arg, node, at.deeper()),
                 None => one(Value::Node(node)),
             },
         }
     }
 
-    fn intrinsic(&self, name: &str, arg: &'a Node, node: &'a Node, depth: usize) -> Alts<'a> {
+    fn intrinsic(&self, name: &str, arg: &'a Node, node: &'a Node, at: At<'_, 'a>) -> Alts<'a> {
         let one = |value| vec![Resolved::new(value, node)];
         match name {
             "Ref" => match arg.as_str() {
-                Some(target) => self.reference(target, node),
+                Some(target) => self.reference(target, node, at),
                 None => one(Value::Unknown(Unknown::Malformed)),
             },
-            "Fn::GetAtt" => self.get_att(arg, node, depth),
-            "Fn::Sub" => self.sub(arg, node, depth),
-            "Fn::Join" => self.join(arg, node, depth),
-            "Fn::If" => self.if_(arg, node, depth),
-            "Fn::FindInMap" => self.find_in_map(arg, node, depth),
-            "Fn::Select" => self.select(arg, node, depth),
-            "Fn::Split" => self.split(arg, node, depth),
+            "Fn::GetAtt" => self.get_att(arg, node, at),
+            "Fn::Sub" => self.sub(arg, node, at),
+            "Fn::Join" => self.join(arg, node, at),
+            "Fn::If" => self.if_(arg, node, at),
+            "Fn::FindInMap" => self.find_in_map(arg, node, at),
+            "Fn::Select" => self.select(arg, node, at),
+            "Fn::Split" => self.split(arg, node, at),
             "Fn::Base64" => self
-                .eval_at(arg, depth)
+                .eval_at(arg, at)
                 .into_iter()
-                .map(|r| at(r, node))
+                .map(|r| at_node(r, node))
                 .collect(),
             "Fn::ImportValue" => one(Value::Unknown(Unknown::ImportValue)),
             "Fn::Equals" | "Fn::And" | "Fn::Or" | "Fn::Not" | "Condition" => {
-                match self.condition_expr(node, depth, &mut Vec::new()) {
+                match self.condition_expr(node, at, &mut Vec::new()) {
                     Some(b) => one(Value::Bool(b)),
                     None => one(Value::Unknown(Unknown::Unevaluated(name.to_string()))),
                 }
@@ -386,7 +506,7 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn reference(&self, target: &'a str, node: &'a Node) -> Alts<'a> {
+    fn reference(&self, target: &'a str, node: &'a Node, at: At<'_, 'a>) -> Alts<'a> {
         let one = |value| vec![Resolved::new(value, node)];
         if target == "AWS::NoValue" {
             return one(Value::NoValue);
@@ -394,7 +514,10 @@ impl<'a> Evaluator<'a> {
         if let Some(pseudo) = pseudo_parameter(target) {
             return one(match pseudo {
                 Some(v) => Value::Str(Cow::Borrowed(v)),
-                None => Value::Unknown(Unknown::Pseudo(target.to_string())),
+                None => match self.implied(target, None, at) {
+                    Some(v) => Value::Str(Cow::Borrowed(v)),
+                    None => Value::Unknown(Unknown::Pseudo(target.to_string())),
+                },
             });
         }
         if let Some(resource) = self.resource(target) {
@@ -403,7 +526,13 @@ impl<'a> Evaluator<'a> {
                 attribute: None,
             }));
         }
-        let Some(param) = self.template.and_then(|t| t.parameter(target)) else {
+        let Some(template) = self.template else {
+            return one(Value::Unknown(Unknown::Undefined(target.to_string())));
+        };
+        if template.is_absent(target) {
+            return one(Value::Unknown(Unknown::Absent(target.to_string())));
+        }
+        let Some(param) = template.parameter(target) else {
             return one(Value::Unknown(Unknown::Undefined(target.to_string())));
         };
         let is_list = param
@@ -411,6 +540,23 @@ impl<'a> Evaluator<'a> {
             .is_some_and(|t| t.starts_with("List<") || t == "CommaDelimitedList");
         if let Some(value) = self.overrides.get(target) {
             return one(param_value(value.clone(), is_list));
+        }
+        let default_text = param.default.and_then(|d| match &d.kind {
+            NodeKind::String(s) | NodeKind::Number(s) => Some(s.as_str()),
+            NodeKind::Bool(true) => Some("true"),
+            NodeKind::Bool(false) => Some("false"),
+            _ => None,
+        });
+        // What the branches taken imply about the parameter comes first: a default they
+        // rule out is not its value.
+        if !is_list {
+            match template.logic().parameter(target, default_text, at.when) {
+                ParameterValue::Free => {}
+                ParameterValue::Exactly(v) => return one(Value::Str(Cow::Owned(v.to_string()))),
+                ParameterValue::NotTheDefault => {
+                    return one(Value::Unknown(Unknown::Parameter(target.to_string())))
+                }
+            }
         }
         let Some(default) = param.default else {
             return one(Value::Unknown(Unknown::Parameter(target.to_string())));
@@ -429,7 +575,16 @@ impl<'a> Evaluator<'a> {
         vec![r]
     }
 
-    fn get_att(&self, arg: &'a Node, node: &'a Node, depth: usize) -> Alts<'a> {
+    /// The one value the branches of `at` leave a pseudo parameter (`AWS::Region` under
+    /// `IsUsEast1`), if they leave one.
+    fn implied(&self, name: &str, default: Option<&str>, at: At<'_, 'a>) -> Option<&'a str> {
+        match self.template?.logic().parameter(name, default, at.when) {
+            ParameterValue::Exactly(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    fn get_att(&self, arg: &'a Node, node: &'a Node, at: At<'_, 'a>) -> Alts<'a> {
         let (id, attr): (&'a str, Alts<'a>) = match &arg.kind {
             NodeKind::String(s) => match s.split_once('.') {
                 Some((id, attr)) => (id, vec![Resolved::new(Value::Str(attr.into()), arg)]),
@@ -437,7 +592,7 @@ impl<'a> Evaluator<'a> {
             },
             NodeKind::Seq(items) => match items.as_slice() {
                 [id, attr] => match id.as_str() {
-                    Some(id) => (id, self.eval_at(attr, depth)),
+                    Some(id) => (id, self.eval_at(attr, at)),
                     None => return vec![Resolved::new(Value::Unknown(Unknown::Malformed), node)],
                 },
                 _ => return vec![Resolved::new(Value::Unknown(Unknown::Malformed), node)],
@@ -445,10 +600,11 @@ impl<'a> Evaluator<'a> {
             _ => return vec![Resolved::new(Value::Unknown(Unknown::Malformed), node)],
         };
         let Some(resource) = self.resource(id) else {
-            return vec![Resolved::new(
-                Value::Unknown(Unknown::Undefined(id.to_string())),
-                node,
-            )];
+            let why = match self.template {
+                Some(t) if t.is_absent(id) => Unknown::Absent(id.to_string()),
+                _ => Unknown::Undefined(id.to_string()),
+            };
+            return vec![Resolved::new(Value::Unknown(why), node)];
         };
         attr.into_iter()
             .map(|a| {
@@ -461,13 +617,13 @@ impl<'a> Evaluator<'a> {
                 };
                 Resolved {
                     value,
-                    ..at(a, node)
+                    ..at_node(a, node)
                 }
             })
             .collect()
     }
 
-    fn sub(&self, arg: &'a Node, node: &'a Node, depth: usize) -> Alts<'a> {
+    fn sub(&self, arg: &'a Node, node: &'a Node, at: At<'_, 'a>) -> Alts<'a> {
         let (text, vars): (&'a str, Option<&'a Node>) = match &arg.kind {
             NodeKind::String(s) => (s, None),
             NodeKind::Seq(items) => match items.as_slice() {
@@ -487,7 +643,7 @@ impl<'a> Evaluator<'a> {
                 SubPiece::Variable(var) => {
                     let from_map = vars.and_then(|v| v.get(var));
                     match from_map {
-                        Some(value) => self.eval_at(value, depth),
+                        Some(value) => self.eval_at(value, at),
                         None => match var.split_once('.') {
                             Some((id, attr)) if self.resource(id).is_some() => {
                                 match self.resource(id) {
@@ -501,7 +657,7 @@ impl<'a> Evaluator<'a> {
                                     None => Vec::new(),
                                 }
                             }
-                            _ => self.reference(var, node),
+                            _ => self.reference(var, node, at),
                         },
                     }
                 }
@@ -510,13 +666,13 @@ impl<'a> Evaluator<'a> {
         // `!Sub ${Profile}` is just a reference: keep it one, so links still resolve.
         if let [only] = pieces.as_slice() {
             if only.iter().all(|r| matches!(r.value, Value::Ref(_))) {
-                return only.iter().cloned().map(|r| at(r, node)).collect();
+                return only.iter().cloned().map(|r| at_node(r, node)).collect();
             }
         }
-        concat_product(pieces, node)
+        self.concat_product(pieces, node)
     }
 
-    fn join(&self, arg: &'a Node, node: &'a Node, depth: usize) -> Alts<'a> {
+    fn join(&self, arg: &'a Node, node: &'a Node, at: At<'_, 'a>) -> Alts<'a> {
         let Some([delimiter, list]) = arg.as_seq().and_then(two) else {
             return vec![Resolved::new(Value::Unknown(Unknown::Malformed), node)];
         };
@@ -524,13 +680,16 @@ impl<'a> Evaluator<'a> {
             return vec![Resolved::new(Value::Unknown(Unknown::Malformed), node)];
         };
         let mut out = Vec::new();
-        for list_alt in self.eval_at(list, depth) {
+        for list_alt in self.eval_at(list, at) {
+            let Some(under) = at.when.merge(&list_alt.when) else {
+                continue;
+            };
             let elements: Vec<Alts<'a>> = match &list_alt.value {
                 Value::Node(n) if n.as_seq().is_some() => n
                     .as_seq()
                     .unwrap_or_default()
                     .iter()
-                    .map(|item| self.eval_at(item, depth))
+                    .map(|item| self.eval_at(item, At { when: &under, ..at }))
                     .collect(),
                 Value::List(values) => values
                     .iter()
@@ -539,7 +698,7 @@ impl<'a> Evaluator<'a> {
                 _ => {
                     out.push(Resolved {
                         value: Value::Unknown(Unknown::Unevaluated("Fn::Join".into())),
-                        ..at(list_alt, node)
+                        ..at_node(list_alt, node)
                     });
                     continue;
                 }
@@ -555,7 +714,7 @@ impl<'a> Evaluator<'a> {
                 pieces.push(element);
             }
             out.extend(
-                concat_product(pieces, node)
+                self.concat_product(pieces, node)
                     .into_iter()
                     .filter_map(|r| r.under(&list_alt)),
             );
@@ -563,29 +722,50 @@ impl<'a> Evaluator<'a> {
         out
     }
 
-    fn if_(&self, arg: &'a Node, node: &'a Node, depth: usize) -> Alts<'a> {
+    fn if_(&self, arg: &'a Node, node: &'a Node, at: At<'_, 'a>) -> Alts<'a> {
         let Some([cond, yes, no]) = arg.as_seq().and_then(three) else {
             return vec![Resolved::new(Value::Unknown(Unknown::Malformed), node)];
         };
         let Some(cond) = cond.as_str() else {
             return vec![Resolved::new(Value::Unknown(Unknown::Malformed), node)];
         };
+        // Each branch that can happen given the branches taken so far; a condition they
+        // settle takes its branch without naming it.
+        let can = |value: bool| {
+            let mut w = at.when.clone();
+            (w.insert(cond, value) && self.possible(&w) != Tri::No).then_some(w)
+        };
+        let branches = [(yes, true, can(true)), (no, false, can(false))];
+        let both = branches.iter().all(|(_, _, w)| w.is_some());
         let mut out = Vec::new();
-        for (branch_node, branch) in [(yes, true), (no, false)] {
+        for (branch_node, branch, within) in branches {
+            let Some(within) = within else {
+                continue;
+            };
             let guard = Resolved {
-                when: When::of(cond, branch),
+                when: if both {
+                    When::of(cond, branch)
+                } else {
+                    When::new()
+                },
                 ..Resolved::new(Value::Null, branch_node)
             };
             out.extend(
-                self.eval_at(branch_node, depth)
-                    .into_iter()
-                    .filter_map(|r| r.under(&guard)),
+                self.eval_at(
+                    branch_node,
+                    At {
+                        when: &within,
+                        ..at
+                    },
+                )
+                .into_iter()
+                .filter_map(|r| r.under(&guard)),
             );
         }
         out
     }
 
-    fn find_in_map(&self, arg: &'a Node, node: &'a Node, depth: usize) -> Alts<'a> {
+    fn find_in_map(&self, arg: &'a Node, node: &'a Node, at: At<'_, 'a>) -> Alts<'a> {
         let unknown = |u| vec![Resolved::new(Value::Unknown(u), node)];
         let Some(args) = arg.as_seq() else {
             return unknown(Unknown::Malformed);
@@ -596,9 +776,19 @@ impl<'a> Evaluator<'a> {
         };
         let default = args.get(3).and_then(|d| d.get("DefaultValue"));
         let mut out = Vec::new();
-        for m in self.eval_at(map_name, depth) {
-            for t in self.eval_at(top, depth) {
-                for s in self.eval_at(second, depth) {
+        let keys = |n| {
+            let mut alts = self.eval_at(n, at);
+            self.cap(&mut alts, n);
+            alts
+        };
+        for m in keys(map_name) {
+            for t in keys(top) {
+                for s in keys(second) {
+                    if out.len() > MAX_ALTERNATIVES || !self.spend() {
+                        out.push(Resolved::new(Value::Unknown(Unknown::TooComplex), node));
+                        self.capped.set(true);
+                        return out;
+                    }
                     let found = match (m.value.as_str(), t.value.as_str(), s.value.as_str()) {
                         (Some(m), Some(t), Some(s)) => self
                             .template
@@ -610,7 +800,7 @@ impl<'a> Evaluator<'a> {
                         _ => None,
                     };
                     let values = match found {
-                        Some(found) => self.eval_at(found, depth),
+                        Some(found) => self.eval_at(found, at),
                         None => vec![Resolved::new(
                             Value::Unknown(Unknown::Unevaluated("Fn::FindInMap".into())),
                             node,
@@ -619,7 +809,7 @@ impl<'a> Evaluator<'a> {
                     out.extend(
                         values
                             .into_iter()
-                            .filter_map(|v| at(v, node).under(&m)?.under(&t)?.under(&s)),
+                            .filter_map(|v| at_node(v, node).under(&m)?.under(&t)?.under(&s)),
                     );
                 }
             }
@@ -627,12 +817,12 @@ impl<'a> Evaluator<'a> {
         out
     }
 
-    fn select(&self, arg: &'a Node, node: &'a Node, depth: usize) -> Alts<'a> {
+    fn select(&self, arg: &'a Node, node: &'a Node, at: At<'_, 'a>) -> Alts<'a> {
         let Some([index, list]) = arg.as_seq().and_then(two) else {
             return vec![Resolved::new(Value::Unknown(Unknown::Malformed), node)];
         };
         let mut out = Vec::new();
-        for i in self.eval_at(index, depth) {
+        for i in self.eval_at(index, at) {
             let Some(n) = i
                 .value
                 .as_str()
@@ -640,32 +830,32 @@ impl<'a> Evaluator<'a> {
             else {
                 out.push(Resolved {
                     value: Value::Unknown(Unknown::Unevaluated("Fn::Select".into())),
-                    ..at(i, node)
+                    ..at_node(i, node)
                 });
                 continue;
             };
-            let elements = self.items(list);
+            let elements = self.items_at(list, at);
             // `items` flattens alternatives; only select when the list is unambiguous.
             let unconditional = elements.iter().all(|e| e.when.is_empty());
             match elements.into_iter().nth(n) {
                 Some(e) if unconditional => out.extend(e.under(&i)),
                 _ => out.push(Resolved {
                     value: Value::Unknown(Unknown::Unevaluated("Fn::Select".into())),
-                    ..at(i, node)
+                    ..at_node(i, node)
                 }),
             }
         }
         out
     }
 
-    fn split(&self, arg: &'a Node, node: &'a Node, depth: usize) -> Alts<'a> {
+    fn split(&self, arg: &'a Node, node: &'a Node, at: At<'_, 'a>) -> Alts<'a> {
         let Some([delimiter, text]) = arg.as_seq().and_then(two) else {
             return vec![Resolved::new(Value::Unknown(Unknown::Malformed), node)];
         };
         let Some(delimiter) = delimiter.as_scalar() else {
             return vec![Resolved::new(Value::Unknown(Unknown::Malformed), node)];
         };
-        self.eval_at(text, depth)
+        self.eval_at(text, at)
             .into_iter()
             .map(|t| {
                 let value = match t.value.as_str() {
@@ -678,53 +868,43 @@ impl<'a> Evaluator<'a> {
                 };
                 Resolved {
                     value,
-                    ..at(t, node)
+                    ..at_node(t, node)
                 }
             })
             .collect()
     }
 
-    /// The truth value of a named condition, if it can be known statically.
+    /// The truth value of a named condition, if the parameters given decide it.
     pub fn condition(&self, name: &str) -> Option<bool> {
-        self.condition_named(name, 0, &mut Vec::new())
-    }
-
-    fn condition_named(
-        &self,
-        name: &str,
-        depth: usize,
-        visiting: &mut Vec<String>,
-    ) -> Option<bool> {
-        if visiting.iter().any(|v| v == name) {
-            return None;
-        }
-        let expr = self.template?.conditions?.get(name)?;
-        visiting.push(name.to_string());
-        let result = self.condition_expr(expr, depth + 1, visiting);
-        visiting.pop();
-        result
+        self.template?.logic().decided(name, &When::new())
     }
 
     fn condition_expr(
         &self,
         node: &'a Node,
-        depth: usize,
+        at: At<'_, 'a>,
         visiting: &mut Vec<String>,
     ) -> Option<bool> {
-        if depth > MAX_EVAL_DEPTH {
+        if at.depth > MAX_EVAL_DEPTH {
             return None;
         }
         let (name, arg) = node.as_intrinsic()?;
         let args = arg.as_seq().unwrap_or_default();
         match name {
-            "Condition" => self.condition_named(arg.as_str()?, depth, visiting),
+            "Condition" => {
+                let target = arg.as_str()?;
+                if visiting.iter().any(|v| v == target) {
+                    return None;
+                }
+                self.template?.logic().decided(target, at.when)
+            }
             "Fn::Not" => self
-                .condition_expr(args.first()?, depth + 1, visiting)
+                .condition_expr(args.first()?, at.deeper(), visiting)
                 .map(|b| !b),
             "Fn::And" | "Fn::Or" => {
                 let mut unknown = false;
                 for a in args {
-                    match self.condition_expr(a, depth + 1, visiting) {
+                    match self.condition_expr(a, at.deeper(), visiting) {
                         Some(b) if b == (name == "Fn::Or") => return Some(b),
                         Some(_) => {}
                         None => unknown = true,
@@ -734,7 +914,7 @@ impl<'a> Evaluator<'a> {
             }
             "Fn::Equals" => {
                 let [a, b] = two(args)?;
-                let (a, b) = (self.single_string(a, depth)?, self.single_string(b, depth)?);
+                let (a, b) = (self.single_string(a, at)?, self.single_string(b, at)?);
                 Some(a == b)
             }
             _ => None,
@@ -742,13 +922,98 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The value of an expression when it has exactly one known string value.
-    fn single_string(&self, node: &'a Node, depth: usize) -> Option<String> {
-        let alts = self.eval_at(node, depth + 1);
+    fn single_string(&self, node: &'a Node, at: At<'_, 'a>) -> Option<String> {
+        let alts = self.eval_at(node, at.deeper());
         match alts.as_slice() {
             [only] => only.value.as_str().map(str::to_string),
             _ => None,
         }
     }
+
+    fn cap(&self, alts: &mut Alts<'a>, node: &'a Node) {
+        if alts.len() > MAX_ALTERNATIVES {
+            alts.truncate(MAX_ALTERNATIVES - 1);
+            alts.push(Resolved::new(Value::Unknown(Unknown::TooComplex), node));
+            self.capped.set(true);
+        }
+    }
+
+    /// The string concatenations of every combination of piece alternatives. Linear when
+    /// every piece has one value (the common case, and a 1,000-variable `!Sub`); capped
+    /// otherwise.
+    fn concat_product(&self, pieces: Vec<Alts<'a>>, node: &'a Node) -> Alts<'a> {
+        if pieces.iter().all(|p| p.len() == 1) {
+            return concat_single(pieces, node).into_iter().collect();
+        }
+        let mut acc: Alts<'a> = vec![Resolved::new(Value::Str(Cow::Borrowed("")), node)];
+        for piece in pieces {
+            let mut next = Vec::new();
+            for left in &acc {
+                for right in &piece {
+                    if !self.spend() {
+                        return vec![Resolved::new(Value::Unknown(Unknown::TooComplex), node)];
+                    }
+                    let Some(combined) = at_node(right.clone(), node).under(left) else {
+                        continue;
+                    };
+                    let value = append(&left.value, &right.value, right.node);
+                    next.push(Resolved { value, ..combined });
+                }
+            }
+            self.cap(&mut next, node);
+            acc = next;
+        }
+        acc
+    }
+}
+
+/// [`Evaluator::concat_product`] of pieces with one value each, in one pass: the value as
+/// the repeated [`append`] would build it, the provenance as the repeated `under` would
+/// (each later piece's first), `None` when the pieces' branches contradict.
+fn concat_single<'a>(pieces: Vec<Alts<'a>>, node: &'a Node) -> Option<Resolved<'a>> {
+    let singles: Vec<Resolved<'a>> = pieces.into_iter().flatten().collect();
+    let mut parts: Vec<Part> = vec![Part::Literal(String::new())];
+    for r in &singles {
+        let push = |parts: &mut Vec<Part>, part: Part| match (parts.last_mut(), part) {
+            (Some(Part::Literal(a)), Part::Literal(b)) => a.push_str(&b),
+            (_, part) => parts.push(part),
+        };
+        match &r.value {
+            Value::Str(s) => push(&mut parts, Part::Literal(s.to_string())),
+            Value::Partial(p) => {
+                for part in p {
+                    push(&mut parts, part.clone());
+                }
+            }
+            Value::Null | Value::NoValue => {}
+            Value::Bool(b) => push(&mut parts, Part::Literal(b.to_string())),
+            other => push(&mut parts, Part::Hole(describe_hole(other, r.node))),
+        }
+    }
+    let mut when = When::new();
+    let mut defaults: Vec<&'a str> = Vec::new();
+    let mut seen: HashSet<&'a str> = HashSet::new();
+    for r in singles.iter().rev() {
+        if !when.merge_from(&r.when) {
+            return None;
+        }
+        for d in &r.defaults {
+            if seen.insert(d) {
+                defaults.push(d);
+            }
+        }
+    }
+    let value = match parts.as_slice() {
+        [] => Value::Str(Cow::Borrowed("")),
+        [Part::Literal(s)] => Value::Str(Cow::Owned(s.clone())),
+        _ => Value::Partial(parts),
+    };
+    Some(Resolved {
+        value,
+        node,
+        when,
+        defaults,
+    })
 }
 
 fn param_value<'a>(text: String, is_list: bool) -> Value<'a> {
@@ -764,7 +1029,7 @@ fn param_value<'a>(text: String, is_list: bool) -> Value<'a> {
 }
 
 /// Re-points a resolved value at the node of the expression that produced it.
-fn at<'a>(mut r: Resolved<'a>, node: &'a Node) -> Resolved<'a> {
+fn at_node<'a>(mut r: Resolved<'a>, node: &'a Node) -> Resolved<'a> {
     r.node = node;
     r
 }
@@ -781,33 +1046,6 @@ fn three(items: &[Node]) -> Option<[&Node; 3]> {
         [a, b, c] => Some([a, b, c]),
         _ => None,
     }
-}
-
-fn cap<'a>(alts: &mut Alts<'a>, node: &'a Node) {
-    if alts.len() > MAX_ALTERNATIVES {
-        alts.truncate(MAX_ALTERNATIVES - 1);
-        alts.push(Resolved::new(Value::Unknown(Unknown::TooComplex), node));
-    }
-}
-
-/// The string concatenations of every combination of piece alternatives.
-fn concat_product<'a>(pieces: Vec<Alts<'a>>, node: &'a Node) -> Alts<'a> {
-    let mut acc: Alts<'a> = vec![Resolved::new(Value::Str(Cow::Borrowed("")), node)];
-    for piece in pieces {
-        let mut next = Vec::new();
-        for left in &acc {
-            for right in &piece {
-                let Some(combined) = at(right.clone(), node).under(left) else {
-                    continue;
-                };
-                let value = append(&left.value, &right.value, right.node);
-                next.push(Resolved { value, ..combined });
-            }
-        }
-        cap(&mut next, node);
-        acc = next;
-    }
-    acc
 }
 
 fn append<'a>(left: &Value<'a>, right: &Value<'a>, right_node: &Node) -> Value<'a> {

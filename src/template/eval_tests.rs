@@ -140,11 +140,11 @@ fn eval(expr: &str) -> Vec<String> {
 fn eval_with(expr: &str, overrides: &[(&str, &str)]) -> Vec<String> {
     let text = template_with(expr);
     let root = crate::syntax::parse(&text).unwrap_or_else(|e| panic!("{}", e.message));
-    let template = Template::new(&root).with_source_text(&text);
     let overrides: HashMap<String, String> = overrides
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
+    let template = Template::deployed(&root, &overrides).with_source_text(&text);
     let eval = Evaluator::new(&template, &overrides);
     show_all(&eval.eval(x(&template)))
 }
@@ -166,6 +166,18 @@ fn eval_at(expr: &str) -> Vec<String> {
 /// The truth value of the named condition of `BASE`.
 fn condition(name: &str) -> Option<bool> {
     with_template(&template_with("~"), |_, eval| eval.condition(name))
+}
+
+/// The truth of condition `name` when the template is deployed with `given` values.
+fn condition_given(name: &str, given: &[(&str, &str)]) -> Option<bool> {
+    let text = template_with("~");
+    let root = crate::syntax::parse(&text).unwrap_or_else(|e| panic!("{}", e.message));
+    let given: HashMap<String, String> = given
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let template = Template::deployed(&root, &given);
+    Evaluator::new(&template, &given).condition(name)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -606,11 +618,17 @@ fn if_with_no_value() {
 
 #[test]
 fn nested_ifs_record_inner_then_outer_and_drop_contradictions() {
+    // Under `IsProd` (Env is prod), `IsDev` (Env is dev) cannot hold: its `yes` branch
+    // is no deployment, and its `no` branch needs no naming.
     assert_eq!(
         eval("!If [IsProd, !If [IsDev, a, b], c]"),
+        ["\"b\" when IsProd", "\"c\" when !IsProd"]
+    );
+    assert_eq!(
+        eval("!If [IsProd, !If [InRegion, a, b], c]"),
         [
-            "\"a\" when IsDev, IsProd",
-            "\"b\" when !IsDev, IsProd",
+            "\"a\" when InRegion, IsProd",
+            "\"b\" when !InRegion, IsProd",
             "\"c\" when !IsProd"
         ]
     );
@@ -633,7 +651,8 @@ fn each_alternative_points_at_the_narrowest_node() {
         eval_at("!If [IsProd, yes, !Ref Env]"),
         [
             "\"yes\" when IsProd @ yes",
-            "\"prod\" when !IsProd from Env @ !Ref Env"
+            // Not `IsProd`: Env is not its default `prod`, but a value given at deploy time.
+            "Unknown(Parameter(\"Env\")) when !IsProd @ !Ref Env"
         ]
     );
     assert_eq!(
@@ -865,7 +884,15 @@ fn condition_functions_as_values() {
     assert_eq!(eval("!Not [!Equals [a, b]]"), ["true"]);
     assert_eq!(eval("!And [!Equals [a, a], !Equals [b, b]]"), ["true"]);
     assert_eq!(eval("!Or [!Equals [a, b], !Equals [b, c]]"), ["false"]);
-    assert_eq!(eval("{Condition: IsProd}"), ["true"]);
+    // Conditions are decided by the parameters given, not by defaults.
+    assert_eq!(
+        eval("{Condition: IsProd}"),
+        ["Unknown(Unevaluated(\"Condition\"))"]
+    );
+    assert_eq!(
+        eval_with("{Condition: IsProd}", &[("Env", "prod")]),
+        ["true"]
+    );
     assert_eq!(
         eval("!Equals [!Ref NoDefault, x]"),
         ["Unknown(Unevaluated(\"Fn::Equals\"))"]
@@ -894,10 +921,19 @@ fn condition_functions_as_values() {
 
 #[test]
 fn named_conditions() {
-    assert_eq!(condition("IsProd"), Some(true));
-    assert_eq!(condition("IsDev"), Some(false));
-    assert_eq!(condition("NotProd"), Some(false));
-    assert_eq!(condition("Both"), Some(false));
+    // Per deployment: a default decides nothing, a given value does.
+    assert_eq!(condition("IsProd"), None);
+    assert_eq!(condition("IsDev"), None);
+    assert_eq!(
+        condition("Both"),
+        Some(false),
+        "IsProd and not IsProd never holds"
+    );
+    let prod = [("Env", "prod")];
+    assert_eq!(condition_given("IsProd", &prod), Some(true));
+    assert_eq!(condition_given("IsDev", &prod), Some(false));
+    assert_eq!(condition_given("NotProd", &prod), Some(false));
+    assert_eq!(condition_given("Both", &prod), Some(false));
     assert_eq!(condition("Unknowable"), None);
     assert_eq!(condition("InRegion"), None, "the region is not known");
     assert_eq!(condition("NoSuchCondition"), None);
@@ -905,9 +941,22 @@ fn named_conditions() {
 
 #[test]
 fn and_or_decide_early_and_stay_unknown_otherwise() {
-    assert_eq!(condition("Either"), Some(true), "true or unknown");
-    assert_eq!(condition("OrFalseUnknown"), None, "false or unknown");
-    assert_eq!(condition("AndUnknown"), None, "true and unknown");
+    let prod = [("Env", "prod")];
+    assert_eq!(
+        condition_given("Either", &prod),
+        Some(true),
+        "true or unknown"
+    );
+    assert_eq!(
+        condition_given("OrFalseUnknown", &prod),
+        None,
+        "false or unknown"
+    );
+    assert_eq!(
+        condition_given("AndUnknown", &prod),
+        None,
+        "true and unknown"
+    );
     assert_eq!(
         eval("!And [!Equals [a, b], !Condition Unknowable]"),
         ["false"],
@@ -925,11 +974,12 @@ fn condition_cycles_are_unknown() {
 
 #[test]
 fn conditions_compare_parameter_text() {
-    assert_eq!(condition("BoolQuoted"), Some(true));
-    assert_eq!(condition("NumberText"), Some(true));
-    // NOTE: an unquoted YAML `true` is a boolean, which is no string to compare, so
-    // `!Equals [!Ref Flag, true]` is unknown; CloudFormation compares it as "true".
-    assert_eq!(condition("BoolLiteral"), None);
+    let given = [("Flag", "true"), ("Port", "22")];
+    assert_eq!(condition_given("BoolQuoted", &given), Some(true));
+    assert_eq!(condition_given("NumberText", &given), Some(true));
+    // An unquoted YAML `true` compares as the text "true", as CloudFormation does.
+    assert_eq!(condition_given("BoolLiteral", &given), Some(true));
+    assert_eq!(condition("BoolQuoted"), None, "the default decides nothing");
 }
 
 #[test]
@@ -1015,7 +1065,8 @@ fn field_reads_mappings_with_provenance() {
         assert!(mapping.value_node().is_some());
         assert_eq!(
             show_all(&e.field(mapping, "Name")),
-            ["\"a\" when IsDev, IsProd", "\"b\" when !IsDev, IsProd"]
+            ["\"b\" when IsProd"],
+            "IsDev cannot hold where IsProd does"
         );
         assert!(e.field(mapping, "Arn").is_empty(), "NoValue is absent");
         assert!(e.field(mapping, "Missing").is_empty());
@@ -1237,9 +1288,7 @@ fn long_condition_chains_end_in_unknown() {
         with_template(&text, |_, e| e.condition("C0"))
     };
     assert_eq!(chain(10), Some(true));
-    // Each link is one level; the `Fn::Equals` at the end of 62 links reads its operands
-    // at level 64, the last one evaluated.
-    assert_eq!(chain(62), Some(true));
-    assert_eq!(chain(63), None);
+    // Each link is one level of the conditions' logic, which reads 64 levels.
+    assert_eq!(chain(64), Some(true));
     assert_eq!(chain(100), None);
 }

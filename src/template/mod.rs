@@ -1,6 +1,7 @@
 //! The CloudFormation model (parameters, conditions, resources, references) and the
 //! evaluation of intrinsic functions over it.
 
+pub mod conditions;
 pub mod eval;
 pub mod model;
 pub mod scenario;

@@ -3,12 +3,16 @@
 
 use std::collections::HashMap;
 
-use crate::base::Span;
+use super::conditions::Conditions;
+use super::When;
+use crate::base::{Span, Tri};
 use crate::syntax::{Entry, Node, NodeKind};
 
 #[derive(Debug)]
 pub struct Parameter<'a> {
     pub name: &'a str,
+    /// The parameter's declaration (`Type`, `Default`, `AllowedValues`, ...).
+    pub node: &'a Node,
     pub name_span: Span,
     pub type_name: Option<&'a str>,
     pub default: Option<&'a Node>,
@@ -61,6 +65,12 @@ pub struct Template<'a> {
     referrer_index: HashMap<&'a str, Vec<usize>>,
     /// (type, name property, literal name) → the first resource with that name.
     name_index: HashMap<(&'a str, &'static str, &'a str), usize>,
+    /// The conditions as formulas over the parameters.
+    logic: Conditions<'a>,
+    /// Resources whose `Condition:` is false in every deployment the parameters allow.
+    absent: Vec<&'a str>,
+    /// `(start, end, index)` of each resource's node, sorted: which resource a node is in.
+    extents: Vec<(usize, usize, usize)>,
 }
 
 /// The properties that give a resource its physical name, indexed for
@@ -146,12 +156,22 @@ pub fn classify(root: &Node) -> DocumentKind {
 }
 
 impl<'a> Template<'a> {
+    /// The template as written: every deployment its parameters allow.
     pub fn new(root: &'a Node) -> Self {
+        Template::deployed(root, &HashMap::new())
+    }
+
+    /// The template deployed with the `given` parameter values (`--parameter`): the
+    /// conditions they decide are decided, and a resource whose `Condition:` cannot hold
+    /// does not exist.
+    pub fn deployed(root: &'a Node, given: &HashMap<String, String>) -> Self {
+        let logic = Conditions::new(root, given);
         let mut parameters = Vec::new();
         if let Some(entries) = root.get("Parameters").and_then(Node::as_map) {
             for entry in entries {
                 parameters.push(Parameter {
                     name: &entry.key,
+                    node: &entry.value,
                     name_span: entry.key_span,
                     type_name: entry.value.get("Type").and_then(Node::as_str),
                     default: entry.value.get("Default"),
@@ -159,16 +179,22 @@ impl<'a> Template<'a> {
             }
         }
         let mut resources = Vec::new();
+        let mut absent = Vec::new();
         if let Some(entries) = root.get("Resources").and_then(Node::as_map) {
             for entry in entries {
                 let node = &entry.value;
+                let condition = node.get("Condition").and_then(Node::as_str);
+                if condition.is_some_and(|c| logic.possible(&When::of(c, true)) == Tri::No) {
+                    absent.push(entry.key.as_str());
+                    continue;
+                }
                 resources.push(Resource {
                     id: &entry.key,
                     id_span: entry.key_span,
                     node,
                     type_name: node.get("Type").and_then(Node::as_str).unwrap_or(""),
                     properties: node.get("Properties").filter(|p| p.as_map().is_some()),
-                    condition: node.get("Condition").and_then(Node::as_str),
+                    condition,
                     metadata: node.get("Metadata"),
                 });
             }
@@ -195,7 +221,17 @@ impl<'a> Template<'a> {
             parameter_index,
             referrer_index: HashMap::new(),
             name_index: HashMap::new(),
+            logic,
+            absent,
+            extents: Vec::new(),
         };
+        template.extents = template
+            .resources
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.node.span.start, r.node.span.end, i))
+            .collect();
+        template.extents.sort_unstable();
         for (i, r) in template.resources.iter().enumerate() {
             for entry in r.properties.and_then(Node::as_map).unwrap_or_default() {
                 let Some(property) = NAME_PROPERTIES.iter().find(|p| **p == entry.key) else {
@@ -221,6 +257,36 @@ impl<'a> Template<'a> {
     pub fn with_source_text(mut self, text: &'a str) -> Self {
         self.source_text = text;
         self
+    }
+
+    /// "parameter `P` (no default)", or "(a value given at deploy time)" when it has a
+    /// default that the branches of the value rule out: how messages name a parameter
+    /// whose value is not known here.
+    pub fn describe_unknown_parameter(&self, name: &str) -> String {
+        match self.parameter(name).and_then(|p| p.default) {
+            Some(_) => format!("parameter `{name}` (a value given at deploy time)"),
+            None => format!("parameter `{name}` (no default)"),
+        }
+    }
+
+    /// The conditions, for the questions of the evaluator and the scenario engine.
+    pub fn logic(&self) -> &Conditions<'a> {
+        &self.logic
+    }
+
+    /// Whether `id` is a resource that the given parameters rule out (its `Condition:`
+    /// cannot hold): it exists in no deployment analysed.
+    pub fn is_absent(&self, id: &str) -> bool {
+        self.absent.contains(&id)
+    }
+
+    /// The resource whose definition contains the byte offset `at`.
+    pub fn resource_at(&self, at: usize) -> Option<&Resource<'a>> {
+        let after = self.extents.partition_point(|&(start, _, _)| start <= at);
+        let (start, end, i) = *self.extents.get(after.checked_sub(1)?)?;
+        (start <= at && at < end.max(start + 1))
+            .then(|| self.resources.get(i))
+            .flatten()
     }
 
     pub fn resource(&self, id: &str) -> Option<&Resource<'a>> {

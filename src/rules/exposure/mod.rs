@@ -7,7 +7,7 @@ use crate::base::{Span, Tri};
 use crate::diagnostic::emit;
 use crate::rules::{label_defaults, qualifiers, Context, Distinct, Finding, RuleMeta};
 use crate::semantic::ingress::{GroupLink, IngressRule};
-use crate::semantic::traffic::{Port, PortMatch};
+use crate::semantic::traffic::{Port, PortMatch, Source};
 use crate::syntax::{Node, NodeKind};
 use crate::template::eval::{Evaluator, Resolved, Value};
 use crate::template::model::Resource;
@@ -121,7 +121,40 @@ pub fn ingress_finding(
         _ => {}
     }
     finding = label_defaults(finding, cx.template(), &rule.defaults);
+    finding = label_source_parameter(cx, finding, &rule.source);
     Some(finding.help(fix_snippet(rule, m, port, service, session)))
+}
+
+/// Labels the parameter a CIDR comes from when its value is not known: its
+/// `AllowedValues` entry that is the whole internet, or its name.
+pub fn label_source_parameter(cx: &Context<'_>, finding: Finding, source: &Source) -> Finding {
+    let Source::Parameter { name, world } = source else {
+        return finding;
+    };
+    let Some(parameter) = cx.template().and_then(|t| t.parameter(name)) else {
+        return finding;
+    };
+    match world {
+        Some((_, text)) => {
+            let allowed = parameter
+                .node
+                .get("AllowedValues")
+                .and_then(Node::as_seq)
+                .unwrap_or_default()
+                .iter()
+                .find(|v| v.as_scalar().is_some_and(|s| s.trim() == text));
+            match allowed {
+                Some(value) => {
+                    finding.with_label(value.span, format!("parameter `{name}` may be `{text}`"))
+                }
+                None => finding,
+            }
+        }
+        None => finding.with_label(
+            parameter.name_span,
+            format!("parameter `{name}`: the CIDR is given at deploy time"),
+        ),
+    }
 }
 
 /// SSM200 and SSM202: `port` open to the whole internet.
@@ -633,9 +666,12 @@ mod tests {
     }
 
     #[test]
-    fn parameter_without_default_is_unknown() {
+    fn parameter_without_default_opens_the_port_to_an_unknown_range() {
+        // The breadth is unknown (never SSM200); the open port is not (SSM201).
         let text = "Parameters:\n  SSHLocation:\n    Type: String\nResources:\n  WebSG:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: web\n      SecurityGroupIngress:\n        - IpProtocol: tcp\n          FromPort: 22\n          ToPort: 22\n          CidrIp: !Ref SSHLocation\n";
-        assert!(all(text).is_empty());
+        let f = all(text);
+        assert_eq!(codes(&f), ["SSM201"], "{f:#?}");
+        assert!(f[0].message.contains("SSHLocation"), "{}", f[0].message);
     }
 
     #[test]
@@ -664,8 +700,9 @@ mod tests {
         let f = all(text);
         assert_eq!(codes(&f), ["SSM200"]);
         assert!(
-            f[0].message
-                .ends_with("when condition `HasSsh` is true (resource condition `HasSsh`)"),
+            // The resource exists only under `HasSsh`: its own `!If` on it needs no naming.
+            f[0].message.ends_with(" (resource condition `HasSsh`)")
+                && !f[0].message.contains("when condition"),
             "{}",
             f[0].message
         );

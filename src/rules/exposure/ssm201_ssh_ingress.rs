@@ -67,8 +67,12 @@ impl Rule for SshIngress {
             .map(|r| std::ptr::from_ref(r.entry))
             .collect();
         for rule in rules {
+            // A narrower source, or one whose breadth is unknown but which is a source
+            // (a CIDR parameter): the port is open all the same.
+            let narrower = rule.source.is_internet() == Tri::No
+                || (rule.source.is_internet() == Tri::Unknown && rule.source.is_known());
             if rule.admits_tcp_port(22) != Tri::Yes
-                || rule.source.is_internet() != Tri::No
+                || !narrower
                 || reported.contains(&std::ptr::from_ref(rule.entry))
             {
                 continue;

@@ -2,14 +2,19 @@
 
 use super::{follow, kind_of, merge_places, scalar_text, value_span, Reached, COMPUTE_SETTINGS};
 use crate::rules::{label_defaults, qualifiers, Context, Finding, Rule, RuleInfo};
+use crate::template::eval::{Unknown, Value};
+use crate::template::model::Template;
 
 crate::declare_rule! {
     /// ## What it does
     /// Reports an instance, launch configuration (`KeyName`) or launch template
     /// (`LaunchTemplateData.KeyName`) that sets an EC2 key pair. A `KeyName` from a
-    /// parameter default is reported (and the default labelled); one ssmlint cannot know
-    /// (a parameter without default, an import) is not. With `!If`, each branch is
-    /// checked and a finding names the condition; an empty string means no key pair.
+    /// parameter default is reported (and the default labelled), and so is one from a
+    /// parameter of type `AWS::EC2::KeyPair::KeyName` (CloudFormation accepts only an
+    /// existing key pair there) or a `!Ref` to an `AWS::EC2::KeyPair` of the template;
+    /// any other value ssmlint cannot know (a `String` parameter without default, an
+    /// import) is not. With `!If`, each branch is checked and a finding names the
+    /// condition; an empty string means no key pair.
     ///
     /// The same check, written in the Guard DSL, ships as an example of a user rule:
     /// `examples/guard/ssh-key-pair.guard`.
@@ -52,6 +57,29 @@ To keep a key only where a parameter asks for one:
 
 KeyName: !If [HasKeyName, !Ref KeyName, !Ref AWS::NoValue]";
 
+/// The type of parameter CloudFormation fills with the name of an existing key pair.
+const KEY_PAIR_PARAMETER: &str = "AWS::EC2::KeyPair::KeyName";
+
+/// What shows that `value` names a key pair: a non-empty name, a `KeyPair` resource of
+/// the template, or a parameter of the key-pair type (whose value must be an existing
+/// key pair, so it is one even when unknown). An empty name is no key pair; any other
+/// value ssmlint cannot know is not reported.
+fn key_pair(template: &Template<'_>, value: &Value<'_>) -> Option<String> {
+    match value {
+        Value::Ref(r) if r.attribute.is_none() => template
+            .resource(r.id)
+            .filter(|k| k.type_name == "AWS::EC2::KeyPair")
+            .map(|k| format!("`KeyName: !Ref {}`", k.id)),
+        Value::Unknown(Unknown::Parameter(p)) => template
+            .parameter(p)
+            .filter(|param| param.type_name == Some(KEY_PAIR_PARAMETER))
+            .map(|_| format!("`KeyName` from parameter `{p}`")),
+        _ => scalar_text(value)
+            .filter(|n| !n.is_empty())
+            .map(|name| format!("`KeyName: {name}`")),
+    }
+}
+
 impl Rule for SshKeyPair {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let Some(template) = cx.template() else {
@@ -62,16 +90,16 @@ impl Rule for SshKeyPair {
                 let path = [base, &["KeyName"][..]].concat();
                 let mut places = Vec::new();
                 for reached in follow(cx.eval, resource, &path) {
-                    let Reached::Value { value, key } = reached else {
+                    let (value, key) = match reached {
+                        Reached::Value { value, key } => (value, Some(key)),
+                        Reached::Unknown(value) => (value, None),
+                        Reached::Missing { .. } => continue,
+                    };
+                    let Some(found) = key_pair(template, &value.value) else {
                         continue;
                     };
-                    // An empty name is no key pair; a value that is not known is not
-                    // reported.
-                    let Some(name) = scalar_text(&value.value).filter(|n| !n.is_empty()) else {
-                        continue;
-                    };
-                    let found = format!("`KeyName: {name}`");
-                    places.push((value_span(cx, &value, key), found, value));
+                    let span = key.map_or(value.node.span, |key| value_span(cx, &value, key));
+                    places.push((span, found, value));
                 }
                 for (span, found, value) in merge_places(places) {
                     let message = format!(
@@ -80,10 +108,18 @@ impl Rule for SshKeyPair {
                         resource.id,
                         qualifiers(&value.when, resource.condition, &value.defaults),
                     );
-                    let finding = Finding::new(self.meta(), span, message)
+                    let mut finding = Finding::new(self.meta(), span, message)
                         .label(found)
                         .help(HELP)
                         .resource(resource.id);
+                    if let Value::Unknown(Unknown::Parameter(p)) = &value.value {
+                        if let Some(parameter) = template.parameter(p) {
+                            finding = finding.with_label(
+                                parameter.name_span,
+                                format!("parameter `{p}` is an EC2 key pair name"),
+                            );
+                        }
+                    }
                     out.push(label_defaults(finding, cx.template(), &value.defaults));
                 }
             }

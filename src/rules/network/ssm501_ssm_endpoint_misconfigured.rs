@@ -358,7 +358,7 @@ fn admits(
                 _ => Tri::Unknown,
             }
         }
-        Source::PrefixList(_) | Source::Unknown => Tri::Unknown,
+        Source::PrefixList(_) | Source::Parameter { .. } | Source::Unknown => Tri::Unknown,
     };
     let result = Tri::and(port, source);
     // A conditional rule may be absent: it can only make the answer unknown.
