@@ -40,7 +40,7 @@ action_version() {
 source_hash() {
     (
         cd "$action_path"
-        find Cargo.toml Cargo.lock src rules -type f -print0 2>/dev/null |
+        find Cargo.toml Cargo.lock src data -type f -print0 2>/dev/null |
             LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16
     )
 }

@@ -453,7 +453,7 @@ check_version "$scratch/binaries/$(basename "$archive" .tar.gz)/ssmlint"
 
 step "cargo package --list (what cargo publish would upload)"
 cargo package --locked --allow-dirty --list >"$scratch/package.list" 2>/dev/null
-for file in LICENSE-MIT LICENSE-APACHE README.md rules/ssh-key-pair.guard src/main.rs; do
+for file in LICENSE-MIT LICENSE-APACHE README.md data/aws/managed-policies.docs src/main.rs; do
     grep -qx "$file" "$scratch/package.list" || fail "the crate would not contain $file"
 done
 

@@ -1,42 +1,161 @@
 //! Effective permissions of a role defined in a template.
 //!
-//! Effective = AWS managed policies known to the tool + inline `Policies` +
+//! Effective = AWS managed policies (every one of the embedded data) + inline `Policies` +
 //! `AWS::IAM::Policy` / `AWS::IAM::ManagedPolicy` / `AWS::IAM::RolePolicy` resources that
 //! attach to the role, minus explicit `Deny`, intersected with `PermissionsBoundary`.
+//!
+//! A principal's own statements are held in [`Permissions::statements`]; an attached AWS
+//! managed policy's are shared with every other principal that attaches it (see
+//! [`super::managed`]) and held by its [`AttachedPolicy`]. [`Permissions::entries`] walks
+//! both, and every question is decided over that walk.
 
-use super::managed::{self, ManagedArn};
-use super::{decide_for, decide_in, statements_of, Decision, Origin, Statement, Target};
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 
+use super::managed::{self, ArnLookup};
+use super::{decide_over, statements_of, Decision, Origin, Statement, Target};
+use crate::base::{Span, Tri};
+use crate::template::eval::{Evaluator, Part, Unknown, Value};
+use crate::template::model::Resource;
 use crate::template::{scenario, When};
 
 /// At most this many conditions of a principal's statements are enumerated; beyond, every
 /// answer that rests on them is unknown.
 pub const MAX_SCENARIO_CONDITIONS: usize = 4;
-use crate::base::Span;
-use crate::template::eval::{Evaluator, Value};
-use crate::template::model::Resource;
 
-/// A managed policy attached to a role, as written in the template.
+/// A managed policy ARN attached to a principal, as written in the template.
 #[derive(Debug, Clone)]
 pub struct AttachedPolicy<'a> {
-    /// The AWS managed policy name, when the ARN is an AWS one.
-    pub aws_name: Option<String>,
+    /// The AWS managed policy name, when the ARN is an AWS one (known to the data or not).
+    pub aws_name: Option<Cow<'static, str>>,
+    /// The ARN in the template.
+    pub span: Span,
+    /// The `Fn::If` branches the attachment rests on.
+    pub when: When<'a>,
+    /// The policy's statements, shared with every principal that attaches it; `None` when
+    /// the embedded data does not have the policy.
+    pub statements: Option<Arc<[Statement<'static>]>>,
+}
+
+/// A policy attached to the principal whose content the tool cannot read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownSource<'a> {
+    /// What it is, for messages: "customer managed policy `arn:aws:iam::1:policy/X`",
+    /// "parameter `PolicyArn`".
+    pub what: String,
+    /// Where the template names it.
     pub span: Span,
     pub when: When<'a>,
 }
 
+/// One statement of a principal's permissions, and the managed policy attachment that
+/// brings it (none for the principal's own statements).
+#[derive(Debug, Clone, Copy)]
+pub struct Entry<'s, 'a> {
+    pub statement: &'s Statement<'a>,
+    pub attachment: Option<&'s AttachedPolicy<'a>>,
+}
+
+impl<'s, 'a> Entry<'s, 'a> {
+    /// The `Fn::If` branches the statement reaches the principal under, besides its own.
+    pub fn outer(&self) -> &'s When<'a> {
+        static NONE: When<'static> = When::new();
+        self.attachment.map_or(&NONE, |a| &a.when)
+    }
+
+    /// Whether the statement exists in `scenario` (its own branches and the attachment's).
+    pub fn exists_in(&self, scenario: &When<'_>) -> Tri {
+        self.statement
+            .exists_in(scenario)
+            .and(self.outer().holds_in(scenario))
+    }
+
+    /// [`Statement::applies_to`], with the attachment's branches.
+    pub fn applies_to(&self, action: &str, target: Target<'_>, scenario: &When<'_>) -> Tri {
+        self.statement
+            .applies_under(action, target, scenario, self.outer())
+    }
+
+    /// The span to point at for this statement: its `Action` in the template, or the ARN
+    /// of the managed policy that brings it.
+    pub fn span(&self) -> Option<Span> {
+        match self.attachment {
+            Some(a) => Some(a.span),
+            None => self.statement.span,
+        }
+    }
+}
+
+/// Where a finding labels an explicit Deny, and what it says: the statement in the
+/// template, or the ARN of the AWS managed policy that holds it.
+pub fn denier_label(entry: Entry<'_, '_>) -> Option<(Span, String)> {
+    match (entry.attachment, &entry.statement.origin) {
+        (Some(a), Origin::Managed { name }) => {
+            Some((a.span, format!("AWS managed policy {name} denies them")))
+        }
+        (Some(a), _) => Some((a.span, "this policy denies them".into())),
+        (None, _) => Some((entry.statement.span?, "this Deny removes them".into())),
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Permissions<'a> {
+    /// The principal's own statements (inline policies, policy resources of the template).
     pub statements: Vec<Statement<'a>>,
-    /// Policies attached whose content is unknown (customer ARNs, parameters, …).
-    pub unknown_sources: Vec<String>,
+    /// Managed policy ARNs attached (AWS ones, known to the data or not).
     pub attached: Vec<AttachedPolicy<'a>>,
-    /// Boundary statements, and whether part of the boundary is unknown.
-    pub boundary: Option<(Vec<Statement<'a>>, bool)>,
+    /// Policies attached whose content is unknown (customer ARNs, parameters, …).
+    pub unknown_sources: Vec<UnknownSource<'a>>,
+    /// The permissions boundary: its own statements, managed policy and unknown sources.
+    pub boundary: Option<Box<Permissions<'a>>>,
 }
 
 impl<'a> Permissions<'a> {
+    /// Every statement: the principal's own, then those of each attached managed policy.
+    /// [`Decision::Denied`] and [`Permissions::entry`] count positions in this order.
+    pub fn entries(&self) -> impl Iterator<Item = Entry<'_, 'a>> + '_ {
+        let own = self.statements.iter().map(|statement| Entry {
+            statement,
+            attachment: None,
+        });
+        let managed = self.attached.iter().flat_map(|attachment| {
+            attachment
+                .statements
+                .iter()
+                .flat_map(|s| s.iter())
+                .map(move |statement| Entry {
+                    statement,
+                    attachment: Some(attachment),
+                })
+        });
+        own.chain(managed)
+    }
+
+    /// Entry `i` of [`Permissions::entries`].
+    pub fn entry(&self, i: usize) -> Option<Entry<'_, 'a>> {
+        if let Some(statement) = self.statements.get(i) {
+            return Some(Entry {
+                statement,
+                attachment: None,
+            });
+        }
+        let mut rest = i - self.statements.len();
+        for attachment in &self.attached {
+            let statements = attachment.statements.as_deref().unwrap_or_default();
+            match statements.get(rest) {
+                Some(statement) => {
+                    return Some(Entry {
+                        statement,
+                        attachment: Some(attachment),
+                    })
+                }
+                None => rest -= statements.len(),
+            }
+        }
+        None
+    }
+
     /// Whether the role may perform `action` on every resource.
     pub fn decide(&self, action: &str) -> Decision {
         self.decide_in(action, &When::new())
@@ -47,16 +166,30 @@ impl<'a> Permissions<'a> {
         self.decide_for(action, Target::All, scenario)
     }
 
+    /// The identity policies' answer alone (no boundary). `with_unknown`: whether the
+    /// unknown sources count (as possibly granting); without them, the answer of what the
+    /// tool knows.
+    pub fn decide_identity(
+        &self,
+        action: &str,
+        target: Target<'_>,
+        scenario: &When<'_>,
+        with_unknown: bool,
+    ) -> Decision {
+        let unknown = with_unknown && !self.unknown_sources.is_empty();
+        let entries = self.entries().map(|e| (e.statement, e.outer()));
+        decide_over(entries, action, target, unknown, scenario)
+    }
+
     /// Whether the principal may perform `action` on `target` (one ARN, or every
     /// resource) when the template's conditions take the values of `scenario`.
     pub fn decide_for(&self, action: &str, target: Target<'_>, scenario: &When<'_>) -> Decision {
-        let unknown = !self.unknown_sources.is_empty();
-        let identity = decide_for(&self.statements, action, target, unknown, scenario);
+        let identity = self.decide_identity(action, target, scenario, true);
         match (&self.boundary, identity) {
             (_, d @ (Decision::Denied(_) | Decision::NotAllowed)) => d,
             (None, d) => d,
-            (Some((boundary, unknown)), d) => {
-                match (decide_for(boundary, action, target, *unknown, scenario), d) {
+            (Some(boundary), d) => {
+                match (boundary.decide_identity(action, target, scenario, true), d) {
                     (Decision::Allowed, d) => d,
                     (Decision::Unknown, _) | (_, Decision::Unknown) => Decision::Unknown,
                     // The boundary does not allow it: the action is removed.
@@ -68,29 +201,81 @@ impl<'a> Permissions<'a> {
 
     /// Whether the boundary (and not the identity policies) is what removes `action`.
     pub fn boundary_removes(&self, action: &str, scenario: &When<'_>) -> bool {
-        let unknown = !self.unknown_sources.is_empty();
-        let identity = decide_in(&self.statements, action, unknown, scenario);
+        let identity = self.decide_identity(action, Target::All, scenario, true);
         identity == Decision::Allowed && self.decide_in(action, scenario) == Decision::NotAllowed
+    }
+
+    /// The policies the tool cannot read that alone keep `action` (on every resource, in
+    /// `scenario`) from a definite answer: the unknown identity policies when the known
+    /// ones do not allow it (one of them may), or the unknown parts of the permissions
+    /// boundary when everything known allows it (the boundary may remove it). Empty when
+    /// the answer is known, or unknown for another reason too (a condition, a resource
+    /// the tool cannot match).
+    pub fn unverified(&self, action: &str, scenario: &When<'_>) -> Vec<&UnknownSource<'a>> {
+        if self.decide_in(action, scenario) != Decision::Unknown {
+            return Vec::new();
+        }
+        fn applicable<'s, 'a>(
+            sources: &'s [UnknownSource<'a>],
+            scenario: &When<'_>,
+        ) -> Vec<&'s UnknownSource<'a>> {
+            sources
+                .iter()
+                .filter(|u| u.when.holds_in(scenario) != Tri::No)
+                .collect()
+        }
+        match self.decide_identity(action, Target::All, scenario, false) {
+            Decision::NotAllowed => applicable(&self.unknown_sources, scenario),
+            Decision::Allowed => match &self.boundary {
+                Some(b)
+                    if b.decide_identity(action, Target::All, scenario, false)
+                        == Decision::NotAllowed =>
+                {
+                    applicable(&b.unknown_sources, scenario)
+                }
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        }
     }
 
     /// The template conditions the statements rest on, each once, in order.
     pub fn conditions(&self) -> Vec<&'a str> {
         let mut out: Vec<&'a str> = Vec::new();
-        let boundary = self.boundary.iter().flat_map(|(b, _)| b);
-        for st in self.statements.iter().chain(boundary) {
-            for &(c, _) in st.when.iter() {
+        self.collect_conditions(&mut out);
+        out
+    }
+
+    fn collect_conditions(&self, out: &mut Vec<&'a str>) {
+        let own = self.statements.iter().map(|st| &st.when);
+        let attached = self
+            .attached
+            .iter()
+            .filter(|a| a.statements.is_some())
+            .map(|a| &a.when);
+        for when in own.chain(attached) {
+            for &(c, _) in when.iter() {
                 if !out.contains(&c) {
                     out.push(c);
                 }
             }
         }
-        out
+        if let Some(b) = &self.boundary {
+            b.collect_conditions(out);
+        }
     }
 
     /// Every assignment of true/false to [`Permissions::conditions`], or just the empty
     /// scenario when there are none or too many to enumerate (then answers stay unknown).
     pub fn scenarios(&self) -> Vec<When<'a>> {
         scenario::all(&self.conditions(), MAX_SCENARIO_CONDITIONS)
+    }
+
+    /// Adds what `other` grants and denies (a user's groups).
+    fn extend(&mut self, other: Permissions<'a>) {
+        self.statements.extend(other.statements);
+        self.attached.extend(other.attached);
+        self.unknown_sources.extend(other.unknown_sources);
     }
 }
 
@@ -230,10 +415,8 @@ impl<'a> Attachments<'a> {
         let mut perms = self.own_permissions(eval, principal);
         if principal.type_name == "AWS::IAM::User" {
             for group in self.groups_of_user(eval, principal) {
-                let group_perms = self.own_permissions(eval, group);
-                perms.statements.extend(group_perms.statements);
-                perms.unknown_sources.extend(group_perms.unknown_sources);
-                perms.attached.extend(group_perms.attached);
+                // A group's boundary does not apply to its users (groups have none).
+                perms.extend(self.own_permissions(eval, group));
             }
         }
         perms
@@ -311,7 +494,7 @@ impl<'a> Attachments<'a> {
             for b in eval.eval(boundary) {
                 attach_managed(eval, &b.value, b.node.span, &b.when, &mut inner);
             }
-            perms.boundary = Some((inner.statements, !inner.unknown_sources.is_empty()));
+            perms.boundary = Some(Box::new(inner));
         }
         perms
     }
@@ -337,9 +520,11 @@ fn add_document<'a>(
     let (statements, unknown) = statements_of(eval, doc, origin);
     perms.statements.extend(statements);
     if unknown {
-        perms
-            .unknown_sources
-            .push(format!("a policy of `{}`", origin_name(origin)));
+        perms.unknown_sources.push(UnknownSource {
+            what: format!("part of a policy of `{}`", origin_name(origin)),
+            span: doc.span,
+            when: When::new(),
+        });
     }
 }
 
@@ -350,6 +535,7 @@ fn origin_name(origin: &Origin) -> &str {
     }
 }
 
+/// A managed policy reference (`ManagedPolicyArns` item, `PermissionsBoundary`).
 fn attach_managed<'a>(
     eval: &Evaluator<'a>,
     value: &Value<'a>,
@@ -357,26 +543,39 @@ fn attach_managed<'a>(
     when: &When<'a>,
     perms: &mut Permissions<'a>,
 ) {
+    let mut unknown = |what: String| {
+        perms.unknown_sources.push(UnknownSource {
+            what,
+            span,
+            when: when.clone(),
+        });
+    };
     match value {
-        Value::Str(arn) => match managed::classify_arn(arn) {
-            ManagedArn::Aws(name) => {
-                match managed::lookup(&name) {
-                    Some(policy) => perms.statements.extend(policy.statements.iter().map(|s| {
-                        let mut s: Statement<'a> = s.clone();
-                        s.when.clone_from(when);
-                        s
-                    })),
-                    None => perms
-                        .unknown_sources
-                        .push(format!("AWS managed policy {name}")),
-                }
+        Value::Str(arn) => match managed::lookup_arn(arn) {
+            ArnLookup::Known(policy) => perms.attached.push(AttachedPolicy {
+                aws_name: Some(Cow::Borrowed(policy.name)),
+                span,
+                when: when.clone(),
+                statements: Some(managed::statements(&policy)),
+            }),
+            ArnLookup::UnknownAws { name, did_you_mean } => {
+                unknown(match did_you_mean {
+                    Some(arn_there) if arn_there != arn.as_ref() => format!(
+                        "`{arn}` (no AWS managed policy has this ARN; {name} is `{arn_there}`)"
+                    ),
+                    _ => format!(
+                        "`{arn}` (an AWS managed policy this version of ssmlint does not know)"
+                    ),
+                });
                 perms.attached.push(AttachedPolicy {
-                    aws_name: Some(name),
+                    aws_name: Some(Cow::Owned(name)),
                     span,
                     when: when.clone(),
+                    statements: None,
                 });
             }
-            _ => perms.unknown_sources.push(arn.to_string()),
+            ArnLookup::Customer => unknown(format!("`{arn}` (a customer managed policy)")),
+            ArnLookup::NotAPolicyArn => unknown(format!("`{arn}`")),
         },
         // A customer managed policy defined in this template.
         Value::Ref(r) if r.attribute.is_none() => match eval.resource(r.id) {
@@ -388,12 +587,34 @@ fn attach_managed<'a>(
                     add_document(eval, doc, &origin, perms);
                 }
             }
-            _ => perms.unknown_sources.push(r.id.to_string()),
+            _ => unknown(format!("`{}`", r.id)),
         },
         Value::NoValue | Value::Null => {}
-        _ => perms
-            .unknown_sources
-            .push("a policy ARN that cannot be evaluated".into()),
+        other => unknown(describe_unknown(other)),
+    }
+}
+
+/// How a message names a policy reference the tool cannot evaluate.
+fn describe_unknown(value: &Value<'_>) -> String {
+    match value {
+        Value::Partial(parts) => {
+            let text: String = parts
+                .iter()
+                .map(|p| match p {
+                    Part::Literal(l) => l.as_str(),
+                    Part::Hole(h) => h.as_str(),
+                })
+                .collect();
+            format!("`{text}`")
+        }
+        Value::Unknown(Unknown::Parameter(p)) => format!("parameter `{p}`"),
+        Value::Unknown(Unknown::ImportValue) => "`Fn::ImportValue` (another stack)".into(),
+        Value::Unknown(Unknown::Undefined(name)) => format!("`{name}` (not defined)"),
+        Value::Ref(r) => match &r.attribute {
+            Some(a) => format!("`{}.{a}`", r.id),
+            None => format!("`{}`", r.id),
+        },
+        _ => "a policy ARN that cannot be evaluated".into(),
     }
 }
 

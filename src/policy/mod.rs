@@ -2,7 +2,8 @@
 //!
 //! Statements are read from template nodes through the evaluator (so `Fn::If`, `!Sub`
 //! and parameter defaults work inside policies) into an owned form, so the same engine
-//! serves inline policies, policy resources and the AWS managed policies shipped as data.
+//! serves inline policies, policy resources and the AWS managed policies of the embedded
+//! data ([`managed`]).
 
 pub mod effective;
 pub mod managed;
@@ -38,6 +39,9 @@ pub struct Patterns {
     pub known: Vec<String>,
     /// Some element could not be evaluated (parameter, import, …).
     pub unknown: bool,
+    /// For `Action`/`NotAction` of a statement in the user's file: the span of each of
+    /// `known`, in order (empty otherwise).
+    pub spans: Vec<Span>,
 }
 
 impl Patterns {
@@ -98,6 +102,9 @@ pub struct Statement<'a> {
     pub origin: Origin,
 }
 
+/// The empty `When`: what a principal's own statements rest on besides their own.
+static NO_CONDITIONS: When<'static> = When::new();
+
 impl Statement<'_> {
     /// The statement on its own, under no `Fn::If` (for documents that have none: managed
     /// policies, documents written as strings).
@@ -124,6 +131,17 @@ impl Statement<'_> {
             when: When::new(),
             origin: self.origin,
         }
+    }
+
+    /// The statement without its spans (a managed policy's: they would point into its
+    /// document, not into any file of the user's).
+    pub fn without_spans(mut self) -> Self {
+        self.action_span = None;
+        self.resource_span = None;
+        self.principal_span = None;
+        self.span = None;
+        self.actions.spans = Vec::new();
+        self
     }
 
     /// Whether the statement covers `action` (ignoring resource and condition).
@@ -189,7 +207,19 @@ impl Statement<'_> {
     /// Whether the statement applies to `action` on `target`, unconditionally, when the
     /// template's conditions take the values of `scenario`.
     pub fn applies_to(&self, action: &str, target: Target<'_>, scenario: &When<'_>) -> Tri {
-        let exists = self.exists_in(scenario);
+        self.applies_under(action, target, scenario, &NO_CONDITIONS)
+    }
+
+    /// [`Statement::applies_to`] for a statement that reaches the principal under `outer`
+    /// as well (the `Fn::If` branches of the managed policy attachment that brings it).
+    pub fn applies_under(
+        &self,
+        action: &str,
+        target: Target<'_>,
+        scenario: &When<'_>,
+        outer: &When<'_>,
+    ) -> Tri {
+        let exists = self.exists_in(scenario).and(outer.holds_in(scenario));
         if exists == Tri::No {
             return Tri::No;
         }
@@ -256,12 +286,31 @@ pub fn decide_for(
     sources_unknown: bool,
     scenario: &When<'_>,
 ) -> Decision {
+    let none: &When<'_> = &NO_CONDITIONS;
+    let entries = statements.iter().map(|st| (st, none));
+    decide_over(entries, action, target, sources_unknown, scenario)
+}
+
+/// [`decide_for`] over statements that each reach the principal under a `When` of their
+/// own besides the statement's (empty for the principal's own statements, the
+/// attachment's for a managed policy's). `Denied` lists positions in `entries`.
+///
+/// `sources_unknown`: some policy could not be read. It is taken to possibly grant, never
+/// to deny: an action the known statements allow stays allowed; one they do not becomes
+/// unknown.
+pub fn decide_over<'s, 'a: 's>(
+    entries: impl IntoIterator<Item = (&'s Statement<'a>, &'s When<'a>)>,
+    action: &str,
+    target: Target<'_>,
+    sources_unknown: bool,
+    scenario: &When<'_>,
+) -> Decision {
     let mut deny_maybe = false;
     let mut allow_yes = false;
     let mut allow_maybe = sources_unknown;
     let mut denied_by = Vec::new();
-    for (i, st) in statements.iter().enumerate() {
-        match (st.effect, st.applies_to(action, target, scenario)) {
+    for (i, (st, outer)) in entries.into_iter().enumerate() {
+        match (st.effect, st.applies_under(action, target, scenario, outer)) {
             (Effect::Deny, Tri::Yes) => denied_by.push(i),
             (Effect::Deny, Tri::Unknown) => deny_maybe = true,
             (Effect::Allow, Tri::Yes) => allow_yes = true,
@@ -338,13 +387,14 @@ pub fn statements_of<'a>(
                         Some(lines) => parsed.map_spans(&|offset| map_block_offset(lines, offset)),
                         None => parsed.map_spans(&|_| doc.node.span.start),
                     }
-                    let (mut sts, u) = managed::statements_of_plain(&parsed, origin);
+                    let (mut sts, u) = statements_of_plain(&parsed, origin);
                     for s in &mut sts {
                         if lines.is_none() {
                             s.span = Some(doc.node.span);
                             s.action_span = Some(doc.node.span);
                             s.resource_span = Some(doc.node.span);
                             s.principal_span = Some(doc.node.span);
+                            s.actions.spans.fill(doc.node.span);
                         }
                         s.when = doc.when.clone();
                     }
@@ -358,6 +408,15 @@ pub fn statements_of<'a>(
         }
     }
     (out, unknown)
+}
+
+/// Statements of a document that holds no intrinsics (managed policies, JSON strings).
+pub fn statements_of_plain(document: &Node, origin: &Origin) -> (Vec<Statement<'static>>, bool) {
+    let (statements, unknown) = statements_of(&Evaluator::plain(), document, origin);
+    (
+        statements.into_iter().map(Statement::detach).collect(),
+        unknown,
+    )
 }
 
 /// For a YAML literal block scalar (`|`) holding `value`, the start of each value line
@@ -435,7 +494,7 @@ fn read_statement<'a>(
         (None, None) => (
             Patterns {
                 known: vec!["*".into()],
-                unknown: false,
+                ..Patterns::default()
             },
             false,
         ),
@@ -560,6 +619,7 @@ fn names_caller(node: &Node) -> bool {
 /// resource; one that rests on a parameter also stays unknown for every other question.
 fn patterns<'a>(eval: &Evaluator<'a>, parent: &Resolved<'a>, key: &str) -> Patterns {
     let resource_key = matches!(key, "Resource" | "NotResource");
+    let action_key = matches!(key, "Action" | "NotAction");
     let mut out = Patterns::default();
     for field in eval.field(parent, key) {
         let items = match &field.value {
@@ -568,7 +628,12 @@ fn patterns<'a>(eval: &Evaluator<'a>, parent: &Resolved<'a>, key: &str) -> Patte
         };
         for item in items {
             match &item.value {
-                Value::Str(s) => out.known.push(s.to_string()),
+                Value::Str(s) => {
+                    out.known.push(s.to_string());
+                    if action_key {
+                        out.spans.push(item.node.span);
+                    }
+                }
                 Value::Partial(parts) if arn_with_unknown_scope(parts).is_some() => {
                     out.known.extend(arn_with_unknown_scope(parts));
                 }

@@ -4,9 +4,11 @@
 //! policies' own `!GetAtt LogBucket.Arn` and `!Sub ...${LogBucket}/*` patterns match; a
 //! literal pattern that might or might not match it makes the answer unknown.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, OnceLock};
 
-use super::effective::Permissions;
+use super::effective::{AttachedPolicy, Entry, Permissions};
+use super::managed::Shared;
 use super::refs;
 use super::{variables_as_wildcards, Decision, Effect, Statement, Target};
 use crate::base::Tri;
@@ -63,29 +65,51 @@ pub fn key_arn(id: &str) -> Option<String> {
 }
 
 /// A copy of the permissions with every ARN's partition, region and account read as `*`:
-/// a literal region or account in a policy is taken to be this stack's.
+/// a literal region or account in a policy is taken to be this stack's. An attached
+/// managed policy's widened statements are made once per process and shared, like its
+/// statements.
 pub fn scoped_here<'a>(perms: &Permissions<'a>) -> Permissions<'a> {
-    let widen = |statements: &[Statement<'a>]| -> Vec<Statement<'a>> {
-        statements
-            .iter()
-            .map(|st| {
-                let mut st = st.clone();
-                for p in &mut st.resources.known {
-                    *p = any_scope(p);
-                }
-                st
-            })
-            .collect()
-    };
     Permissions {
-        statements: widen(&perms.statements),
+        statements: perms.statements.iter().map(widen).collect(),
+        attached: perms
+            .attached
+            .iter()
+            .map(|a| AttachedPolicy {
+                statements: a.statements.as_ref().map(|s| scoped_managed(a, s)),
+                ..a.clone()
+            })
+            .collect(),
         unknown_sources: perms.unknown_sources.clone(),
-        attached: perms.attached.clone(),
-        boundary: perms
-            .boundary
-            .as_ref()
-            .map(|(b, unknown)| (widen(b), *unknown)),
+        boundary: perms.boundary.as_ref().map(|b| Box::new(scoped_here(b))),
     }
+}
+
+fn widen<'a>(st: &Statement<'a>) -> Statement<'a> {
+    let mut st = st.clone();
+    for p in &mut st.resources.known {
+        *p = any_scope(p);
+    }
+    st
+}
+
+/// The widened statements of an attached managed policy, cached by policy name.
+fn scoped_managed(
+    attached: &AttachedPolicy<'_>,
+    statements: &Arc<[Statement<'static>]>,
+) -> Arc<[Statement<'static>]> {
+    static CACHE: OnceLock<Mutex<HashMap<String, Shared>>> = OnceLock::new();
+    let Some(name) = attached.aws_name.as_deref() else {
+        return statements.iter().map(widen).collect::<Vec<_>>().into();
+    };
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut map = cache.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(known) = map.get(name) {
+        return Arc::clone(known);
+    }
+    let widened: Arc<[Statement<'static>]> =
+        statements.iter().map(widen).collect::<Vec<_>>().into();
+    map.insert(name.to_string(), Arc::clone(&widened));
+    widened
 }
 
 fn any_scope(pattern: &str) -> String {
@@ -106,23 +130,20 @@ pub fn decide(perms: &Permissions<'_>, action: &str, arn: &str, scenario: &When<
     if !refs::has_token(arn) {
         return decision;
     }
-    let might = |effect: Effect, st: &Statement| {
-        st.effect == effect
-            && st.exists_in(scenario) != Tri::No
-            && st.covers_action(action) != Tri::No
-            && might_cover(st, arn)
+    let might = |effect: Effect, e: Entry| {
+        e.statement.effect == effect
+            && e.exists_in(scenario) != Tri::No
+            && e.statement.covers_action(action) != Tri::No
+            && might_cover(e.statement, arn)
     };
-    let boundary = perms.boundary.iter().flat_map(|(b, _)| b);
+    let boundary = perms.boundary.iter().flat_map(|b| b.entries());
     match decision {
-        Decision::Allowed if perms.statements.iter().any(|st| might(Effect::Deny, st)) => {
-            Decision::Unknown
-        }
+        Decision::Allowed if perms.entries().any(|e| might(Effect::Deny, e)) => Decision::Unknown,
         Decision::NotAllowed
             if perms
-                .statements
-                .iter()
+                .entries()
                 .chain(boundary)
-                .any(|st| might(Effect::Allow, st)) =>
+                .any(|e| might(Effect::Allow, e)) =>
         {
             Decision::Unknown
         }
@@ -161,7 +182,8 @@ fn might_cover(st: &Statement<'_>, probe: &str) -> bool {
     })
 }
 
-/// The Allow statements that grant `action` on `arn` in `scenario`.
+/// The Allow statements that grant `action` on `arn` in `scenario` (positions in
+/// [`Permissions::entries`]).
 pub fn granting(
     perms: &Permissions<'_>,
     action: &str,
@@ -169,12 +191,11 @@ pub fn granting(
     scenario: &When<'_>,
 ) -> Vec<usize> {
     perms
-        .statements
-        .iter()
+        .entries()
         .enumerate()
-        .filter(|(_, st)| {
-            st.effect == Effect::Allow
-                && st.applies_to(action, Target::Arn(arn), scenario) == Tri::Yes
+        .filter(|(_, e)| {
+            e.statement.effect == Effect::Allow
+                && e.applies_to(action, Target::Arn(arn), scenario) == Tri::Yes
         })
         .map(|(i, _)| i)
         .collect()

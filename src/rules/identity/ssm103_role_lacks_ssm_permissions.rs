@@ -1,4 +1,4 @@
-use crate::policy::Origin;
+use crate::policy::effective::denier_label;
 use crate::rules::{qualifiers, Context, Finding, Rule, RuleInfo};
 use crate::semantic::identity::{CoreAccess, InstanceRole};
 use crate::template::When;
@@ -10,8 +10,9 @@ crate::declare_rule! {
     /// `ssmmessages:CreateControlChannel`, `ssmmessages:CreateDataChannel`,
     /// `ssmmessages:OpenControlChannel` and `ssmmessages:OpenDataChannel`.
     ///
-    /// Effective permissions are the AWS managed policies the tool knows (any partition or
-    /// spelling of the ARN), inline `Policies`, and `AWS::IAM::Policy`,
+    /// Effective permissions are the attached AWS managed policies (every one of the
+    /// embedded data, in any partition, at its own path: `service-role/` and the like),
+    /// inline `Policies`, and `AWS::IAM::Policy`,
     /// `AWS::IAM::ManagedPolicy` and `AWS::IAM::RolePolicy` resources attached to the
     /// role, minus explicit `Deny`, intersected with the `PermissionsBoundary`. Wildcards
     /// and `NotAction` count. A policy the tool cannot see (a customer managed ARN, a
@@ -110,14 +111,8 @@ impl RoleLacksSsmPermissions {
             "attach the AWS managed policy for Systems Manager instances:\n\nManagedPolicyArns:\n  - !Sub arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore",
         );
         for i in access.deniers() {
-            if let Some(st) = perms.statements.get(i) {
-                let text = match &st.origin {
-                    Origin::Managed { name } => format!("denied by managed policy {name}"),
-                    Origin::Template { .. } => "this Deny removes them".to_string(),
-                };
-                if let Some(s) = st.span {
-                    finding = finding.with_label(s, text);
-                }
+            if let Some((span, text)) = perms.entry(i).and_then(denier_label) {
+                finding = finding.with_label(span, text);
             }
         }
         if !access.boundary_removed.is_empty() {

@@ -1,9 +1,9 @@
-use crate::policy::effective::Permissions;
+use crate::policy::effective::{denier_label, Permissions};
 use crate::policy::probes::{
     any_log_group_arn, bucket_arn, decide, key_arn, log_group_arn, log_stream_arn, object_arn,
     scenarios, scoped_here,
 };
-use crate::policy::{refs, Decision, Origin, Tri};
+use crate::policy::{refs, Decision, Tri};
 use crate::rules::{qualifiers, Context, Finding, Rule, RuleInfo};
 use crate::semantic::identity::InstanceRole;
 use crate::semantic::logging::{
@@ -283,14 +283,8 @@ impl InstanceCannotWriteSessionLogs {
         .resource(role.id)
         .help(help(need, missing, !deniers.is_empty()));
         for &i in deniers {
-            if let Some(st) = perms.statements.get(i) {
-                let text = match &st.origin {
-                    Origin::Managed { name } => format!("denied by managed policy {name}"),
-                    Origin::Template { .. } => "this Deny removes them".to_string(),
-                };
-                if let Some(s) = st.span {
-                    finding = finding.with_label(s, text);
-                }
+            if let Some((span, text)) = perms.entry(i).and_then(denier_label) {
+                finding = finding.with_label(span, text);
             }
         }
         for profile in &instance_role.profiles {

@@ -1,5 +1,5 @@
 use crate::base::Span;
-use crate::policy::effective::Permissions;
+use crate::policy::effective::{Permissions, UnknownSource};
 use crate::policy::probes::{
     bucket_arn, decide, document_arn, granting, key_arn, log_group_arn, log_stream_arn, object_arn,
     scenarios, scoped_here,
@@ -156,6 +156,8 @@ struct Hit<'a> {
     when: When<'a>,
     statement: Option<Span>,
     condition: Option<String>,
+    /// Policies of the principals the tool cannot read: one might hold a protecting Deny.
+    unverified: Vec<(Span, String)>,
 }
 
 /// The options of SSM307 in `.ssmlint.yaml`.
@@ -207,6 +209,11 @@ impl Rule for SessionLoggingTamperable {
                                 existing.actions.push(a);
                             }
                         }
+                        for u in hit.unverified {
+                            if !existing.unverified.contains(&u) {
+                                existing.unverified.push(u);
+                            }
+                        }
                     }
                     None => hits.push(((primary, t), hit)),
                 }
@@ -220,11 +227,16 @@ impl Rule for SessionLoggingTamperable {
                 [first, rest @ ..] => format!("{first} (and {})", rest.join(", ")),
                 [] => continue,
             };
+            let unless = match hit.unverified.len() {
+                0 => "",
+                1 => " (unless the policy that could not be verified denies it)",
+                _ => " (unless one of the policies that could not be verified denies it)",
+            };
             let mut finding = Finding::new(
                 self.meta(),
                 primary,
                 format!(
-                    "{who} may {} on {}{}: {}",
+                    "{who} may {} on {}{}: {}{unless}",
                     hit.actions.join(", "),
                     threat.name,
                     qualifiers(&when, hit.condition.as_deref(), &[]),
@@ -260,6 +272,9 @@ impl Rule for SessionLoggingTamperable {
                 finding = finding.with_label(s, threat.setting_text);
             }
             for (span, text) in hit.principal_spans {
+                finding = finding.with_label(span, text);
+            }
+            for (span, text) in hit.unverified {
                 finding = finding.with_label(span, text);
             }
             out.push(finding);
@@ -301,23 +316,29 @@ fn ask<'a>(principal: &Principal<'a>, threat: &Threat<'a>) -> Option<(Span, Hit<
     } else {
         scenario
     };
-    let statement = grants
-        .first()
-        .and_then(|&i| principal.perms.statements.get(i))?;
-    let (primary, statement_span) = match &statement.origin {
-        Origin::Template { .. } => {
-            let span = statement.action_span.or(statement.span)?;
-            (span, statement.span)
+    let entry = grants.first().and_then(|&i| principal.perms.entry(i))?;
+    let (primary, statement_span) = match entry.attachment {
+        None => {
+            let statement = entry.statement;
+            (statement.action_span.or(statement.span)?, statement.span)
         }
-        Origin::Managed { name } => {
-            let attached = principal
-                .perms
-                .attached
-                .iter()
-                .find(|a| a.aws_name.as_deref() == Some(name.as_str()))?;
-            (attached.span, None)
-        }
+        Some(attached) => (attached.span, None),
     };
+    let unverified = principal
+        .perms
+        .unknown_sources
+        .iter()
+        .filter(|u| u.when.compatible(&when))
+        .map(|u| {
+            (
+                u.span,
+                format!(
+                    "could not verify policy {}: a Deny in it would protect the trail",
+                    u.what
+                ),
+            )
+        })
+        .collect();
     let mut principal_spans = Vec::new();
     if let Some(r) = principal.resource {
         principal_spans.push((r.id_span, principal.name.clone()));
@@ -334,6 +355,7 @@ fn ask<'a>(principal: &Principal<'a>, threat: &Threat<'a>) -> Option<(Span, Hit<
                 .resource
                 .and_then(|r| r.condition)
                 .map(str::to_string),
+            unverified,
         },
     ))
 }
@@ -584,7 +606,11 @@ fn policy_file_principal<'a>(cx: &Context<'a>, file: PolicyFile<'a>) -> Vec<Prin
     let perms = Permissions {
         statements,
         unknown_sources: if unknown {
-            vec!["part of this policy".into()]
+            vec![UnknownSource {
+                what: "part of this policy".into(),
+                span: file.document.span,
+                when: When::new(),
+            }]
         } else {
             Vec::new()
         },
