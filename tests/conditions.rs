@@ -95,6 +95,21 @@ fn a_decided_condition_takes_one_branch_and_is_not_named() {
 
 #[test]
 fn a_conditional_inline_policy_is_judged_in_the_branch_without_it() {
+    // Both branches: the one without the policy lacks the core actions, whatever the
+    // boundary does, so the boundary's condition is not named.
+    let found = findings(INLINE, &[]);
+    let ssm103: Vec<&str> = found
+        .iter()
+        .filter(|(c, _)| c == "SSM103")
+        .map(|(_, m)| m.as_str())
+        .collect();
+    assert_eq!(ssm103.len(), 1, "{found:?}");
+    assert!(
+        ssm103[0].contains("when condition `Ssm` is false:"),
+        "{}",
+        ssm103[0]
+    );
+
     let found = findings(INLINE, &["HasSsm=no"]);
     assert!(codes(&found).contains(&"SSM103"), "{found:?}");
     let found = findings(INLINE, &["HasSsm=yes"]);
@@ -170,4 +185,19 @@ fn a_capped_file_says_so_once() {
         "{}",
         human.stdout
     );
+}
+
+#[test]
+fn a_conditional_boundary_leaves_the_branch_without_it_known() {
+    // Without a boundary (the default ""), the role has the core actions: the instance is
+    // reachable, so its session logging is in question (SSM301).
+    let found = findings(INLINE, &[]);
+    assert!(codes(&found).contains(&"SSM301"), "{found:?}");
+    // With a boundary the template cannot read, reachability is unknown: no SSM301, and
+    // no SSM103 in the branch that has the policy.
+    let bounded = findings(
+        INLINE,
+        &["Boundary=arn:aws:iam::123456789012:policy/b", "HasSsm=yes"],
+    );
+    assert!(codes(&bounded).is_empty(), "{bounded:?}");
 }

@@ -1,7 +1,8 @@
 //! Runs ssmlint over the public corpus in `$SSMLINT_CORPUS` (`../shared/corpus` in CI):
 //! no panic, no parse error on a file CloudFormation accepts, and the reviewer's verdicts
 //! in MANIFEST.tsv matched — or each disagreement listed, with its reason, in
-//! `tests/corpus/disagreements.tsv`. Built without `SSMLINT_CORPUS`, the tests are
+//! `tests/corpus/disagreements.tsv` — and the findings pinned in
+//! `tests/corpus/expected-findings.tsv` found. Built without `SSMLINT_CORPUS`, the tests are
 //! ignored, and `cargo test` says so with the reason.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -260,4 +261,44 @@ fn manifest_verdicts() {
         "verdicts not matched:\n{}",
         failures.join("\n")
     );
+}
+
+/// `tests/corpus/expected-findings.tsv`: findings pinned on real templates, some under
+/// `--parameter` values (a deployment).
+#[test]
+#[cfg_attr(ssmlint_no_corpus, ignore = "set SSMLINT_CORPUS to run")]
+fn pinned_findings_on_real_templates() {
+    let root = corpus_dir();
+    let mut failures = Vec::new();
+    let rows = read_list("expected-findings.tsv");
+    assert!(rows.len() >= 10, "only {} pinned findings", rows.len());
+    for row in rows {
+        let [path, parameters, code, expect, text, ..] = row.as_slice() else {
+            panic!("a row of expected-findings.tsv has too few columns: {row:?}");
+        };
+        let mut options = LintOptions::default();
+        for pair in parameters.split(',').filter(|p| *p != "-") {
+            let (key, value) = pair.split_once('=').expect("KEY=VALUE");
+            options
+                .parameters
+                .insert(key.to_string(), value.to_string());
+        }
+        let bytes = std::fs::read(root.join(path)).unwrap_or_default();
+        let report = lint_bytes(path, &bytes, true, &options);
+        let present = report
+            .findings
+            .iter()
+            .any(|f| f.code == code && f.message.contains(text.as_str()));
+        if present != (expect == "present") {
+            let messages: Vec<String> = report
+                .findings
+                .iter()
+                .map(|f| format!("{} {}", f.code, f.message))
+                .collect();
+            failures.push(format!(
+                "{path} [{parameters}] {code} expected {expect}: `{text}`\n  found: {messages:#?}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::managed::{self, ArnLookup};
-use super::{decide_over, statements_of, Decision, Origin, Statement, Target};
+use super::{decide_over, statements_under, Decision, Origin, Statement, Target};
 use crate::base::{Span, Tri};
 use crate::template::eval::{Evaluator, Part, Unknown, Value};
 use crate::template::model::Resource;
@@ -176,7 +176,12 @@ impl<'a> Permissions<'a> {
         scenario: &When<'_>,
         with_unknown: bool,
     ) -> Decision {
-        let unknown = with_unknown && !self.unknown_sources.is_empty();
+        // An unknown source under `Fn::If` counts only where its branch can hold.
+        let unknown = with_unknown
+            && self
+                .unknown_sources
+                .iter()
+                .any(|u| u.when.holds_in(scenario) != Tri::No);
         let entries = self.entries().map(|e| (e.statement, e.outer()));
         decide_over(entries, action, target, unknown, scenario)
     }
@@ -185,7 +190,8 @@ impl<'a> Permissions<'a> {
     /// resource) when the template's conditions take the values of `scenario`.
     pub fn decide_for(&self, action: &str, target: Target<'_>, scenario: &When<'_>) -> Decision {
         let identity = self.decide_identity(action, target, scenario, true);
-        match (&self.boundary, identity) {
+        let boundary = self.boundary_in(scenario);
+        match (boundary, identity) {
             (_, d @ (Decision::Denied(_) | Decision::NotAllowed)) => d,
             (None, d) => d,
             (Some(boundary), d) => {
@@ -197,6 +203,20 @@ impl<'a> Permissions<'a> {
                 }
             }
         }
+    }
+
+    /// The permissions boundary, unless every alternative of it is `AWS::NoValue` in
+    /// `scenario` (`!If [HasBoundary, !Ref Boundary, !Ref AWS::NoValue]`).
+    fn boundary_in(&self, scenario: &When<'_>) -> Option<&Permissions<'a>> {
+        let boundary = self.boundary.as_deref()?;
+        let may_hold = |when: &When<'_>| when.holds_in(scenario) != Tri::No;
+        let present = boundary
+            .statements
+            .iter()
+            .any(|s| s.exists_in(scenario) != Tri::No)
+            || boundary.attached.iter().any(|a| may_hold(&a.when))
+            || boundary.unknown_sources.iter().any(|u| may_hold(&u.when));
+        present.then_some(boundary)
     }
 
     /// Whether the boundary (and not the identity policies) is what removes `action`.
@@ -226,7 +246,7 @@ impl<'a> Permissions<'a> {
         }
         match self.decide_identity(action, Target::All, scenario, false) {
             Decision::NotAllowed => applicable(&self.unknown_sources, scenario),
-            Decision::Allowed => match &self.boundary {
+            Decision::Allowed => match self.boundary_in(scenario) {
                 Some(b)
                     if b.decide_identity(action, Target::All, scenario, false)
                         == Decision::NotAllowed =>
@@ -253,7 +273,9 @@ impl<'a> Permissions<'a> {
             .iter()
             .filter(|a| a.statements.is_some())
             .map(|a| &a.when);
-        for when in own.chain(attached) {
+        // Unknown sources too: where their branch does not hold, the answer is known.
+        let unknown = self.unknown_sources.iter().map(|u| &u.when);
+        for when in own.chain(attached).chain(unknown) {
             for &(c, _) in when.iter() {
                 if !out.contains(&c) {
                     out.push(c);
@@ -267,8 +289,17 @@ impl<'a> Permissions<'a> {
 
     /// Every assignment of true/false to [`Permissions::conditions`], or just the empty
     /// scenario when there are none or too many to enumerate (then answers stay unknown).
-    pub fn scenarios(&self) -> Vec<When<'a>> {
-        scenario::all(&self.conditions(), MAX_SCENARIO_CONDITIONS)
+    /// Assignments the template's conditions rule out (`C` true and `Not C` false) are
+    /// left out: no deployment has them.
+    pub fn scenarios(&self, eval: &Evaluator<'_>) -> Vec<When<'a>> {
+        let mut all = scenario::all(&self.conditions(), MAX_SCENARIO_CONDITIONS);
+        if all.len() > 1 {
+            all.retain(|s| eval.possible(s) != Tri::No);
+        }
+        if all.is_empty() {
+            all.push(When::new());
+        }
+        all
     }
 
     /// Adds what `other` grants and denies (a user's groups).
@@ -468,8 +499,9 @@ impl<'a> Attachments<'a> {
             attach_managed(eval, &item.value, item.node.span, &item.when, &mut perms);
         }
         for policy in eval.items_opt(principal.property("Policies")) {
+            // The document of a policy under `Fn::If` exists only in its branch.
             for d in eval.field(&policy, "PolicyDocument") {
-                add_document(eval, d.node, &origin, &mut perms);
+                add_document(eval, d.node, &d.when, &origin, &mut perms);
             }
         }
         // Policy resources that name this principal (by Ref or by its literal name), in
@@ -486,7 +518,7 @@ impl<'a> Attachments<'a> {
                 resource: resource.id.to_string(),
             };
             if let Some(doc) = resource.property("PolicyDocument") {
-                add_document(eval, doc, &origin, &mut perms);
+                add_document(eval, doc, &When::new(), &origin, &mut perms);
             }
         }
         if let Some(boundary) = principal.property("PermissionsBoundary") {
@@ -514,16 +546,17 @@ fn literal_name<'a>(principal: &Resource<'a>, kind: &PrincipalKind) -> Option<&'
 fn add_document<'a>(
     eval: &Evaluator<'a>,
     doc: &'a crate::syntax::Node,
+    when: &When<'a>,
     origin: &Origin,
     perms: &mut Permissions<'a>,
 ) {
-    let (statements, unknown) = statements_of(eval, doc, origin);
+    let (statements, unknown) = statements_under(eval, doc, when, origin);
     perms.statements.extend(statements);
     if unknown {
         perms.unknown_sources.push(UnknownSource {
             what: format!("part of a policy of `{}`", origin_name(origin)),
             span: doc.span,
-            when: When::new(),
+            when: when.clone(),
         });
     }
 }
@@ -584,7 +617,7 @@ fn attach_managed<'a>(
                     let origin = Origin::Template {
                         resource: res.id.to_string(),
                     };
-                    add_document(eval, doc, &origin, perms);
+                    add_document(eval, doc, when, &origin, perms);
                 }
             }
             _ => unknown(format!("`{}`", r.id)),
@@ -726,7 +759,21 @@ mod tests {
                 p.decide_in("ssm:UpdateInstanceInformation", &no),
                 Decision::NotAllowed
             );
-            assert_eq!(p.scenarios().len(), 2);
+            assert_eq!(p.scenarios(&Evaluator::plain()).len(), 2);
+        });
+    }
+
+    #[test]
+    fn an_inline_policy_under_fn_if_is_conditional() {
+        let yaml = "Parameters:\n  P: {Type: String}\nConditions:\n  C: !Equals [!Ref P, b]\nResources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      Policies:\n        - !If\n          - C\n          - PolicyName: p\n            PolicyDocument:\n              Statement:\n                - {Effect: Allow, Action: 'ssm:*', Resource: '*'}\n          - !Ref AWS::NoValue\n";
+        with_permissions(yaml, "R", |p| {
+            assert_eq!(p.statements.len(), 1);
+            assert_eq!(p.statements[0].when, [("C", true)]);
+            let no = When::from([("C", false)]);
+            assert_eq!(
+                p.decide_in("ssm:UpdateInstanceInformation", &no),
+                Decision::NotAllowed
+            );
         });
     }
 

@@ -360,9 +360,24 @@ pub fn statements_of<'a>(
     document: &'a Node,
     origin: &Origin,
 ) -> (Vec<Statement<'a>>, bool) {
+    statements_under(eval, document, &When::new(), origin)
+}
+
+/// [`statements_of`] for a document that exists only in the branches `outer` (an inline
+/// policy under `Fn::If`): its statements rest on them too.
+pub fn statements_under<'a>(
+    eval: &Evaluator<'a>,
+    document: &'a Node,
+    outer: &When<'a>,
+    origin: &Origin,
+) -> (Vec<Statement<'a>>, bool) {
     let mut out = Vec::new();
     let mut unknown = false;
-    for doc in eval.eval(document) {
+    for mut doc in eval.eval_under(document, outer) {
+        // Alternatives carry only the branches they picked themselves.
+        if !doc.when.merge_from(outer) {
+            continue;
+        }
         match &doc.value {
             Value::Node(_) => {
                 for st in eval.items_opt(doc.value_node().and_then(|n| n.get("Statement"))) {

@@ -4,6 +4,7 @@
 //! policies' own `!GetAtt LogBucket.Arn` and `!Sub ...${LogBucket}/*` patterns match; a
 //! literal pattern that might or might not match it makes the answer unknown.
 
+use crate::template::eval::Evaluator;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -203,9 +204,13 @@ pub fn granting(
 
 /// The scenarios to decide in: every assignment of the permissions' own template
 /// conditions, each together with `when`.
-pub fn scenarios<'a>(perms: &Permissions<'a>, when: &When<'a>) -> Vec<When<'a>> {
+pub fn scenarios<'a>(
+    eval: &Evaluator<'_>,
+    perms: &Permissions<'a>,
+    when: &When<'a>,
+) -> Vec<When<'a>> {
     let mut out: Vec<When<'a>> = perms
-        .scenarios()
+        .scenarios(eval)
         .iter()
         .filter_map(|s| s.merge(when))
         .collect();

@@ -84,6 +84,7 @@ pub struct InstanceRole<'a> {
     pub role: &'a Resource<'a>,
     pub profiles: Vec<&'a Resource<'a>>,
     pub permissions: Rc<Permissions<'a>>,
+    eval: &'a Evaluator<'a>,
     core: OnceCell<Vec<CoreAccess<'a>>>,
 }
 
@@ -136,7 +137,7 @@ impl<'a> InstanceRole<'a> {
         self.core.get_or_init(|| {
             let perms = &self.permissions;
             perms
-                .scenarios()
+                .scenarios(self.eval)
                 .into_iter()
                 .map(|scenario| {
                     let decisions: Vec<(&'static str, Decision)> = SESSION_MANAGER_CORE_ACTIONS
@@ -177,7 +178,7 @@ pub struct Chains<'a> {
 impl<'a> Chains<'a> {
     pub fn build(
         template: Option<&'a Template<'a>>,
-        eval: &Evaluator<'a>,
+        eval: &'a Evaluator<'a>,
         model: &Model<'a>,
     ) -> Self {
         let Some(template) = template else {
@@ -225,6 +226,7 @@ impl<'a> Chains<'a> {
                                 role,
                                 profiles: vec![p.profile],
                                 permissions: model.permissions(role),
+                                eval,
                                 core: OnceCell::new(),
                             });
                         }

@@ -236,6 +236,13 @@ pub fn qualifiers(
     out
 }
 
+// Debug for the analyses that hold one; its caches are not worth printing.
+impl std::fmt::Debug for Evaluator<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Evaluator").finish_non_exhaustive()
+    }
+}
+
 /// Evaluates the nodes of one template (or of a document outside any template).
 ///
 /// Evaluation is branch-aware: inside the `yes` branch of `!If [C, yes, no]` the

@@ -35,6 +35,44 @@ pub fn capped(conditions: &[&str], cap: usize) -> bool {
     conditions.len() > cap
 }
 
+/// The fewest assignments that cover the same deployments as `scenarios`: two that
+/// differ only in one condition's value become one without it, until none do. A finding
+/// true "when A is false", whatever B, then says just that.
+pub fn combine<'a>(scenarios: &[When<'a>]) -> Vec<When<'a>> {
+    let mut out: Vec<When<'a>> = scenarios.to_vec();
+    'again: loop {
+        for i in 0..out.len() {
+            for j in i + 1..out.len() {
+                if let Some(merged) = differ_in_one(&out[i], &out[j]) {
+                    out.swap_remove(j);
+                    out[i] = merged;
+                    continue 'again;
+                }
+            }
+        }
+        return out;
+    }
+}
+
+/// `a` without the one condition it and `b` disagree on, when they agree on the rest.
+fn differ_in_one<'a>(a: &When<'a>, b: &When<'a>) -> Option<When<'a>> {
+    if a.len() != b.len() {
+        return None;
+    }
+    let mut differing = None;
+    for &(condition, value) in a.iter() {
+        match b.get(condition) {
+            Some(v) if v == value => {}
+            Some(_) if differing.is_none() => differing = Some(condition),
+            _ => return None,
+        }
+    }
+    let differing = differing?;
+    let mut merged = a.clone();
+    merged.retain(|(c, _)| *c != differing);
+    Some(merged)
+}
+
 /// Alternatives that hold in a scenario disagree: the value is not one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Ambiguous;
@@ -191,5 +229,22 @@ mod tests {
         assert_eq!(s.pick(&alternatives, parts), Ok(Some(&alternatives[0])));
         let open = Scenario::new(When::new());
         assert_eq!(open.pick(&alternatives, parts), Err(Ambiguous));
+    }
+
+    #[test]
+    fn combine_drops_the_conditions_that_do_not_matter() {
+        let a_false = [
+            When::from([("A", false), ("B", false)]),
+            When::from([("A", false), ("B", true)]),
+        ];
+        assert_eq!(combine(&a_false), [When::from([("A", false)])]);
+        let everywhere: Vec<When<'_>> = all(&["A", "B"], 4);
+        assert_eq!(combine(&everywhere), [When::new()]);
+        // A diagonal has nothing in common.
+        let diagonal = [
+            When::from([("A", false), ("B", false)]),
+            When::from([("A", true), ("B", true)]),
+        ];
+        assert_eq!(combine(&diagonal).len(), 2);
     }
 }

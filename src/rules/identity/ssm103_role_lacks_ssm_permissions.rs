@@ -1,7 +1,7 @@
 use crate::policy::effective::denier_label;
 use crate::rules::{qualifiers, Context, Finding, Rule, RuleInfo};
 use crate::semantic::identity::{CoreAccess, InstanceRole};
-use crate::template::When;
+use crate::template::{scenario, When};
 
 crate::declare_rule! {
     /// ## What it does
@@ -59,19 +59,28 @@ crate::declare_rule! {
 impl Rule for RoleLacksSsmPermissions {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for instance_role in &cx.model.chains().instance_roles {
-            // Statements under `Fn::If`: each combination of their conditions is decided.
+            // Statements under `Fn::If`: each combination of their conditions is decided;
+            // the combinations with the same gap are reported once, naming only the
+            // conditions that make a difference.
             let access = instance_role.core_access();
             let gap = |a: &CoreAccess<'_>| (a.missing(), a.deniers(), a.boundary_removed.clone());
-            let same_everywhere = access.windows(2).all(|w| gap(&w[0]) == gap(&w[1]));
-            let none = When::new();
-            for a in access {
-                if a.missing().is_empty() {
+            let mut reported: Vec<usize> = Vec::new();
+            for (i, a) in access.iter().enumerate() {
+                if a.missing().is_empty()
+                    || reported
+                        .iter()
+                        .any(|&r| access.get(r).is_some_and(|b| gap(b) == gap(a)))
+                {
                     continue;
                 }
-                let scenario = if same_everywhere { &none } else { &a.scenario };
-                out.push(self.finding(instance_role, scenario, a));
-                if same_everywhere {
-                    break;
+                reported.push(i);
+                let alike: Vec<When<'_>> = access
+                    .iter()
+                    .filter(|b| gap(b) == gap(a))
+                    .map(|b| b.scenario.clone())
+                    .collect();
+                for when in scenario::combine(&alike) {
+                    out.push(self.finding(instance_role, &when, a));
                 }
             }
         }

@@ -109,24 +109,25 @@ impl Rule for InstanceCannotWriteSessionLogs {
         let needs = needs(cx, logging.iter());
         for (role, perms) in &roles {
             for need in &needs {
-                let results: Vec<(When, Vec<&str>, Vec<usize>)> = scenarios(perms, &need.when)
-                    .into_iter()
-                    .map(|scenario| {
-                        let mut missing = Vec::new();
-                        let mut deniers = Vec::new();
-                        for (action, arn) in &need.actions {
-                            match decide(perms, action, arn, &scenario) {
-                                Decision::NotAllowed => missing.push(*action),
-                                Decision::Denied(by) => {
-                                    missing.push(*action);
-                                    deniers.extend(by);
+                let results: Vec<(When, Vec<&str>, Vec<usize>)> =
+                    scenarios(cx.eval, perms, &need.when)
+                        .into_iter()
+                        .map(|scenario| {
+                            let mut missing = Vec::new();
+                            let mut deniers = Vec::new();
+                            for (action, arn) in &need.actions {
+                                match decide(perms, action, arn, &scenario) {
+                                    Decision::NotAllowed => missing.push(*action),
+                                    Decision::Denied(by) => {
+                                        missing.push(*action);
+                                        deniers.extend(by);
+                                    }
+                                    Decision::Allowed | Decision::Unknown => {}
                                 }
-                                Decision::Allowed | Decision::Unknown => {}
                             }
-                        }
-                        (scenario, missing, deniers)
-                    })
-                    .collect();
+                            (scenario, missing, deniers)
+                        })
+                        .collect();
                 let same = results.windows(2).all(|w| w[0].1 == w[1].1);
                 for (scenario, missing, deniers) in &results {
                     if missing.is_empty() {

@@ -13,6 +13,7 @@ use crate::semantic::logging::{
     destination, physical_name, s3_prefix, DestKind, Link, DEFAULT_DOCUMENT,
 };
 use crate::semantic::{Input, PolicyFile};
+use crate::template::eval::Evaluator;
 use crate::template::model::Resource;
 use crate::template::When;
 
@@ -197,7 +198,7 @@ impl Rule for SessionLoggingTamperable {
         let mut hits: Vec<((Span, usize), Hit)> = Vec::new();
         for principal in &principals {
             for (t, threat) in threats.iter().enumerate() {
-                let Some((primary, hit)) = ask(principal, threat) else {
+                let Some((primary, hit)) = ask(cx.eval, principal, threat) else {
                     continue;
                 };
                 match hits.iter_mut().find(|(k, _)| *k == (primary, t)) {
@@ -284,13 +285,17 @@ impl Rule for SessionLoggingTamperable {
 
 /// Whether `principal` may perform any of the threat's actions; the place that grants
 /// them and what they are.
-fn ask<'a>(principal: &Principal<'a>, threat: &Threat<'a>) -> Option<(Span, Hit<'a>)> {
+fn ask<'a>(
+    eval: &Evaluator<'_>,
+    principal: &Principal<'a>,
+    threat: &Threat<'a>,
+) -> Option<(Span, Hit<'a>)> {
     // A policy the tool cannot read (a customer managed ARN, a parameter) may hold the
     // Deny that protects the trail: the answer is unknown.
     if !principal.perms.unknown_sources.is_empty() {
         return None;
     }
-    let all = scenarios(&principal.perms, &threat.when);
+    let all = scenarios(eval, &principal.perms, &threat.when);
     let mut found: Option<(When, Vec<&'static str>, Vec<usize>)> = None;
     let mut everywhere = true;
     for scenario in &all {
