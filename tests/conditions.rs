@@ -11,6 +11,7 @@ const SWITCHES: &str = "fixtures/conditions/deployment-switches.yaml";
 const INLINE: &str = "fixtures/conditions/conditional-inline-policy-and-boundary.yaml";
 const OPTIONAL_PROFILE: &str =
     "fixtures/SSM100/fail/profile-from-condition-ruling-out-the-default.yaml";
+const PLACEHOLDER: &str = "fixtures/conditions/placeholder-default.yaml";
 const COMBINATORIAL: &str = "fixtures/conditions/combinatorial-cidr.yaml";
 
 /// `(code, message)` of each finding when `path` is linted with `parameters`.
@@ -200,4 +201,17 @@ fn a_conditional_boundary_leaves_the_branch_without_it_known() {
         &["Boundary=arn:aws:iam::123456789012:policy/b", "HasSsm=yes"],
     );
     assert!(codes(&bounded).is_empty(), "{bounded:?}");
+}
+
+#[test]
+fn a_placeholder_default_the_branch_rules_out_is_never_named() {
+    let found = findings(PLACEHOLDER, &[]);
+    let ssm201 = message(&found, "SSM201");
+    assert!(!ssm201.contains("`NA`"), "{ssm201}");
+    // Given a group, the rule is on that group.
+    let given = findings(PLACEHOLDER, &["ExistingGroup=sg-0123456789abcdef0"]);
+    assert!(
+        message(&given, "SSM201").contains("sg-0123456789abcdef0"),
+        "{given:?}"
+    );
 }
