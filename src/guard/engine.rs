@@ -716,16 +716,6 @@ fn unresolved_into<'v>(leaf: &mut Leaf<'v>, unresolved: &'v Json) {
         .is_some_and(is_intrinsic);
 }
 
-/// "instance", "launch template", ... for messages.
-fn kind_of(type_name: &str) -> &'static str {
-    match type_name {
-        "AWS::EC2::Instance" => "instance",
-        "AWS::EC2::LaunchTemplate" => "launch template",
-        "AWS::AutoScaling::LaunchConfiguration" => "launch configuration",
-        _ => "resource",
-    }
-}
-
 fn make_finding(
     cx: &Cx<'_>,
     file: &RuleFile,
@@ -759,7 +749,9 @@ fn make_finding(
             .replace("{type}", resource.map_or("", |r| r.type_name))
             .replace(
                 "{kind}",
-                resource.map_or("resource", |r| kind_of(r.type_name)),
+                resource.map_or("resource", |r| {
+                    crate::semantic::launchers::kind_of(r.type_name)
+                }),
             )
             .replace("{found}", &found)
             .replace("{rule}", &rule.guard_name);

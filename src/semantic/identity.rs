@@ -8,6 +8,7 @@ use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use super::launchers::{Identity, Launch, Locator, Reached};
 pub use super::link::Link;
 use super::Model;
 use crate::base::Span;
@@ -18,32 +19,15 @@ use crate::template::eval::{Evaluator, Resolved, Unknown, Value};
 use crate::template::model::{Resource, Template};
 use crate::template::When;
 
-pub const INSTANCE: &str = "AWS::EC2::Instance";
-pub const LAUNCH_TEMPLATE: &str = "AWS::EC2::LaunchTemplate";
-pub const LAUNCH_CONFIGURATION: &str = "AWS::AutoScaling::LaunchConfiguration";
+pub use super::launchers::{Expects, INSTANCE, LAUNCH_CONFIGURATION, LAUNCH_TEMPLATE};
 pub const INSTANCE_PROFILE: &str = "AWS::IAM::InstanceProfile";
 pub const ROLE: &str = "AWS::IAM::Role";
 
 /// Resource types that supply the instance profile of the launch template they use.
-const SUPPLIES_OWN_PROFILE: &[&str] = &["AWS::EKS::Nodegroup", "AWS::Batch::ComputeEnvironment"];
-
-/// What the compute resource's profile property expects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Expects {
-    Name,
-    Arn,
-    NameOrArn,
-}
-
-impl Expects {
-    pub fn describe(self) -> &'static str {
-        match self {
-            Expects::Name => "the instance profile's name (`!Ref Profile`)",
-            Expects::Arn => "the instance profile's ARN (`!GetAtt Profile.Arn`)",
-            Expects::NameOrArn => "the instance profile's name or ARN",
-        }
-    }
-}
+const SUPPLIES_OWN_PROFILE: &[&str] = &[
+    super::launchers::EKS_NODEGROUP,
+    super::launchers::BATCH_COMPUTE,
+];
 
 #[derive(Debug, Clone)]
 pub struct ProfileLink<'a> {
@@ -54,14 +38,30 @@ pub struct ProfileLink<'a> {
     pub defaults: Vec<&'a str>,
 }
 
-/// A compute resource and where its profile reference leads.
+/// A compute resource and where its identity reference leads.
 #[derive(Debug)]
 pub struct Compute<'a> {
     pub resource: &'a Resource<'a>,
+    /// The launch: its kind, and the Spot Fleet launch specification it is.
+    pub launch: Launch<'a>,
     pub expects: Expects,
-    /// The `IamInstanceProfile` property node, when present.
+    /// The node of the profile property, when the launch sets one.
     pub property: Option<&'a Node>,
+    /// Where the instance profile reference leads (per `Fn::If` branch).
     pub links: Vec<ProfileLink<'a>>,
+    /// Roles the launch names directly (an EKS node group's `NodeRole`).
+    pub roles: Vec<RoleLink<'a>>,
+}
+
+impl Compute<'_> {
+    /// "instance `App`", "EKS node group `Nodes`", …
+    pub fn subject(&self) -> String {
+        self.launch.subject()
+    }
+
+    pub fn kind(&self) -> &'static str {
+        self.launch.kind()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -78,11 +78,14 @@ pub struct ProfileRoles<'a> {
     pub roles: Vec<RoleLink<'a>>,
 }
 
-/// A role used by instance profiles of the template, with its effective permissions.
+/// A role used by instance profiles of the template, or named by a launch directly,
+/// with its effective permissions.
 #[derive(Debug)]
 pub struct InstanceRole<'a> {
     pub role: &'a Resource<'a>,
     pub profiles: Vec<&'a Resource<'a>>,
+    /// Indexes into [`Chains::computes`] of the launches that run with the role.
+    pub users: Vec<usize>,
     pub permissions: Rc<Permissions<'a>>,
     eval: &'a Evaluator<'a>,
     core: OnceCell<Vec<CoreAccess<'a>>>,
@@ -184,10 +187,10 @@ impl<'a> Chains<'a> {
         let Some(template) = template else {
             return Chains::default();
         };
-        let computes = template
-            .resources
+        let computes = model
+            .launches()
             .iter()
-            .filter_map(|r| compute_of(template, eval, r))
+            .filter_map(|launch| compute_of(template, eval, launch))
             .collect();
         let profiles = template
             .resources_of_type(&[INSTANCE_PROFILE])
@@ -211,30 +214,81 @@ impl<'a> Chains<'a> {
                 }
             }
         }
+        let mut profile_roles = Vec::new();
         for (i, p) in chains.profiles.iter().enumerate() {
             chains.profile_index.entry(p.profile.id).or_insert(i);
             for link in &p.roles {
                 if let Link::Resource(role) = link.target {
-                    let existing = chains.role_index.get(role.id).copied();
-                    match existing.and_then(|i| chains.instance_roles.get_mut(i)) {
-                        Some(known) => known.profiles.push(p.profile),
-                        None => {
-                            chains
-                                .role_index
-                                .insert(role.id, chains.instance_roles.len());
-                            chains.instance_roles.push(InstanceRole {
-                                role,
-                                profiles: vec![p.profile],
-                                permissions: model.permissions(role),
-                                eval,
-                                core: OnceCell::new(),
-                            });
+                    profile_roles.push((p.profile, role));
+                }
+            }
+        }
+        for (profile, role) in profile_roles {
+            let record = chains.record(role, model, eval);
+            if let Some(r) = chains.instance_roles.get_mut(record) {
+                r.profiles.push(profile);
+            }
+        }
+        // Who runs with each role: through a profile, or naming it directly.
+        for i in 0..chains.computes.len() {
+            let mut roles: Vec<&'a Resource<'a>> = Vec::new();
+            if let Some(compute) = chains.computes.get(i) {
+                for link in &compute.links {
+                    if let Link::Resource(profile) = link.target {
+                        let of_profile = chains.roles_of_profile(profile.id);
+                        for role_link in of_profile.into_iter().flat_map(|p| &p.roles) {
+                            if let Link::Resource(role) = role_link.target {
+                                roles.push(role);
+                            }
                         }
+                    }
+                }
+                roles.extend(compute.roles.iter().filter_map(|l| match l.target {
+                    Link::Resource(role) => Some(role),
+                    _ => None,
+                }));
+            }
+            for role in roles {
+                let record = chains.record(role, model, eval);
+                if let Some(r) = chains.instance_roles.get_mut(record) {
+                    if r.users.last() != Some(&i) {
+                        r.users.push(i);
                     }
                 }
             }
         }
         chains
+    }
+
+    /// The index of `role`'s record in [`Chains::instance_roles`], made on first use.
+    fn record(
+        &mut self,
+        role: &'a Resource<'a>,
+        model: &Model<'a>,
+        eval: &'a Evaluator<'a>,
+    ) -> usize {
+        if let Some(&i) = self.role_index.get(role.id) {
+            return i;
+        }
+        let i = self.instance_roles.len();
+        self.role_index.insert(role.id, i);
+        self.instance_roles.push(InstanceRole {
+            role,
+            profiles: Vec::new(),
+            users: Vec::new(),
+            permissions: model.permissions(role),
+            eval,
+            core: OnceCell::new(),
+        });
+        i
+    }
+
+    /// The launches that run with an instance role.
+    pub fn users_of_role(&self, role: &InstanceRole<'_>) -> Vec<&Compute<'a>> {
+        role.users
+            .iter()
+            .filter_map(|&i| self.computes.get(i))
+            .collect()
     }
 
     /// The roles reached from a profile (in this template).
@@ -265,57 +319,131 @@ impl<'a> Chains<'a> {
 fn compute_of<'a>(
     template: &'a Template<'a>,
     eval: &Evaluator<'a>,
-    resource: &'a Resource<'a>,
+    launch: &Launch<'a>,
 ) -> Option<Compute<'a>> {
-    let (expects, property) = match resource.type_name {
-        INSTANCE => {
-            let property = resource.property("IamInstanceProfile");
-            // An instance launched from a launch template gets the profile from it.
-            if property.is_none() && resource.property("LaunchTemplate").is_some() {
+    let resource = launch.resource;
+    let compute = |expects, property, links, roles| Compute {
+        resource,
+        launch: launch.clone(),
+        expects,
+        property,
+        links,
+        roles,
+    };
+    match launch.launcher.identity {
+        Identity::None => None,
+        Identity::Profile {
+            at,
+            expects,
+            required,
+        } => {
+            let reached = launch.locate(eval, &at);
+            let property = reached.iter().find_map(|r| match r {
+                Reached::Value { value, .. } | Reached::Unknown(value) => Some(value.node),
+                Reached::Missing { .. } => None,
+            });
+            // What the launch leaves out, its launch template gives (checked itself).
+            if property.is_none() && (!required || launch.uses_launch_template(eval)) {
                 return None;
             }
-            (Expects::Name, property)
+            let links = reached
+                .iter()
+                .filter_map(|r| match r {
+                    Reached::Value { value, .. } | Reached::Unknown(value) => {
+                        Some(profile_link(template, value, expects))
+                    }
+                    Reached::Missing { .. } if !required => None,
+                    Reached::Missing { anchor, at, .. } => Some(ProfileLink {
+                        target: Link::Missing,
+                        // The `!Ref AWS::NoValue` of a branch; a resource's own property
+                        // at its logical id.
+                        span: if matches!(at.value, Value::NoValue) {
+                            at.node.span
+                        } else if launch.launcher.settings == ["Properties"] {
+                            resource.id_span
+                        } else {
+                            *anchor
+                        },
+                        when: at.when.clone(),
+                        defaults: at.defaults.clone(),
+                    }),
+                })
+                .collect();
+            Some(compute(expects, property, links, Vec::new()))
         }
-        LAUNCH_CONFIGURATION => (Expects::NameOrArn, resource.property("IamInstanceProfile")),
-        LAUNCH_TEMPLATE => {
+        Identity::LaunchTemplateProfile => {
             if profile_supplied_by_users(template, eval, resource.id) {
                 return None;
             }
-            let data = resource.property("LaunchTemplateData");
+            let data = launch.settings.value_node();
             let profile = data.and_then(|d| d.get("IamInstanceProfile"));
-            match profile {
+            let (expects, property) = match profile {
                 // `Arn` and `Name` are alternatives inside the profile object.
                 Some(p) if p.get("Arn").is_some() => (Expects::Arn, p.get("Arn")),
                 Some(p) if p.get("Name").is_some() => (Expects::Name, p.get("Name")),
                 Some(p) if p.as_map().is_some() => (Expects::Name, None),
                 other => (Expects::Name, other),
-            }
+            };
+            let links = match property {
+                None => vec![ProfileLink {
+                    target: Link::Missing,
+                    span: resource.id_span,
+                    when: When::new(),
+                    defaults: Vec::new(),
+                }],
+                Some(node) => eval
+                    .eval(node)
+                    .into_iter()
+                    .map(|r| profile_link(template, &r, expects))
+                    .collect(),
+            };
+            Some(compute(expects, property, links, Vec::new()))
         }
-        _ => return None,
-    };
-    let links = match property {
-        None => vec![ProfileLink {
-            target: Link::Missing,
-            span: resource.id_span,
-            when: When::new(),
-            defaults: Vec::new(),
-        }],
-        Some(node) => eval
-            .eval(node)
-            .into_iter()
-            .map(|r| profile_link(template, &r, expects))
-            .collect(),
-    };
-    Some(Compute {
-        resource,
-        expects,
-        property,
-        links,
-    })
+        Identity::Role { at } => {
+            let values = launch.values(eval, &at);
+            let roles = values
+                .iter()
+                .map(|r| RoleLink {
+                    target: role_target(template, r, RoleBy::Arn),
+                    span: r.node.span,
+                    when: r.when.clone(),
+                })
+                .collect();
+            let property = values.first().map(|r| r.node);
+            Some(compute(Expects::Arn, property, Vec::new(), roles))
+        }
+        Identity::Cloud9 => {
+            // `CONNECT_SSM` runs the instance with a profile made outside the template;
+            // `CONNECT_SSH` (the default) needs none, and opens SSH instead (SSM201).
+            let connection = launch.values(eval, &Locator::Path(&["ConnectionType"]));
+            let links: Vec<ProfileLink<'a>> = connection
+                .iter()
+                .filter(|c| c.value.as_str().is_some_and(|t| t.trim() == "CONNECT_SSM"))
+                .map(|c| ProfileLink {
+                    target: Link::External(
+                        "`AWSCloud9SSMInstanceProfile`, the profile Cloud9 uses with `CONNECT_SSM` (made outside this template)".into(),
+                    ),
+                    span: c.node.span,
+                    when: c.when.clone(),
+                    defaults: c.defaults.clone(),
+                })
+                .collect();
+            if links.is_empty() {
+                return None;
+            }
+            Some(compute(
+                Expects::Name,
+                connection.first().map(|c| c.node),
+                links,
+                Vec::new(),
+            ))
+        }
+    }
 }
 
 /// True when every user of the launch template brings its own profile (EKS node groups,
-/// Batch compute environments, or instances that set `IamInstanceProfile` themselves).
+/// Batch compute environments, or instances that set `IamInstanceProfile` themselves),
+/// through `Fn::If` and `Fn::GetAtt ... LatestVersionNumber` alike.
 fn profile_supplied_by_users<'a>(
     template: &'a Template<'a>,
     _eval: &Evaluator<'a>,
@@ -395,6 +523,56 @@ fn profile_by_name<'a>(template: &'a Template<'a>, literal: &str) -> Option<&'a 
     template.named(INSTANCE_PROFILE, "InstanceProfileName", name)
 }
 
+/// How a reference names a role.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum RoleBy {
+    /// `Roles: [!Ref Role]`, or the role's literal `RoleName`.
+    Name,
+    /// `NodeRole: !GetAtt Role.Arn`, or a literal ARN.
+    Arn,
+}
+
+fn role_target<'a>(template: &'a Template<'a>, r: &Resolved<'a>, by: RoleBy) -> Link<'a> {
+    match &r.value {
+        Value::Ref(reference) => match template.resource(reference.id) {
+            Some(res)
+                if res.type_name == ROLE
+                    && match by {
+                        RoleBy::Name => reference.attribute.is_none(),
+                        RoleBy::Arn => reference.attribute.as_deref() == Some("Arn"),
+                    } =>
+            {
+                Link::Resource(res)
+            }
+            Some(res) => Link::Wrong {
+                resource: res,
+                attribute: reference.attribute.as_deref().map(str::to_string),
+            },
+            None => Link::Undefined(reference.id.to_string()),
+        },
+        Value::Unknown(Unknown::Undefined(name)) => Link::Undefined(name.clone()),
+        Value::Unknown(Unknown::Parameter(p)) => {
+            Link::External(template.describe_unknown_parameter(p))
+        }
+        Value::Unknown(Unknown::ImportValue) => {
+            Link::External("`Fn::ImportValue` (another stack)".into())
+        }
+        Value::Str(text) => {
+            // A literal name, or the name at the end of a literal ARN.
+            let name = match by {
+                RoleBy::Name => text.as_ref(),
+                RoleBy::Arn => text.rsplit('/').next().unwrap_or(text),
+            };
+            match template.named(ROLE, "RoleName", name) {
+                Some(role) => Link::Resource(role),
+                None => Link::External(format!("the role named `{name}`")),
+            }
+        }
+        Value::Partial(_) => Link::External("a role built from unknown values".into()),
+        _ => Link::Unknown,
+    }
+}
+
 fn roles_of<'a>(
     template: &'a Template<'a>,
     eval: &Evaluator<'a>,
@@ -402,39 +580,10 @@ fn roles_of<'a>(
 ) -> Vec<RoleLink<'a>> {
     eval.items_opt(profile.property("Roles"))
         .into_iter()
-        .map(|r| {
-            let target = match &r.value {
-                Value::Ref(reference) => match template.resource(reference.id) {
-                    Some(res) if res.type_name == ROLE && reference.attribute.is_none() => {
-                        Link::Resource(res)
-                    }
-                    Some(res) => Link::Wrong {
-                        resource: res,
-                        attribute: reference.attribute.as_deref().map(str::to_string),
-                    },
-                    None => Link::Undefined(reference.id.to_string()),
-                },
-                Value::Unknown(Unknown::Undefined(name)) => Link::Undefined(name.clone()),
-                Value::Unknown(Unknown::Parameter(p)) => {
-                    Link::External(template.describe_unknown_parameter(p))
-                }
-                Value::Unknown(Unknown::ImportValue) => {
-                    Link::External("`Fn::ImportValue` (another stack)".into())
-                }
-                Value::Str(name) => {
-                    // `Roles: [MyRoleName]` links by the role's literal RoleName.
-                    match template.named(ROLE, "RoleName", name) {
-                        Some(role) => Link::Resource(role),
-                        None => Link::External(format!("the role named `{name}`")),
-                    }
-                }
-                _ => Link::Unknown,
-            };
-            RoleLink {
-                target,
-                span: r.node.span,
-                when: r.when.clone(),
-            }
+        .map(|r| RoleLink {
+            target: role_target(template, &r, RoleBy::Name),
+            span: r.node.span,
+            when: r.when.clone(),
         })
         .collect()
 }

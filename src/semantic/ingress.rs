@@ -14,6 +14,10 @@ use std::collections::HashMap;
 
 use ipnet::IpNet;
 
+use super::launchers::{
+    Launch, Locator, BEANSTALK_ENVIRONMENT, BEANSTALK_LAUNCH, BEANSTALK_TEMPLATE, CLOUD9,
+    EKS_NODEGROUP, GAMELIFT_FLEET,
+};
 use super::traffic::{admits, parse_bool, port_match, Port, PortMatch, Protocol, Source};
 use crate::base::Tri;
 use crate::syntax::Node;
@@ -53,6 +57,27 @@ pub struct IngressRule<'a> {
     pub when: When<'a>,
     /// Parameters whose `Default` this alternative rests on.
     pub defaults: Vec<&'a str>,
+    /// A security group rule, or an opening a launcher makes itself.
+    pub origin: Origin,
+}
+
+/// Where an ingress rule comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// A security group's `SecurityGroupIngress` entry, or an
+    /// `AWS::EC2::SecurityGroupIngress`.
+    SecurityGroup,
+    /// A launcher that opens the port itself: an EKS node group's `RemoteAccess`, an
+    /// Elastic Beanstalk key pair, a Cloud9 SSH environment, a GameLift fleet's
+    /// `EC2InboundPermissions`.
+    Launcher {
+        /// "EKS node group `Nodes` (`RemoteAccess` without `SourceSecurityGroups`)".
+        subject: String,
+        /// The primary label, when the default one does not fit.
+        label: Option<&'static str>,
+        /// How to close it.
+        help: &'static str,
+    },
 }
 
 impl<'a> IngressRule<'a> {
@@ -68,6 +93,9 @@ impl<'a> IngressRule<'a> {
 
     /// "security group `WebSG`" or "ingress rule `SshIngress` of security group `WebSG`".
     pub fn subject(&self) -> String {
+        if let Origin::Launcher { subject, .. } = &self.origin {
+            return subject.clone();
+        }
         match &self.group {
             None => format!("security group `{}`", self.resource.id),
             Some(GroupLink::Resource { id, .. }) => {
@@ -88,31 +116,50 @@ impl<'a> IngressRule<'a> {
 
     /// Whether the rule is an entry of a security group's `SecurityGroupIngress`.
     pub fn is_inline(&self) -> bool {
-        self.group.is_none()
+        self.group.is_none() && self.origin == Origin::SecurityGroup
     }
 }
-const SOURCE_KEYS: [&str; 5] = [
-    "CidrIp",
-    "CidrIpv6",
-    "SourceSecurityGroupId",
-    "SourceSecurityGroupName",
-    "SourcePrefixListId",
-];
+/// The keys of an ingress rule mapping.
+struct RuleKeys {
+    protocol: &'static str,
+    sources: &'static [&'static str],
+}
 
-/// Every alternative of every security group ingress rule of the template.
+const SECURITY_GROUP_KEYS: RuleKeys = RuleKeys {
+    protocol: "IpProtocol",
+    sources: &[
+        "CidrIp",
+        "CidrIpv6",
+        "SourceSecurityGroupId",
+        "SourceSecurityGroupName",
+        "SourcePrefixListId",
+    ],
+};
+
+/// A GameLift fleet's `EC2InboundPermissions` entry.
+const GAMELIFT_KEYS: RuleKeys = RuleKeys {
+    protocol: "Protocol",
+    sources: &["IpRange"],
+};
+
+/// Every alternative of every security group ingress rule of the template, and of every
+/// opening a launcher makes itself.
 pub fn ingress_rules<'a>(
     template: Option<&'a Template<'a>>,
     eval: &Evaluator<'a>,
+    launches: &[Launch<'a>],
 ) -> Vec<IngressRule<'a>> {
     let mut out = Vec::new();
     let Some(template) = template else {
         return out;
     };
+    let group_rule = Origin::SecurityGroup;
     for resource in &template.resources {
         match resource.type_name {
             "AWS::EC2::SecurityGroup" => {
                 for item in eval.items_opt(resource.property("SecurityGroupIngress")) {
-                    expand_rule(eval, resource, None, &item, &mut out);
+                    let keys = &SECURITY_GROUP_KEYS;
+                    expand_rule(eval, resource, None, &item, keys, &group_rule, &mut out);
                 }
             }
             "AWS::EC2::SecurityGroupIngress" => {
@@ -121,10 +168,22 @@ pub fn ingress_rules<'a>(
                 };
                 let group = group_link(eval, resource);
                 let root = Resolved::literal(props);
-                expand_rule(eval, resource, Some(group), &root, &mut out);
+                let keys = &SECURITY_GROUP_KEYS;
+                expand_rule(
+                    eval,
+                    resource,
+                    Some(group),
+                    &root,
+                    keys,
+                    &group_rule,
+                    &mut out,
+                );
             }
             _ => {}
         }
+    }
+    for launch in launches {
+        launcher_openings(eval, launch, &mut out);
     }
     out
 }
@@ -181,6 +240,8 @@ fn expand_rule<'a>(
     resource: &'a Resource<'a>,
     group: Option<GroupLink<'a>>,
     item: &Resolved<'a>,
+    keys: &RuleKeys,
+    origin: &Origin,
     out: &mut Vec<IngressRule<'a>>,
 ) {
     let Value::Node(entry) = item.value else {
@@ -189,11 +250,11 @@ fn expand_rule<'a>(
     if entry.as_map().is_none() {
         return;
     }
-    let protocols = field_alts(eval, item, "IpProtocol");
+    let protocols = field_alts(eval, item, keys.protocol);
     let froms = field_alts(eval, item, "FromPort");
     let tos = field_alts(eval, item, "ToPort");
     let mut sources: Vec<(&'static str, Resolved<'a>)> = Vec::new();
-    for key in SOURCE_KEYS {
+    for &key in keys.sources {
         for alt in eval.field(item, key) {
             sources.push((key, alt));
         }
@@ -201,7 +262,7 @@ fn expand_rule<'a>(
     let base = (item.when.clone(), item.defaults.clone());
     let mut produced = 0usize;
     for (key, src) in &sources {
-        let is_cidr = matches!(*key, "CidrIp" | "CidrIpv6");
+        let is_cidr = matches!(*key, "CidrIp" | "CidrIpv6" | "IpRange");
         // Any security group or prefix list is reported, whatever its value: the finding
         // does not rest on a parameter default that supplies it.
         let src_prov = if is_cidr {
@@ -252,10 +313,222 @@ fn expand_rule<'a>(
                         source_node: src.node,
                         when,
                         defaults,
+                        origin: origin.clone(),
                     });
                 }
             }
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Openings a launcher makes itself
+
+const EKS_HELP: &str = "remove `RemoteAccess` and reach the nodes with Session Manager (the node role needs AmazonSSMManagedInstanceCore), or name who may connect:
+
+RemoteAccess:
+  Ec2SshKey: !Ref KeyName
+  SourceSecurityGroups: [!Ref BastionSecurityGroup]";
+
+const BEANSTALK_HELP: &str = "drop `EC2KeyName` and reach the instances with Session Manager, or limit SSH to a narrow source:
+
+- Namespace: aws:autoscaling:launchconfiguration
+  OptionName: SSHSourceRestriction
+  Value: tcp, 22, 22, 10.0.0.0/16";
+
+const CLOUD9_HELP: &str = "connect through Session Manager instead: no inbound SSH (the environment then uses the AWSCloud9SSMInstanceProfile instance profile):
+
+ConnectionType: CONNECT_SSM";
+
+const GAMELIFT_HELP: &str = "remove the entry: reach fleet instances with `aws gamelift get-compute-access`, which connects through Session Manager";
+
+/// The SSH (or RDP) a launcher opens by itself, as ingress rules.
+fn launcher_openings<'a>(
+    eval: &Evaluator<'a>,
+    launch: &Launch<'a>,
+    out: &mut Vec<IngressRule<'a>>,
+) {
+    let resource = launch.resource;
+    let path = |keys: &'static [&'static str]| launch.values(eval, &Locator::Path(keys));
+    match resource.type_name {
+        GAMELIFT_FLEET => {
+            let origin = Origin::Launcher {
+                subject: format!("GameLift fleet `{}`", resource.id),
+                label: None,
+                help: GAMELIFT_HELP,
+            };
+            for list in path(&["EC2InboundPermissions"]) {
+                let Some(node) = list.value_node() else {
+                    continue;
+                };
+                for item in eval.items(node) {
+                    let Some(item) = item.under(&list) else {
+                        continue;
+                    };
+                    // GameLift's own remote access: only the world-open entries are
+                    // reported (SSM200/SSM202), a narrower one is the fleet's business.
+                    let mut entries = Vec::new();
+                    expand_rule(
+                        eval,
+                        resource,
+                        None,
+                        &item,
+                        &GAMELIFT_KEYS,
+                        &origin,
+                        &mut entries,
+                    );
+                    out.extend(
+                        entries
+                            .into_iter()
+                            .filter(|r| r.source.is_internet() == Tri::Yes),
+                    );
+                }
+            }
+        }
+        EKS_NODEGROUP => {
+            // With a key and no `SourceSecurityGroups`, EKS opens the port to 0.0.0.0/0
+            // (3389 for Windows node groups).
+            let windows = path(&["AmiType"]).iter().any(|t| {
+                t.value
+                    .as_str()
+                    .is_some_and(|t| t.trim().starts_with("WINDOWS"))
+            });
+            let port = if windows { 3389 } else { 22 };
+            let sources = path(&["RemoteAccess", "SourceSecurityGroups"]);
+            for key in path(&["RemoteAccess", "Ec2SshKey"]) {
+                // Any `SourceSecurityGroups` that can hold with the key: not the world.
+                if sources.iter().any(|s| s.when.compatible(&key.when)) {
+                    continue;
+                }
+                let origin = Origin::Launcher {
+                    subject: format!(
+                        "EKS node group `{}` (`RemoteAccess` without `SourceSecurityGroups`)",
+                        resource.id
+                    ),
+                    label: None,
+                    help: EKS_HELP,
+                };
+                out.push(opening(resource, &key, port, world(), origin));
+            }
+        }
+        BEANSTALK_ENVIRONMENT | BEANSTALK_TEMPLATE => {
+            let option = |name| launch.values(eval, &Locator::Option(BEANSTALK_LAUNCH, name));
+            let restriction = option("SSHSourceRestriction");
+            let subject = format!("{} `{}`", launch.kind(), resource.id);
+            for r in &restriction {
+                // `protocol, fromPort, toPort, source`.
+                let Some(text) = r.value.as_str() else {
+                    continue;
+                };
+                let parts: Vec<&str> = text.split(',').map(str::trim).collect();
+                let [protocol, from, to, source] = parts.as_slice() else {
+                    continue;
+                };
+                let source = match crate::semantic::traffic::parse_cidr(source) {
+                    Some(net) => Source::Cidr {
+                        net,
+                        text: source.to_string(),
+                    },
+                    None => Source::SecurityGroup(format!("security group `{source}`")),
+                };
+                out.push(IngressRule {
+                    protocol: Protocol::parse(&Value::Str((*protocol).into())),
+                    from: Port {
+                        value: from.parse().ok(),
+                        node: None,
+                    },
+                    to: Port {
+                        value: to.parse().ok(),
+                        node: None,
+                    },
+                    ..opening(
+                        resource,
+                        r,
+                        22,
+                        source,
+                        Origin::Launcher {
+                            subject: format!("{subject} (`SSHSourceRestriction`)"),
+                            label: None,
+                            help: BEANSTALK_HELP,
+                        },
+                    )
+                });
+            }
+            if restriction.is_empty() {
+                // A key pair without a restriction: Beanstalk's security group admits
+                // SSH from anywhere.
+                for key in option("EC2KeyName") {
+                    if key.value.as_str().is_some_and(|k| k.trim().is_empty()) {
+                        continue;
+                    }
+                    let origin = Origin::Launcher {
+                        subject: format!("{subject} (`EC2KeyName` without `SSHSourceRestriction`)"),
+                        label: None,
+                        help: BEANSTALK_HELP,
+                    };
+                    out.push(opening(resource, &key, 22, world(), origin));
+                }
+            }
+        }
+        CLOUD9 => {
+            let connection = path(&["ConnectionType"]);
+            let type_node = resource.node.get("Type");
+            let ssh: Vec<Resolved<'a>> = if connection.is_empty() {
+                type_node.map(Resolved::literal).into_iter().collect()
+            } else {
+                connection
+                    .into_iter()
+                    .filter(|c| c.value.as_str().is_some_and(|t| t.trim() == "CONNECT_SSH"))
+                    .collect()
+            };
+            for at in ssh {
+                let origin = Origin::Launcher {
+                    subject: format!("Cloud9 environment `{}` (`CONNECT_SSH`)", resource.id),
+                    label: type_node
+                        .is_some_and(|t| std::ptr::eq(t, at.node))
+                        .then_some("no `ConnectionType`: CONNECT_SSH, inbound SSH"),
+                    help: CLOUD9_HELP,
+                };
+                let source = Source::PrefixList("the AWS Cloud9 service's IP ranges".into());
+                out.push(opening(resource, &at, 22, source, origin));
+            }
+        }
+        _ => {}
+    }
+}
+
+fn world() -> Source {
+    Source::Cidr {
+        net: "0.0.0.0/0".parse().unwrap_or_default(),
+        text: "0.0.0.0/0".into(),
+    }
+}
+
+/// A TCP `port` opening from `source`, pointing at `at`.
+fn opening<'a>(
+    resource: &'a Resource<'a>,
+    at: &Resolved<'a>,
+    port: i64,
+    source: Source,
+    origin: Origin,
+) -> IngressRule<'a> {
+    let port = Port {
+        value: Some(port),
+        node: None,
+    };
+    IngressRule {
+        resource,
+        group: None,
+        entry: at.node,
+        protocol: Protocol::Tcp,
+        protocol_node: None,
+        from: port,
+        to: port,
+        source,
+        source_node: at.node,
+        when: at.when.clone(),
+        defaults: at.defaults.clone(),
+        origin,
     }
 }
 

@@ -14,6 +14,7 @@ use crate::template::model::{Resource, Template};
 pub mod access;
 pub mod identity;
 pub mod ingress;
+pub mod launchers;
 pub mod link;
 pub mod logging;
 pub mod network;
@@ -42,6 +43,7 @@ pub struct PolicyFile<'a> {
 pub struct Model<'a> {
     input: Input<'a>,
     eval: &'a Evaluator<'a>,
+    launches: OnceCell<Vec<launchers::Launch<'a>>>,
     chains: OnceCell<identity::Chains<'a>>,
     ingress: OnceCell<Vec<ingress::IngressRule<'a>>>,
     nacl: OnceCell<Vec<ingress::NaclEntry<'a>>>,
@@ -58,6 +60,7 @@ impl<'a> Model<'a> {
         Model {
             input,
             eval,
+            launches: OnceCell::new(),
             chains: OnceCell::new(),
             ingress: OnceCell::new(),
             nacl: OnceCell::new(),
@@ -86,6 +89,14 @@ impl<'a> Model<'a> {
         self.eval
     }
 
+    /// Every launch of EC2 instances in the template (see [`launchers`]).
+    pub fn launches(&self) -> &[launchers::Launch<'a>] {
+        self.launches.get_or_init(|| match self.template() {
+            Some(t) => launchers::launches(t, self.eval),
+            None => Vec::new(),
+        })
+    }
+
     /// The instance → profile → role chains of every compute resource.
     pub fn chains(&self) -> &identity::Chains<'a> {
         self.chains
@@ -95,7 +106,7 @@ impl<'a> Model<'a> {
     /// Every alternative of every security group ingress rule.
     pub fn ingress_rules(&self) -> &[ingress::IngressRule<'a>] {
         self.ingress
-            .get_or_init(|| ingress::ingress_rules(self.template(), self.eval))
+            .get_or_init(|| ingress::ingress_rules(self.template(), self.eval, self.launches()))
     }
 
     /// Every alternative of every network ACL entry.
@@ -107,7 +118,7 @@ impl<'a> Model<'a> {
     /// Subnets, routes, endpoints and where compute resources launch.
     pub fn network(&self) -> &network::Network<'a> {
         self.network
-            .get_or_init(|| network::Network::build(self.template(), self.eval))
+            .get_or_init(|| network::Network::build(self.template(), self.eval, self.launches()))
     }
 
     /// The Session Manager preferences documents and where their logs go.

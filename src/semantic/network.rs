@@ -15,6 +15,7 @@
 //! unknown, and the rules report nothing on an unknown. [`Network::paths`] runs `path` over
 //! every assignment of the conditions it actually consults.
 
+use super::launchers::{kind_of, Launch, Locator};
 use std::collections::HashMap;
 
 use ipnet::IpNet;
@@ -245,11 +246,7 @@ pub struct Placement<'a> {
 impl Placement<'_> {
     /// "instance `App`" or "Auto Scaling group `Asg`".
     pub fn subject(&self) -> String {
-        let kind = match self.compute.type_name {
-            AUTO_SCALING_GROUP => "Auto Scaling group",
-            _ => "instance",
-        };
-        format!("{kind} `{}`", self.compute.id)
+        format!("{} `{}`", kind_of(self.compute.type_name), self.compute.id)
     }
 }
 
@@ -552,11 +549,19 @@ fn unknown_public_ip<'a>(guard: &When<'a>) -> Vec<Alt<'a, PublicIp>> {
 }
 
 impl<'a> Network<'a> {
-    pub fn build(template: Option<&'a Template<'a>>, eval: &Evaluator<'a>) -> Self {
+    pub fn build(
+        template: Option<&'a Template<'a>>,
+        eval: &Evaluator<'a>,
+        launches: &[Launch<'a>],
+    ) -> Self {
         let mut net = Network::default();
         let Some(template) = template else {
             return net;
         };
+        // Launchers other than instances and Auto Scaling groups: their subnets.
+        for launch in launches {
+            net.add_launch(template, eval, launch);
+        }
         for r in &template.resources {
             let guard = resource_guard(r);
             match r.type_name {
@@ -835,6 +840,78 @@ impl<'a> Network<'a> {
                 groups_node,
             });
         }
+    }
+
+    /// A launcher that names its subnets (EKS, Batch, Spot Fleet, EMR, Image Builder,
+    /// Cloud9, OpsWorks): its instances take the subnet's public IP setting.
+    fn add_launch(
+        &mut self,
+        template: &'a Template<'a>,
+        eval: &Evaluator<'a>,
+        launch: &Launch<'a>,
+    ) {
+        let Some(subnets) = launch.launcher.subnets else {
+            return;
+        };
+        let r = launch.resource;
+        let guard = resource_guard(r);
+        let groups = launch
+            .launcher
+            .security_groups
+            .and_then(|locator| match locator {
+                Locator::Path(path) => {
+                    let (parent, key) = match path {
+                        [key] => (launch.settings.value_node(), *key),
+                        _ => return None,
+                    };
+                    groups_in(template, eval, parent, &[key])
+                }
+                Locator::Option(..) => None,
+            });
+        let (groups, groups_node) = groups.map_or((Groups::Unknown, None), |(g, n)| (g, Some(n)));
+        for value in launch.values(eval, &subnets) {
+            let Some(list) = value.value_node() else {
+                self.push_launch_placement(template, r, &guard, &value, &groups, groups_node);
+                continue;
+            };
+            for s in eval.items(list) {
+                if let Some(s) = s.under(&value) {
+                    self.push_launch_placement(template, r, &guard, &s, &groups, groups_node);
+                }
+            }
+        }
+    }
+
+    fn push_launch_placement(
+        &mut self,
+        template: &'a Template<'a>,
+        r: &'a Resource<'a>,
+        guard: &When<'a>,
+        s: &Resolved<'a>,
+        groups: &Groups<'a>,
+        groups_node: Option<&'a Node>,
+    ) {
+        let mut when = guard.clone();
+        let mut defaults = s.defaults.clone();
+        if !merge_provenance(&mut when, &mut defaults, &s.when, &[]) {
+            return;
+        }
+        self.placements.push(Placement {
+            compute: r,
+            subnet: link(template, &s.value, &[SUBNET]),
+            node: s.node,
+            public_ip: vec![Alt {
+                value: PublicIp::SubnetDefault,
+                node: None,
+                when: when.clone(),
+                defaults: Vec::new(),
+            }],
+            when,
+            defaults,
+            eip_holders: vec![r.id],
+            groups: groups.clone(),
+            groups_node,
+        });
     }
 
     fn add_auto_scaling_group(
@@ -1311,7 +1388,8 @@ pub(crate) mod tests {
         let root = crate::syntax::parse(text).expect("parses");
         let template = Template::new(&root);
         let eval = Evaluator::new(&template, &HashMap::new());
-        let net = Network::build(Some(&template), &eval);
+        let launches = crate::semantic::launchers::launches(&template, &eval);
+        let net = Network::build(Some(&template), &eval, &launches);
         let mut out = Vec::new();
         for p in &net.placements {
             for (when, state) in net.paths(p, &[]) {
@@ -1420,7 +1498,8 @@ pub(crate) mod tests {
         let root = crate::syntax::parse(&text).expect("parses");
         let template = Template::new(&root);
         let eval = Evaluator::new(&template, &HashMap::new());
-        let net = Network::build(Some(&template), &eval);
+        let launches = crate::semantic::launchers::launches(&template, &eval);
+        let net = Network::build(Some(&template), &eval, &launches);
         let p = &net.placements[0];
         let s = Scenario::new(When::new());
         assert!(matches!(net.path(p, &s, &["s3"]), PathState::Reachable));

@@ -6,10 +6,10 @@ use std::fmt::Write as _;
 use crate::base::{Span, Tri};
 use crate::diagnostic::emit;
 use crate::rules::{label_defaults, qualifiers, Context, Distinct, Finding, RuleMeta};
-use crate::semantic::ingress::{GroupLink, IngressRule};
+use crate::semantic::ingress::{GroupLink, IngressRule, Origin};
 use crate::semantic::traffic::{Port, PortMatch, Source};
 use crate::syntax::{Node, NodeKind};
-use crate::template::eval::{Evaluator, Resolved, Value};
+use crate::template::eval::{Resolved, Value};
 use crate::template::model::Resource;
 
 pub mod ssm200_ssh_open_to_internet;
@@ -100,10 +100,12 @@ pub fn ingress_finding(
             "; Session Manager makes this {service} path unnecessary"
         );
     }
-    let label = if internet {
-        "open to the whole internet".to_string()
-    } else {
-        format!("{service} allowed from here")
+    let label = match &rule.origin {
+        Origin::Launcher {
+            label: Some(label), ..
+        } => label.to_string(),
+        _ if internet => "open to the whole internet".to_string(),
+        _ => format!("{service} allowed from here"),
     };
     let mut finding = Finding::new(meta, rule.source_node.span, message)
         .label(label)
@@ -122,7 +124,11 @@ pub fn ingress_finding(
     }
     finding = label_defaults(finding, cx.template(), &rule.defaults);
     finding = label_source_parameter(cx, finding, &rule.source);
-    Some(finding.help(fix_snippet(rule, m, port, service, session)))
+    let help = match &rule.origin {
+        Origin::Launcher { help, .. } => format!("{help}\n\n{session}"),
+        Origin::SecurityGroup => fix_snippet(rule, m, port, service, session),
+    };
+    Some(finding.help(help))
 }
 
 /// Labels the parameter a CIDR comes from when its value is not known: its
@@ -354,96 +360,7 @@ fn emit_entry(entry: &Node, ports: Option<(&str, i64, i64)>, indent: usize) -> S
 }
 
 // ---------------------------------------------------------------------------------
-// Compute resource settings (SSM204, SSM205)
-
-/// The compute resources whose own properties set the key pair and metadata options,
-/// with the path to those properties.
-pub const COMPUTE_SETTINGS: [(&str, &[&str]); 3] = [
-    ("AWS::EC2::Instance", &["Properties"]),
-    (
-        "AWS::EC2::LaunchTemplate",
-        &["Properties", "LaunchTemplateData"],
-    ),
-    ("AWS::AutoScaling::LaunchConfiguration", &["Properties"]),
-];
-
-/// "instance", "launch template", ... for messages.
-pub fn kind_of(type_name: &str) -> &'static str {
-    match type_name {
-        "AWS::EC2::Instance" => "instance",
-        "AWS::EC2::LaunchTemplate" => "launch template",
-        "AWS::AutoScaling::LaunchConfiguration" => "launch configuration",
-        _ => "resource",
-    }
-}
-
-/// Where a property path leads, in one alternative.
-#[derive(Debug, Clone)]
-pub enum Reached<'a> {
-    /// The value at the end of the path, and the key it is under.
-    Value { value: Resolved<'a>, key: Span },
-    /// The path stops at `anchor` (the last key present, or the resource's logical id):
-    /// `missing` (dotted) is not there.
-    Missing {
-        missing: String,
-        anchor: Span,
-        at: Resolved<'a>,
-    },
-    /// A value on the way cannot be known statically.
-    Unknown(Resolved<'a>),
-}
-
-/// Follows `path` from the resource's mapping through every `Fn::If` alternative:
-/// `AWS::NoValue` is a missing key, an unknown value stops the walk.
-pub fn follow<'a>(
-    eval: &Evaluator<'a>,
-    resource: &'a Resource<'a>,
-    path: &[&str],
-) -> Vec<Reached<'a>> {
-    let mut current = vec![(Resolved::literal(resource.node), resource.id_span)];
-    let mut out = Vec::new();
-    for (i, key) in path.iter().enumerate() {
-        let last = i + 1 == path.len();
-        let rest = || path.get(i..).unwrap_or_default().join(".");
-        let mut next = Vec::new();
-        for (parent, anchor) in current {
-            let entry = parent.value_node().and_then(|n| n.entry(key));
-            let Some(entry) = entry else {
-                out.push(Reached::Missing {
-                    missing: rest(),
-                    anchor,
-                    at: parent,
-                });
-                continue;
-            };
-            for value in eval.eval(&entry.value) {
-                let Some(value) = value.under(&parent) else {
-                    continue;
-                };
-                match &value.value {
-                    Value::NoValue => out.push(Reached::Missing {
-                        missing: rest(),
-                        anchor,
-                        at: value,
-                    }),
-                    Value::Unknown(_) => out.push(Reached::Unknown(value)),
-                    _ if last => out.push(Reached::Value {
-                        value,
-                        key: entry.key_span,
-                    }),
-                    Value::Node(n) if n.as_map().is_some() => next.push((value, entry.key_span)),
-                    _ => out.push(Reached::Missing {
-                        missing: path.get(i + 1..).unwrap_or_default().join("."),
-                        anchor: entry.key_span,
-                        at: value,
-                    }),
-                }
-            }
-        }
-        current = next;
-    }
-    out
-}
+// Compute resource settings (SSM204, SSM205): read through `semantic::launchers`.
 
 /// The narrowest span that shows a value: the value itself when it is a scalar or an
 /// intrinsic on one line (or one that rests on a parameter default), else its key.

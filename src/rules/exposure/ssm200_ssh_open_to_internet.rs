@@ -14,6 +14,12 @@ crate::declare_rule! {
     /// strings. Parameters are read from their `Default`, both branches of `Fn::If` are
     /// checked, and a source that cannot be known statically is never reported.
     ///
+    /// Launchers that open SSH themselves count too: an EKS node group with
+    /// `RemoteAccess.Ec2SshKey` and no `SourceSecurityGroups` (EKS opens port 22 to
+    /// `0.0.0.0/0`), an Elastic Beanstalk environment with `EC2KeyName` and no
+    /// `SSHSourceRestriction` (or one from `0.0.0.0/0`), and a GameLift fleet's
+    /// `EC2InboundPermissions` entry from the whole internet.
+    ///
     /// ## Why is this bad?
     /// An SSH port reachable from anywhere is scanned and brute-forced within minutes of
     /// launch, and every SSH vulnerability or leaked key becomes remotely exploitable.

@@ -11,7 +11,12 @@ crate::declare_rule! {
     /// security group (`SourceSecurityGroupId`/`SourceSecurityGroupName`) or a prefix
     /// list (`SourcePrefixListId`). Rules are read like `ssh-open-to-internet` (SSM200);
     /// a rule that SSM200 already reports (in any `Fn::If` branch) is not reported again.
-    /// A CIDR that cannot be known statically is not reported.
+    /// A CIDR that cannot be known statically is not reported; one from a parameter with
+    /// no known value is (the breadth is unknown, the open port is not).
+    ///
+    /// Also reported: a Cloud9 environment that connects over SSH (`CONNECT_SSH`, the
+    /// default), which opens inbound SSH from the Cloud9 service's IP ranges, and an
+    /// Elastic Beanstalk `SSHSourceRestriction` narrower than the internet.
     ///
     /// ## Why is this bad?
     /// Even a restricted SSH path keeps keys to distribute and rotate, a daemon to patch,

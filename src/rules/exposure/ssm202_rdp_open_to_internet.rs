@@ -9,7 +9,9 @@ crate::declare_rule! {
     /// internet (`0.0.0.0/0`, `::/0` or any other prefix length 0), exactly as
     /// `ssh-open-to-internet` (SSM200) does for port 22: inline and standalone ingress
     /// rules, protocol `tcp`/`6`/`-1`, port ranges containing 3389, ports as numbers or
-    /// strings, parameter defaults and both `Fn::If` branches.
+    /// strings, parameter defaults and both `Fn::If` branches. Also a Windows EKS node
+    /// group (`AmiType: WINDOWS_*`) with `RemoteAccess` and no `SourceSecurityGroups`, and
+    /// a GameLift fleet's `EC2InboundPermissions` entry for 3389 from the whole internet.
     ///
     /// ## Why is this bad?
     /// Internet-facing RDP is one of the most attacked services: password spraying and

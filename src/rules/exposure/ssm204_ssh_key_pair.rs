@@ -1,14 +1,20 @@
 //! SSM204: a compute resource sets an SSH key pair.
 
-use super::{follow, kind_of, merge_places, scalar_text, value_span, Reached, COMPUTE_SETTINGS};
+use super::{merge_places, scalar_text, value_span};
 use crate::rules::{label_defaults, qualifiers, Context, Finding, Rule, RuleInfo};
+use crate::semantic::launchers::{Locator, Reached};
 use crate::template::eval::{Unknown, Value};
 use crate::template::model::Template;
 
 crate::declare_rule! {
     /// ## What it does
-    /// Reports an instance, launch configuration (`KeyName`) or launch template
-    /// (`LaunchTemplateData.KeyName`) that sets an EC2 key pair. A `KeyName` from a
+    /// Reports a compute resource that sets an EC2 key pair: an instance, launch
+    /// configuration or Spot Fleet launch specification (`KeyName`), a launch template
+    /// (`LaunchTemplateData.KeyName`), an EKS node group (`RemoteAccess.Ec2SshKey`), a
+    /// Batch compute environment (`ComputeResources.Ec2KeyPair`), an Elastic Beanstalk
+    /// environment or configuration template (the `EC2KeyName` option), an EMR cluster
+    /// (`Instances.Ec2KeyName`), an Image Builder infrastructure configuration
+    /// (`KeyPair`), an OpsWorks stack (`DefaultSshKeyName`) or instance (`SshKeyName`). A `KeyName` from a
     /// parameter default is reported (and the default labelled), and so is one from a
     /// parameter of type `AWS::EC2::KeyPair::KeyName` (CloudFormation accepts only an
     /// existing key pair there) or a `!Ref` to an `AWS::EC2::KeyPair` of the template;
@@ -52,10 +58,18 @@ crate::declare_rule! {
     }
 }
 
-const HELP: &str = "remove `KeyName`; connect with `aws ssm start-session --target <instance-id>`.
-To keep a key only where a parameter asks for one:
-
-KeyName: !If [HasKeyName, !Ref KeyName, !Ref AWS::NoValue]";
+/// The help: remove the setting, or keep it only where a parameter asks for one.
+fn help(setting: &Locator) -> String {
+    let name = setting.describe();
+    let mut text =
+        format!("remove `{name}`; connect with `aws ssm start-session --target <instance-id>`.");
+    if let Locator::Path([.., last]) = setting {
+        text.push_str(&format!(
+            "\nTo keep a key only where a parameter asks for one:\n\n{last}: !If [HasKeyName, !Ref KeyName, !Ref AWS::NoValue]"
+        ));
+    }
+    text
+}
 
 /// The type of parameter CloudFormation fills with the name of an existing key pair.
 const KEY_PAIR_PARAMETER: &str = "AWS::EC2::KeyPair::KeyName";
@@ -64,19 +78,19 @@ const KEY_PAIR_PARAMETER: &str = "AWS::EC2::KeyPair::KeyName";
 /// the template, or a parameter of the key-pair type (whose value must be an existing
 /// key pair, so it is one even when unknown). An empty name is no key pair; any other
 /// value ssmlint cannot know is not reported.
-fn key_pair(template: &Template<'_>, value: &Value<'_>) -> Option<String> {
+fn key_pair(template: &Template<'_>, value: &Value<'_>, setting: &str) -> Option<String> {
     match value {
         Value::Ref(r) if r.attribute.is_none() => template
             .resource(r.id)
             .filter(|k| k.type_name == "AWS::EC2::KeyPair")
-            .map(|k| format!("`KeyName: !Ref {}`", k.id)),
+            .map(|k| format!("`{setting}: !Ref {}`", k.id)),
         Value::Unknown(Unknown::Parameter(p)) => template
             .parameter(p)
             .filter(|param| param.type_name == Some(KEY_PAIR_PARAMETER))
-            .map(|_| format!("`KeyName` from parameter `{p}`")),
+            .map(|_| format!("`{setting}` from parameter `{p}`")),
         _ => scalar_text(value)
-            .filter(|n| !n.is_empty())
-            .map(|name| format!("`KeyName: {name}`")),
+            .filter(|n| !n.trim().is_empty())
+            .map(|name| format!("`{setting}: {name}`")),
     }
 }
 
@@ -85,32 +99,35 @@ impl Rule for SshKeyPair {
         let Some(template) = cx.template() else {
             return;
         };
-        for (type_name, base) in COMPUTE_SETTINGS {
-            for resource in template.resources_of_type(&[type_name]) {
-                let path = [base, &["KeyName"][..]].concat();
+        for launch in cx.model.launches() {
+            for setting in launch.launcher.key_pairs {
+                let name = match setting {
+                    Locator::Path([.., last]) => last.to_string(),
+                    other => other.describe(),
+                };
                 let mut places = Vec::new();
-                for reached in follow(cx.eval, resource, &path) {
+                for reached in launch.locate(cx.eval, setting) {
                     let (value, key) = match reached {
                         Reached::Value { value, key } => (value, Some(key)),
                         Reached::Unknown(value) => (value, None),
                         Reached::Missing { .. } => continue,
                     };
-                    let Some(found) = key_pair(template, &value.value) else {
+                    let Some(found) = key_pair(template, &value.value, &name) else {
                         continue;
                     };
                     let span = key.map_or(value.node.span, |key| value_span(cx, &value, key));
                     places.push((span, found, value));
                 }
                 for (span, found, value) in merge_places(places) {
+                    let resource = launch.resource;
                     let message = format!(
-                        "{} `{}` sets an SSH key pair ({found}){}: Session Manager needs none, and the key keeps an SSH path alive",
-                        kind_of(resource.type_name),
-                        resource.id,
+                        "{} sets an SSH key pair ({found}){}: Session Manager needs none, and the key keeps an SSH path alive",
+                        launch.subject(),
                         qualifiers(&value.when, resource.condition, &value.defaults),
                     );
                     let mut finding = Finding::new(self.meta(), span, message)
                         .label(found)
-                        .help(HELP)
+                        .help(help(setting))
                         .resource(resource.id);
                     if let Value::Unknown(Unknown::Parameter(p)) = &value.value {
                         if let Some(parameter) = template.parameter(p) {

@@ -1,7 +1,8 @@
 //! SSM205: a compute resource allows IMDSv1.
 
-use super::{follow, kind_of, merge_places, scalar_text, value_span, Reached, COMPUTE_SETTINGS};
+use super::{merge_places, scalar_text, value_span};
 use crate::rules::{label_defaults, qualifiers, Context, Finding, Rule, RuleInfo};
+use crate::semantic::launchers::{Locator, Reached};
 use crate::template::eval::{merge_provenance, Resolved};
 
 crate::declare_rule! {
@@ -14,6 +15,12 @@ crate::declare_rule! {
     /// not reported. An instance launched from a launch template (`LaunchTemplate`) is
     /// left to the launch template's own check, and `HttpEndpoint: disabled` (no metadata
     /// service at all) is not reported.
+    ///
+    /// Also checked: an Image Builder infrastructure configuration
+    /// (`InstanceMetadataOptions.HttpTokens`) and an Elastic Beanstalk environment (the
+    /// `aws:autoscaling:launchconfiguration` option `DisableIMDSv1: true`, also read from
+    /// its configuration template). EKS node groups and Batch compute environments set
+    /// metadata options in their launch template, which is checked itself.
     ///
     /// The same check, written in the Guard DSL, ships as an example of a user rule:
     /// `examples/guard/imdsv1-enabled.guard`.
@@ -52,13 +59,27 @@ crate::declare_rule! {
     }
 }
 
-const HELP: &str = "require session tokens for the instance metadata service:
-
-MetadataOptions:
-  HttpTokens: required
-  HttpEndpoint: enabled
-
-(in a launch template, under `LaunchTemplateData`)";
+/// How to require IMDSv2 where the launch sets its metadata options.
+fn help(tokens: &Locator, secure: &str) -> String {
+    match tokens {
+        Locator::Option(namespace, name) => format!(
+            "require session tokens for the instance metadata service:\n\nOptionSettings:\n  - Namespace: {namespace}\n    OptionName: {name}\n    Value: \"{secure}\""
+        ),
+        Locator::Path(path) => {
+            let mut text =
+                String::from("require session tokens for the instance metadata service:\n\n");
+            if let [parent, key] = path {
+                text.push_str(&format!("{parent}:\n  {key}: {secure}"));
+                if *parent == "MetadataOptions" {
+                    text.push_str(
+                        "\n  HttpEndpoint: enabled\n\n(in a launch template, under `LaunchTemplateData`)",
+                    );
+                }
+            }
+            text
+        }
+    }
+}
 
 /// Whether an alternative of an exemption (`LaunchTemplate` present, `HttpEndpoint:
 /// disabled`, or either unknown) can hold together with `value`.
@@ -71,74 +92,80 @@ fn exempt(exemptions: &[Resolved<'_>], value: &Resolved<'_>) -> bool {
 
 impl Rule for Imdsv1Enabled {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        let Some(template) = cx.template() else {
-            return;
-        };
-        for (type_name, base) in COMPUTE_SETTINGS {
-            for resource in template.resources_of_type(&[type_name]) {
-                let mut exemptions: Vec<Resolved<'_>> = Vec::new();
-                // An instance launched from a launch template gets its metadata options
-                // there (the launch template is checked itself).
-                if type_name != "AWS::EC2::LaunchTemplate" {
-                    for reached in follow(cx.eval, resource, &["Properties", "LaunchTemplate"]) {
-                        match reached {
-                            Reached::Value { value, .. } | Reached::Unknown(value) => {
-                                exemptions.push(value);
-                            }
-                            Reached::Missing { .. } => {}
-                        }
+        for launch in cx.model.launches() {
+            let Some(metadata) = launch.launcher.metadata else {
+                continue;
+            };
+            // A launch from a launch template gets its metadata options there (the
+            // launch template is checked itself).
+            let mut exemptions: Vec<Resolved<'_>> = launch
+                .launcher
+                .launch_template
+                .map(|l| launch.values(cx.eval, &l))
+                .unwrap_or_default();
+            // `HttpEndpoint: disabled` turns the metadata service off.
+            for reached in metadata
+                .endpoint
+                .map(|e| launch.locate(cx.eval, &e))
+                .unwrap_or_default()
+            {
+                match reached {
+                    Reached::Value { value, .. }
+                        if scalar_text(&value.value).is_none_or(|v| v == "disabled") =>
+                    {
+                        exemptions.push(value);
                     }
+                    Reached::Unknown(value) => exemptions.push(value),
+                    _ => {}
                 }
-                // `HttpEndpoint: disabled` turns the metadata service off.
-                let endpoint = [base, &["MetadataOptions", "HttpEndpoint"][..]].concat();
-                for reached in follow(cx.eval, resource, &endpoint) {
-                    match reached {
-                        Reached::Value { value, .. }
-                            if scalar_text(&value.value).is_none_or(|v| v == "disabled") =>
-                        {
-                            exemptions.push(value);
-                        }
-                        Reached::Unknown(value) => exemptions.push(value),
-                        _ => {}
+            }
+            let setting = match metadata.tokens {
+                Locator::Path([.., last]) => last.to_string(),
+                other => other.describe(),
+            };
+            let mut places = Vec::new();
+            for reached in launch.locate(cx.eval, &metadata.tokens) {
+                let (found, span, value) = match reached {
+                    Reached::Value { value, key } => match scalar_text(&value.value) {
+                        Some(v) if v.trim().eq_ignore_ascii_case(metadata.secure) => continue,
+                        Some(v) => (
+                            format!("`{setting}: {v}`"),
+                            value_span(cx, &value, key),
+                            value,
+                        ),
+                        None => continue,
+                    },
+                    Reached::Missing {
+                        missing,
+                        anchor,
+                        at,
+                    } => {
+                        let missing = if missing.starts_with('`') {
+                            format!("no {missing}")
+                        } else {
+                            format!("no `{missing}`")
+                        };
+                        (missing, anchor, at)
                     }
+                    Reached::Unknown(_) => continue,
+                };
+                if !exempt(&exemptions, &value) {
+                    places.push((span, found, value));
                 }
-                let tokens = [base, &["MetadataOptions", "HttpTokens"][..]].concat();
-                let mut places = Vec::new();
-                for reached in follow(cx.eval, resource, &tokens) {
-                    let (found, span, value) = match reached {
-                        Reached::Value { value, key } => match scalar_text(&value.value) {
-                            Some(v) if v == "required" => continue,
-                            Some(v) => (
-                                format!("`HttpTokens: {v}`"),
-                                value_span(cx, &value, key),
-                                value,
-                            ),
-                            None => continue,
-                        },
-                        Reached::Missing {
-                            missing,
-                            anchor,
-                            at,
-                        } => (format!("no `{missing}`"), anchor, at),
-                        Reached::Unknown(_) => continue,
-                    };
-                    if !exempt(&exemptions, &value) {
-                        places.push((span, found, value));
-                    }
-                }
-                for (span, found, value) in merge_places(places) {
-                    let message = format!(
-                        "{} `{}` allows IMDSv1 ({found}){}: require IMDSv2 with `HttpTokens: required`",
-                        kind_of(resource.type_name),
-                        resource.id,
-                        qualifiers(&value.when, resource.condition, &value.defaults),
-                    );
-                    let finding = Finding::new(self.meta(), span, message)
-                        .label(found)
-                        .help(HELP)
-                        .resource(resource.id);
-                    out.push(label_defaults(finding, cx.template(), &value.defaults));
-                }
+            }
+            let resource = launch.resource;
+            for (span, found, value) in merge_places(places) {
+                let message = format!(
+                    "{} allows IMDSv1 ({found}){}: require IMDSv2 with `{setting}: {}`",
+                    launch.subject(),
+                    qualifiers(&value.when, resource.condition, &value.defaults),
+                    metadata.secure,
+                );
+                let finding = Finding::new(self.meta(), span, message)
+                    .label(found)
+                    .help(help(&metadata.tokens, metadata.secure))
+                    .resource(resource.id);
+                out.push(label_defaults(finding, cx.template(), &value.defaults));
             }
         }
     }

@@ -1,11 +1,27 @@
 use crate::rules::{qualifiers, Context, Finding, Rule, RuleInfo};
-use crate::semantic::identity::{Link, INSTANCE_PROFILE, LAUNCH_TEMPLATE};
+use crate::semantic::identity::{Compute, Link, INSTANCE_PROFILE, LAUNCH_TEMPLATE};
+use crate::semantic::launchers::{Expects, Identity, Locator};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Reports an EC2 instance, launch template or launch configuration that has no
-    /// instance profile (`IamInstanceProfile`), including an `Fn::If` branch that leaves it
-    /// out with `AWS::NoValue`.
+    /// Reports a compute resource that has no instance profile, including an `Fn::If`
+    /// branch that leaves it out with `AWS::NoValue`. Resource kinds: EC2 instance
+    /// (`IamInstanceProfile`), launch template (`LaunchTemplateData.IamInstanceProfile`),
+    /// launch configuration, each Spot Fleet launch specification
+    /// (`IamInstanceProfile.Arn`), Elastic Beanstalk environment (the
+    /// `aws:autoscaling:launchconfiguration` option `IamInstanceProfile`, also read from
+    /// the configuration template it is built from), Batch compute environment
+    /// (`ComputeResources.InstanceRole`), EMR cluster (`JobFlowRole`), Image Builder
+    /// infrastructure configuration (`InstanceProfileName`) and OpsWorks stack
+    /// (`DefaultInstanceProfileArn`).
+    ///
+    /// What a launch leaves out, its launch template gives: an instance or node group
+    /// with `LaunchTemplate` is left to the launch template. A launch template used only
+    /// by EKS node groups or Batch compute environments needs no profile (EKS rejects one;
+    /// Batch uses `InstanceRole`), found through `Fn::If` and
+    /// `Fn::GetAtt ... LatestVersionNumber` too. A launch template with no user in the
+    /// template (exported for use elsewhere) is reported, and the help says that such
+    /// consumers supply their own.
     ///
     /// ## Why is this bad?
     /// The SSM Agent on the instance gets its credentials from the instance profile's
@@ -69,20 +85,18 @@ impl Rule for InstanceProfileMissing {
                 if !matches!(link.target, Link::Missing) {
                     continue;
                 }
-                let what = match resource.type_name {
-                    LAUNCH_TEMPLATE => "launch template",
-                    crate::semantic::identity::LAUNCH_CONFIGURATION => "launch configuration",
-                    _ => "instance",
-                };
                 let message = format!(
-                    "{what} `{}` has no instance profile{}: the SSM Agent has no credentials, so Session Manager cannot reach it",
-                    resource.id,
+                    "{} has no instance profile{}: the SSM Agent has no credentials, so Session Manager cannot reach it",
+                    compute.subject(),
                     qualifiers(&link.when, resource.condition, &link.defaults),
                 );
                 let label = if compute.property.is_some() {
-                    "no instance profile in this branch"
+                    "no instance profile in this branch".to_string()
                 } else {
-                    "no `IamInstanceProfile` here"
+                    match compute.launch.launcher.identity {
+                        Identity::Profile { at, .. } => format!("no `{}` here", at.describe()),
+                        _ => "no `IamInstanceProfile` here".to_string(),
+                    }
                 };
                 let mut finding = Finding::new(self.meta(), link.span, message)
                     .label(label)
@@ -90,7 +104,7 @@ impl Rule for InstanceProfileMissing {
                     .help(if compute.property.is_some() {
                         "give every branch an instance profile; a condition that leaves it out leaves the instance unmanaged:\n\nIamInstanceProfile: !Ref SsmProfile".to_string()
                     } else {
-                        fix_snippet(cx, resource.type_name)
+                        fix_snippet(cx, compute)
                     });
                 if let (Some(data), true) = (
                     resource.property_entry("LaunchTemplateData"),
@@ -105,7 +119,7 @@ impl Rule for InstanceProfileMissing {
 }
 
 /// The property to add, pointing at the template's only instance profile when it has one.
-fn fix_snippet(cx: &Context<'_>, type_name: &str) -> String {
+fn fix_snippet(cx: &Context<'_>, compute: &Compute<'_>) -> String {
     let profiles: Vec<_> = cx.resources_of_type(&[INSTANCE_PROFILE]).collect();
     let (profile, preamble) = match profiles.as_slice() {
         [only] => (only.id, String::new()),
@@ -116,11 +130,60 @@ SsmRole:\n  Type: AWS::IAM::Role\n  Properties:\n    AssumeRolePolicyDocument:\n
                 .to_string(),
         ),
     };
-    let property = match type_name {
-        LAUNCH_TEMPLATE => {
-            format!("LaunchTemplateData:\n  IamInstanceProfile:\n    Arn: !GetAtt {profile}.Arn")
+    let (property, place) = match compute.launch.launcher.identity {
+        Identity::LaunchTemplateProfile => (
+            format!("LaunchTemplateData:\n  IamInstanceProfile:\n    Arn: !GetAtt {profile}.Arn"),
+            "the resource's properties",
+        ),
+        Identity::Profile {
+            at: Locator::Option(namespace, name),
+            ..
+        } => (
+            format!("- Namespace: {namespace}\n  OptionName: {name}\n  Value: !Ref {profile}"),
+            "the environment's `OptionSettings`",
+        ),
+        Identity::Profile {
+            at: Locator::Path(path),
+            expects,
+            ..
+        } => {
+            let value = match expects {
+                Expects::Arn => format!("!GetAtt {profile}.Arn"),
+                _ => format!("!Ref {profile}"),
+            };
+            (nested(path, &value), settings_place(compute))
         }
-        _ => format!("IamInstanceProfile: !Ref {profile}"),
+        _ => (
+            format!("IamInstanceProfile: !Ref {profile}"),
+            "the resource's properties",
+        ),
     };
-    format!("{preamble}add to the resource's properties:\n\n{property}")
+    let mut text = format!("{preamble}add to {place}:\n\n{property}");
+    if compute.launch.launcher.type_name == LAUNCH_TEMPLATE {
+        text.push_str("\n\n(an EKS node group or Batch compute environment that uses the launch template supplies its own profile: then this is not needed)");
+    }
+    text
+}
+
+/// `path` as nested YAML keys ending in `value`.
+fn nested(path: &[&str], value: &str) -> String {
+    let mut out = String::new();
+    for (depth, key) in path.iter().enumerate() {
+        let pad = "  ".repeat(depth);
+        if depth + 1 == path.len() {
+            out.push_str(&format!("{pad}{key}: {value}"));
+        } else {
+            out.push_str(&format!("{pad}{key}:\n"));
+        }
+    }
+    out
+}
+
+/// Where the launch's settings are, for the help.
+fn settings_place(compute: &Compute<'_>) -> &'static str {
+    match compute.launch.launcher.settings.last() {
+        Some(&"LaunchSpecifications") => "the launch specification",
+        Some(&"ComputeResources") => "`ComputeResources`",
+        _ => "the resource's properties",
+    }
 }

@@ -130,6 +130,49 @@ impl Rule for InstanceProfileUnresolved {
                     &link.defaults,
                 ));
             }
+            // A role named directly: EKS makes the instance profile from its ARN.
+            for link in &compute.roles {
+                let quals = qualifiers(&link.when, resource.condition, &[]);
+                let finding = match &link.target {
+                    Link::Wrong {
+                        resource: target,
+                        attribute,
+                    } => {
+                        let written = match attribute {
+                            Some(a) => format!("!GetAtt {}.{a}", target.id),
+                            None => format!("!Ref {}", target.id),
+                        };
+                        let what = if target.type_name == ROLE {
+                            "the role's name".to_string()
+                        } else {
+                            format!("`{}`, an {}", target.id, target.type_name)
+                        };
+                        Finding::new(
+                            self.meta(),
+                            link.span,
+                            format!(
+                                "`{written}` gives {what}, but {} expects a role ARN{quals}",
+                                compute.subject()
+                            ),
+                        )
+                        .label("not a role ARN")
+                        .with_label(target.id_span, format!("`{}` is defined here", target.id))
+                        .help(if target.type_name == ROLE {
+                            format!("NodeRole: !GetAtt {}.Arn", target.id)
+                        } else {
+                            "refer to the ARN of an AWS::IAM::Role trusted by ec2.amazonaws.com: `NodeRole: !GetAtt NodeRole.Arn` (EKS makes the instance profile)".to_string()
+                        })
+                    }
+                    Link::Undefined(name) => Finding::new(
+                        self.meta(),
+                        link.span,
+                        format!("`{name}` is not a resource or parameter of this template{quals}"),
+                    )
+                    .label("undefined logical id"),
+                    _ => continue,
+                };
+                out.push(finding.resource(resource.id));
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 use crate::policy::effective::denier_label;
 use crate::rules::{qualifiers, Context, Finding, Rule, RuleInfo};
-use crate::semantic::identity::{CoreAccess, InstanceRole};
+use crate::semantic::identity::{Compute, CoreAccess, InstanceRole};
+use crate::template::model::Resource;
 use crate::template::{scenario, When};
 
 crate::declare_rule! {
@@ -9,6 +10,14 @@ crate::declare_rule! {
     /// Manager core actions `ssm:UpdateInstanceInformation`,
     /// `ssmmessages:CreateControlChannel`, `ssmmessages:CreateDataChannel`,
     /// `ssmmessages:OpenControlChannel` and `ssmmessages:OpenDataChannel`.
+    ///
+    /// Instance roles are the roles of the template's instance profiles and the roles a
+    /// launcher names directly (an EKS node group's `NodeRole`). Each is reported once,
+    /// naming every compute resource that runs with it (instance, launch template or
+    /// configuration, EKS node group, Batch compute environment, Spot Fleet, Elastic
+    /// Beanstalk environment, EMR cluster, Image Builder infrastructure configuration —
+    /// Image Builder itself drives the build through Systems Manager); a role whose
+    /// profile nothing in the template uses is still checked, and said to be unused.
     ///
     /// Effective permissions are the attached AWS managed policies (every one of the
     /// embedded data, in any partition, at its own path: `service-role/` and the like),
@@ -80,7 +89,7 @@ impl Rule for RoleLacksSsmPermissions {
                     .map(|b| b.scenario.clone())
                     .collect();
                 for when in scenario::combine(&alike) {
-                    out.push(self.finding(instance_role, &when, a));
+                    out.push(self.finding(cx, instance_role, &when, a));
                 }
             }
         }
@@ -90,11 +99,14 @@ impl Rule for RoleLacksSsmPermissions {
 impl RoleLacksSsmPermissions {
     fn finding(
         &self,
+        cx: &Context<'_>,
         instance_role: &InstanceRole<'_>,
         when: &When<'_>,
         access: &CoreAccess<'_>,
     ) -> Finding {
         let role = instance_role.role;
+        let users = cx.model.chains().users_of_role(instance_role);
+        let of = users_phrase(&users, &instance_role.profiles);
         let perms = &instance_role.permissions;
         let span = ["ManagedPolicyArns", "Policies"]
             .iter()
@@ -104,7 +116,7 @@ impl RoleLacksSsmPermissions {
             self.meta(),
             span,
             format!(
-                "role `{}` does not allow {}{}: the SSM Agent cannot register or open a session",
+                "role `{}`{of} does not allow {}{}: the SSM Agent cannot register or open a session",
                 role.id,
                 access.missing().join(", "),
                 qualifiers(when, role.condition, &[])
@@ -141,6 +153,56 @@ impl RoleLacksSsmPermissions {
                 format!("instance profile `{}` uses this role", profile.id),
             );
         }
+        let mut labelled = Vec::new();
+        for user in &users {
+            if !labelled.contains(&user.resource.id) {
+                labelled.push(user.resource.id);
+                finding = finding.with_label(
+                    user.resource.id_span,
+                    format!("{} runs with this role", user.subject()),
+                );
+            }
+        }
         finding
     }
+}
+
+/// " of instance `App` and EKS node group `Nodes`", or, for a role no launch uses,
+/// " of instance profile `P`, not used by a resource in this template,".
+fn users_phrase(users: &[&Compute<'_>], profiles: &[&Resource<'_>]) -> String {
+    let mut names: Vec<String> = Vec::new();
+    for user in users {
+        let name = format!("{} `{}`", user.kind(), user.resource.id);
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    if names.is_empty() {
+        return match profiles {
+            [] => String::new(),
+            [one] => format!(
+                " of instance profile `{}`, not used by a resource in this template,",
+                one.id
+            ),
+            many => format!(
+                " of instance profiles {}, not used by a resource in this template,",
+                many.iter()
+                    .map(|p| format!("`{}`", p.id))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+    }
+    const SHOWN: usize = 3;
+    let more = names.len().saturating_sub(SHOWN);
+    names.truncate(SHOWN);
+    let mut text = match names.as_slice() {
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        [] => String::new(),
+    };
+    if more > 0 {
+        text = format!("{} and {more} more", names.join(", "));
+    }
+    format!(" of {text}")
 }

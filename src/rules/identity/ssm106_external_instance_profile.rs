@@ -5,7 +5,10 @@ crate::declare_rule! {
     /// ## What it does
     /// Notes a compute resource whose instance profile, or a profile whose role, comes
     /// from outside the template: a parameter without default, `Fn::ImportValue`, or a
-    /// literal name or ARN that no resource of the template defines.
+    /// literal name or ARN that no resource of the template defines. The same for a role
+    /// a launcher names directly (an EKS node group's `NodeRole`), and for a Cloud9
+    /// environment with `ConnectionType: CONNECT_SSM`, whose instance runs with
+    /// `AWSCloud9SSMInstanceProfile`, made outside the template.
     ///
     /// ## Why is this bad?
     /// It is not necessarily wrong, but the chain instance → profile → role →
@@ -55,15 +58,41 @@ impl Rule for ExternalInstanceProfile {
                     self.meta(),
                     link.span,
                     format!(
-                        "the instance profile of `{}` comes from {from}{}: its role and permissions cannot be verified here",
-                        resource.id,
+                        "the instance profile of {} comes from {from}{}: its role and permissions cannot be verified here",
+                        subject(compute),
                         qualifiers(&link.when, resource.condition, &link.defaults)
                     ),
                 )
                 .label("defined outside this template")
                 .resource(resource.id)
-                .help("lint the template that defines the profile as well, or define the profile in this template");
+                .help(if compute.launch.launcher.type_name == crate::semantic::launchers::CLOUD9 {
+                    "Cloud9 uses the account's AWSCloud9SSMInstanceProfile (created with the first CONNECT_SSM environment, or by you): make sure its role AWSCloud9SSMAccessRole has AmazonSSMManagedInstanceCore"
+                } else {
+                    "lint the template that defines the profile as well, or define the profile in this template"
+                });
                 out.push(label_defaults(finding, cx.template(), &link.defaults));
+            }
+        }
+        // A role named directly (an EKS node group's `NodeRole`).
+        for compute in &chains.computes {
+            for link in &compute.roles {
+                let Link::External(from) = &link.target else {
+                    continue;
+                };
+                out.push(
+                    Finding::new(
+                        self.meta(),
+                        link.span,
+                        format!(
+                            "the role of {} comes from {from}{}: its permissions cannot be verified here",
+                            compute.subject(),
+                            qualifiers(&link.when, compute.resource.condition, &[])
+                        ),
+                    )
+                    .label("defined outside this template")
+                    .resource(compute.resource.id)
+                    .help("lint the template that defines the role as well, or define the role in this template"),
+                );
             }
         }
         for p in &chains.profiles {
@@ -87,5 +116,15 @@ impl Rule for ExternalInstanceProfile {
                 );
             }
         }
+    }
+}
+
+/// "`App`" for the EC2 kinds (as before launchers), the launcher named otherwise.
+fn subject(compute: &crate::semantic::identity::Compute<'_>) -> String {
+    match compute.launch.launcher.type_name {
+        crate::semantic::launchers::INSTANCE
+        | crate::semantic::launchers::LAUNCH_TEMPLATE
+        | crate::semantic::launchers::LAUNCH_CONFIGURATION => format!("`{}`", compute.resource.id),
+        _ => compute.subject(),
     }
 }

@@ -7,8 +7,9 @@ use crate::semantic::Input;
 
 crate::declare_rule! {
     /// ## What it does
-    /// Reports a template whose instances can be reached by Session Manager (instance →
-    /// profile → role allowing the Session Manager core actions) but which defines no
+    /// Reports a template whose instances can be reached by Session Manager (a compute
+    /// resource of any kind → profile → role, or an EKS node group's role, allowing the
+    /// Session Manager core actions) but which defines no
     /// preferences document (`AWS::SSM::Document` with `DocumentType: Session` and
     /// `sessionType: Standard_Stream`), so whether sessions are logged cannot be verified
     /// here. The preferences may well live in another stack: this is an `info` by
@@ -76,10 +77,20 @@ fn reaches(chains: &Chains<'_>, profile_id: &str) -> bool {
 }
 
 fn reachable(chains: &Chains<'_>, compute: &Compute<'_>) -> bool {
+    let allows = |role: &str| {
+        chains
+            .instance_role(role)
+            .is_some_and(|r| r.core_access().iter().any(CoreAccess::allows_all))
+    };
     compute
         .links
         .iter()
         .any(|l| matches!(l.target, Link::Resource(p) if reaches(chains, p.id)))
+        // A role named directly (an EKS node group's `NodeRole`).
+        || compute
+            .roles
+            .iter()
+            .any(|l| matches!(l.target, Link::Resource(r) if allows(r.id)))
 }
 
 /// The options of SSM301 in `.ssmlint.yaml`.
@@ -136,14 +147,9 @@ impl Rule for SessionPreferencesMissing {
         let Some((first, others)) = computes.split_first() else {
             return;
         };
-        let noun = match first.resource.type_name {
-            "AWS::EC2::LaunchTemplate" => "launch template",
-            "AWS::AutoScaling::LaunchConfiguration" => "launch configuration",
-            _ => "instance",
-        };
         let what = match computes.len() {
-            1 => format!("{noun} `{}` is", first.resource.id),
-            n => format!("{noun} `{}` and {} more are", first.resource.id, n - 1),
+            1 => format!("{} is", first.subject()),
+            n => format!("{} and {} more are", first.subject(), n - 1),
         };
         let mut finding = Finding::new(
             self.meta(),

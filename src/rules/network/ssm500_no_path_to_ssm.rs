@@ -11,7 +11,10 @@ crate::declare_rule! {
     /// ## What it does
     /// Follows every EC2 instance and Auto Scaling group to the subnets it launches into
     /// (`SubnetId`, `NetworkInterfaces`, a launch template's network interfaces,
-    /// `VPCZoneIdentifier`), each subnet to its route table
+    /// `VPCZoneIdentifier`) — and EKS node groups, Batch compute environments (`Subnets`),
+    /// Spot Fleet launch specifications, EMR clusters, Image Builder, Cloud9 and OpsWorks
+    /// instances (`SubnetId`), whose instances take the subnet's public IP setting —
+    /// each subnet to its route table
     /// (`AWS::EC2::SubnetRouteTableAssociation`), and reports a subnet from which the SSM
     /// Agent cannot reach Systems Manager: no `0.0.0.0/0` route to a NAT gateway, nor to
     /// an internet gateway with a public IP on the instance (`AssociatePublicIpAddress`,
