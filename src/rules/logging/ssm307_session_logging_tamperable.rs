@@ -36,6 +36,10 @@ crate::declare_rule! {
     /// Wildcards, `NotAction`, group membership and permissions boundaries count; an
     /// explicit `Deny` of the same principal wins, and a region or account written in a
     /// policy — `${AWS::Region}` and `${AWS::AccountId}` included — is read as this stack's.
+    /// Every AWS managed policy counts (AdministratorAccess, PowerUserAccess,
+    /// AmazonSSMFullAccess, ...), from the embedded data. A policy ssmlint cannot read (a
+    /// customer managed ARN, a parameter) is taken to possibly grant, never to deny: the
+    /// finding names it, since a Deny in it would protect the trail.
     /// In a template the targets are its preferences documents and their destinations; a
     /// standalone policy file is checked against the default preferences document
     /// `SSM-SessionManagerRunShell`. Principals listed in `trusted_principals`
@@ -285,11 +289,9 @@ impl Rule for SessionLoggingTamperable {
 /// Whether `principal` may perform any of the threat's actions; the place that grants
 /// them and what they are.
 fn ask<'a>(principal: &Principal<'a>, threat: &Threat<'a>) -> Option<(Span, Hit<'a>)> {
-    // A policy the tool cannot read (a customer managed ARN, a parameter) may hold the
-    // Deny that protects the trail: the answer is unknown.
-    if !principal.perms.unknown_sources.is_empty() {
-        return None;
-    }
+    // A policy the tool cannot read (a customer managed ARN, a parameter) is taken to
+    // possibly grant, never to deny: what the policies it can read allow is reported, and
+    // the finding names the unread ones.
     let all = scenarios(&principal.perms, &threat.when);
     let mut found: Option<(When, Vec<&'static str>, Vec<usize>)> = None;
     let mut everywhere = true;
@@ -333,8 +335,8 @@ fn ask<'a>(principal: &Principal<'a>, threat: &Threat<'a>) -> Option<(Span, Hit<
             (
                 u.span,
                 format!(
-                    "could not verify policy {}: a Deny in it would protect the trail",
-                    u.what
+                    "could not verify this policy ({}): a Deny in it would protect the trail",
+                    u.note
                 ),
             )
         })
@@ -607,9 +609,11 @@ fn policy_file_principal<'a>(cx: &Context<'a>, file: PolicyFile<'a>) -> Vec<Prin
         statements,
         unknown_sources: if unknown {
             vec![UnknownSource {
-                what: "part of this policy".into(),
+                name: "this policy".into(),
+                note: "part of it cannot be evaluated".into(),
                 span: file.document.span,
                 when: When::new(),
+                did_you_mean: None,
             }]
         } else {
             Vec::new()
