@@ -2,7 +2,7 @@
 //! share.
 
 use crate::rules::{qualifiers, Finding, RuleMeta};
-use crate::semantic::access::Located;
+use crate::semantic::access::{principal_kind, Located, ManagedGrant};
 
 pub mod ssm400_start_session_unrestricted;
 pub mod ssm401_session_control_unscoped;
@@ -42,4 +42,31 @@ pub fn statement_finding(
         finding = finding.resource(holder.id);
     }
     Some(finding)
+}
+
+/// A finding on an AWS managed policy that a human principal attaches: the message is
+/// "<kind> `<id>` attaches the AWS managed policy <name>, which allows <grant>", the
+/// `Fn::If` branches, then `consequence`; it points at the ARN in the template, with a
+/// secondary label on the principal.
+pub fn managed_finding(
+    grant: &ManagedGrant<'_>,
+    meta: &'static RuleMeta,
+    what: &str,
+    consequence: &str,
+) -> Finding {
+    let holder = grant.holder;
+    let kind = principal_kind(holder);
+    Finding::new(
+        meta,
+        grant.span,
+        format!(
+            "{kind} `{}` attaches the AWS managed policy {}, which allows {what}{}{consequence}",
+            holder.id,
+            grant.name,
+            qualifiers(&grant.when, holder.condition, &[])
+        ),
+    )
+    .label(format!("AWS managed policy {}", grant.name))
+    .with_label(holder.id_span, format!("{kind} `{}` holds it", holder.id))
+    .resource(holder.id)
 }

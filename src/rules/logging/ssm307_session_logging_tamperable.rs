@@ -4,11 +4,12 @@ use crate::policy::probes::{
     bucket_arn, decide, document_arn, granting, key_arn, log_group_arn, log_stream_arn, object_arn,
     scenarios, scoped_here,
 };
-use crate::policy::{refs, statements_of, wildcard_match, Decision, Effect, Origin};
+use crate::policy::{refs, statements_of, wildcard_match, Decision, Origin};
 use crate::rules::{
     qualifiers, Context, Finding, OptionKey, OptionKind, OptionValue, OptionsSpec, Rule, RuleInfo,
     RuleOptions,
 };
+use crate::semantic::access::principal_kind;
 use crate::semantic::logging::{
     destination, physical_name, s3_prefix, DestKind, Link, DEFAULT_DOCUMENT,
 };
@@ -571,19 +572,14 @@ fn deny_snippet(actions: &[&str], resources: &[String]) -> String {
 /// Users, groups and roles people can assume (not exempted by `trusted_principals`), or
 /// the standalone identity policy file.
 fn principals<'a>(cx: &Context<'a>) -> Vec<Principal<'a>> {
-    let template = match cx.input() {
-        Input::Template(template) => template,
+    match cx.input() {
+        Input::Template(_) => {}
         Input::SessionDocument(_) => return Vec::new(),
         Input::Policy(file) => return policy_file_principal(cx, file),
-    };
+    }
     let mut out = Vec::new();
-    for resource in &template.resources {
-        let kind = match resource.type_name {
-            "AWS::IAM::User" => "user",
-            "AWS::IAM::Group" => "group",
-            "AWS::IAM::Role" if people_can_assume(cx, resource) => "role",
-            _ => continue,
-        };
+    for &resource in cx.model.human_principals() {
+        let kind = principal_kind(resource);
         if trusted(cx, resource, kind) {
             continue;
         }
@@ -625,25 +621,6 @@ fn policy_file_principal<'a>(cx: &Context<'a>, file: PolicyFile<'a>) -> Vec<Prin
         name: "this policy".into(),
         perms: scoped_here(&perms),
     }]
-}
-
-/// A role whose trust policy lets an AWS account, role or user, or a federated identity,
-/// assume it (a role trusted only by services is not a human principal).
-fn people_can_assume(cx: &Context<'_>, role: &Resource<'_>) -> bool {
-    let Some(document) = role.property("AssumeRolePolicyDocument") else {
-        return false;
-    };
-    let origin = Origin::Template {
-        resource: role.id.to_string(),
-    };
-    let (statements, _) = statements_of(cx.eval, document, &origin);
-    statements.iter().any(|st| {
-        st.effect == Effect::Allow
-            && !st.not_principal
-            && (st.principal_anyone
-                || !st.aws_principals.known.is_empty()
-                || !st.federated.known.is_empty())
-    })
 }
 
 /// Whether `trusted_principals` names the principal: its logical id, or an ARN / name
