@@ -704,6 +704,44 @@ mod tests {
     }
 
     #[test]
+    fn actions_no_service_has_grant_and_deny_nothing() {
+        let yaml = role("              - Effect: Allow\n                Action: [ssm:StartSessions, 'ssmmessage:*', ssm:UpdateInstanceInformation, 'ec2messages:*']\n                Resource: '*'\n              - Effect: Deny\n                Action: ec2message:GetMessages\n                Resource: '*'\n");
+        with_permissions(&yaml, "R", |p| {
+            assert_eq!(p.decide("ssm:StartSession"), Decision::NotAllowed);
+            assert_eq!(
+                p.decide("ssmmessages:OpenDataChannel"),
+                Decision::NotAllowed
+            );
+            assert_eq!(p.decide("ssm:UpdateInstanceInformation"), Decision::Allowed);
+            assert_eq!(p.decide("ec2messages:GetMessages"), Decision::Allowed);
+        });
+    }
+
+    #[test]
+    fn managed_policy_statements_are_shared_and_rest_on_the_attachment() {
+        let yaml = "Conditions:\n  C: !Equals [a, b]\nResources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      ManagedPolicyArns:\n        - !If [C, arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore, !Ref AWS::NoValue]\n        - arn:aws-us-gov:iam::aws:policy/AmazonSSMManagedInstanceCore\n        - arn:aws:iam::aws:policy/service-role/AmazonEC2RoleforSSM\n";
+        with_permissions(yaml, "R", |p| {
+            assert!(p.statements.is_empty());
+            assert_eq!(p.attached.len(), 3);
+            let [a, b, _] = p.attached.as_slice() else {
+                panic!("{:?}", p.attached)
+            };
+            let (a, b) = (
+                a.statements.as_ref().unwrap(),
+                b.statements.as_ref().unwrap(),
+            );
+            assert!(Arc::ptr_eq(a, b), "one copy per process");
+            assert_eq!(p.conditions(), ["C"]);
+            let first = p.entries().next().unwrap();
+            assert_eq!(first.outer(), &When::from([("C", true)]));
+            assert_eq!(first.exists_in(&When::from([("C", false)])), Tri::No);
+            assert_eq!(p.decide("ssmmessages:OpenDataChannel"), Decision::Allowed);
+            let count = p.entries().count();
+            assert!(p.entry(count - 1).is_some() && p.entry(count).is_none());
+        });
+    }
+
+    #[test]
     fn deny_through_a_wildcard_wins() {
         let yaml = role("              - Effect: Allow\n                Action: '*'\n                Resource: '*'\n              - Effect: Deny\n                Action: ssmmessages:Open*\n                Resource: '*'\n");
         with_permissions(&yaml, "R", |p| {

@@ -60,6 +60,52 @@ pub fn identity_statements<'a>(input: Input<'a>, eval: &Evaluator<'a>) -> Vec<Lo
     out
 }
 
+/// Resource types with a resource-based policy, and the property that holds it.
+const RESOURCE_POLICIES: &[(&str, &str)] = &[
+    ("AWS::ApiGateway::RestApi", "Policy"),
+    ("AWS::Backup::BackupVault", "AccessPolicy"),
+    ("AWS::CodeArtifact::Domain", "PermissionsPolicyDocument"),
+    ("AWS::CodeArtifact::Repository", "PermissionsPolicyDocument"),
+    ("AWS::EC2::VPCEndpoint", "PolicyDocument"),
+    ("AWS::ECR::RegistryPolicy", "PolicyText"),
+    ("AWS::ECR::Repository", "RepositoryPolicyText"),
+    ("AWS::EFS::FileSystem", "FileSystemPolicy"),
+    ("AWS::Elasticsearch::Domain", "AccessPolicies"),
+    ("AWS::KMS::Key", "KeyPolicy"),
+    ("AWS::KMS::ReplicaKey", "KeyPolicy"),
+    ("AWS::Logs::ResourcePolicy", "PolicyDocument"),
+    ("AWS::OpenSearchService::Domain", "AccessPolicies"),
+    ("AWS::S3::AccessPoint", "Policy"),
+    ("AWS::S3::BucketPolicy", "PolicyDocument"),
+    ("AWS::S3::MultiRegionAccessPointPolicy", "Policy"),
+    ("AWS::SecretsManager::ResourcePolicy", "ResourcePolicy"),
+    ("AWS::SNS::TopicPolicy", "PolicyDocument"),
+    ("AWS::SQS::QueuePolicy", "PolicyDocument"),
+    ("AWS::SSO::PermissionSet", "InlinePolicy"),
+];
+
+/// Every statement of every resource-based policy of the template (bucket, queue, topic
+/// and key policies, VPC endpoint policies, ...): read for the action names only
+/// (SSM403).
+pub fn resource_statements<'a>(input: Input<'a>, eval: &Evaluator<'a>) -> Vec<Located<'a>> {
+    let mut out = Vec::new();
+    let Input::Template(template) = input else {
+        return out;
+    };
+    for resource in &template.resources {
+        let Some((_, property)) = RESOURCE_POLICIES
+            .iter()
+            .find(|(t, _)| *t == resource.type_name)
+        else {
+            continue;
+        };
+        if let Some(doc) = resource.property(property) {
+            push_document(eval, Some(resource), doc, &mut out);
+        }
+    }
+    out
+}
+
 /// Every statement of every trust policy: roles' `AssumeRolePolicyDocument`, or a
 /// standalone policy file whose statements name a principal.
 pub fn trust_statements<'a>(input: Input<'a>, eval: &Evaluator<'a>) -> Vec<Located<'a>> {

@@ -49,6 +49,7 @@ pub struct Model<'a> {
     logging: OnceCell<logging::Logging<'a>>,
     identity_statements: OnceCell<Vec<access::Located<'a>>>,
     trust_statements: OnceCell<Vec<access::Located<'a>>>,
+    resource_statements: OnceCell<Vec<access::Located<'a>>>,
     attachments: OnceCell<Attachments<'a>>,
     permissions: RefCell<HashMap<&'a str, Rc<Permissions<'a>>>>,
     human_principals: OnceCell<Vec<&'a Resource<'a>>>,
@@ -67,6 +68,7 @@ impl<'a> Model<'a> {
             logging: OnceCell::new(),
             identity_statements: OnceCell::new(),
             trust_statements: OnceCell::new(),
+            resource_statements: OnceCell::new(),
             attachments: OnceCell::new(),
             permissions: RefCell::new(HashMap::new()),
             human_principals: OnceCell::new(),
@@ -130,6 +132,12 @@ impl<'a> Model<'a> {
     pub fn trust_statements(&self) -> &[access::Located<'a>] {
         self.trust_statements
             .get_or_init(|| access::trust_statements(self.input, self.eval))
+    }
+
+    /// Every statement of every resource-based policy written in the template.
+    pub fn resource_statements(&self) -> &[access::Located<'a>] {
+        self.resource_statements
+            .get_or_init(|| access::resource_statements(self.input, self.eval))
     }
 
     /// Users, groups and roles that people can assume (see [`access::human_principals`]).

@@ -7,6 +7,7 @@ use crate::semantic::access::{principal_kind, Located, ManagedGrant};
 pub mod ssm400_start_session_unrestricted;
 pub mod ssm401_session_control_unscoped;
 pub mod ssm402_trust_policy_allows_anyone;
+pub mod ssm403_unknown_iam_action;
 
 /// A finding on the statement's resources: the message is "<holder> allows
 /// <grant>", the `Fn::If` branches, then `consequence`; the actions get a secondary
