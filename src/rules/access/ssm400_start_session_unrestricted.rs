@@ -64,6 +64,10 @@ fn unrestricted(st: &Statement<'_>) -> bool {
 }
 
 impl Rule for StartSessionUnrestricted {
+    fn uses_aws_data(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for located in cx.model.identity_statements() {
             if !unrestricted(&located.statement) {

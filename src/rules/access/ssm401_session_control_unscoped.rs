@@ -70,6 +70,10 @@ fn unscoped(st: &Statement<'_>) -> Vec<&'static str> {
 }
 
 impl Rule for SessionControlUnscoped {
+    fn uses_aws_data(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for located in cx.model.identity_statements() {
             let actions = unscoped(&located.statement);

@@ -60,6 +60,10 @@ crate::declare_rule! {
 }
 
 impl Rule for RoleLacksSsmPermissions {
+    fn uses_aws_data(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for instance_role in &cx.model.chains().instance_roles {
             // Statements under `Fn::If`: each combination of their conditions is decided.

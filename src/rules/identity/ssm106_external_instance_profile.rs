@@ -53,6 +53,10 @@ crate::declare_rule! {
 }
 
 impl Rule for ExternalInstanceProfile {
+    fn uses_aws_data(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let chains = cx.model.chains();
         for compute in &chains.computes {

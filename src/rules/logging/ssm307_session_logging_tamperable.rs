@@ -187,6 +187,10 @@ impl RuleOptions for Options {
 }
 
 impl Rule for SessionLoggingTamperable {
+    fn uses_aws_data(&self) -> bool {
+        true
+    }
+
     fn options(&self) -> Option<OptionsSpec> {
         Some(OptionsSpec::of::<Options>())
     }
