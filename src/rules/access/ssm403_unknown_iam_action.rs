@@ -70,7 +70,7 @@ impl Rule for UnknownIamAction {
             .chain(cx.model.resource_statements());
         for l in located {
             let st = &l.statement;
-            for (pattern, &span) in st.actions.known.iter().zip(&st.actions.spans) {
+            for (pattern, &span) in st.actions.known.iter().zip(&st.action_spans) {
                 if let Some(finding) = self.finding(l, st, pattern, span) {
                     out.push(finding);
                 }
