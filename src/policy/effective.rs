@@ -595,9 +595,7 @@ fn attach_managed<'a>(eval: &Evaluator<'a>, item: &Resolved<'a>, perms: &mut Per
             ArnLookup::UnknownAws { name, did_you_mean } => {
                 let did_you_mean = did_you_mean.filter(|there| there != arn.as_ref());
                 let note = match &did_you_mean {
-                    Some(_) => {
-                        format!("no AWS managed policy has this ARN: {name} has another path")
-                    }
+                    Some(_) => "no AWS managed policy has this ARN".to_string(),
                     None => "an AWS managed policy the embedded data does not have".into(),
                 };
                 unknown(arn.to_string(), note, did_you_mean);
