@@ -236,8 +236,9 @@ lint_examples() {
 }
 check_version() {
     local out
-    out="$(without_rust "$1" --version)"
+    out="$(without_rust "$1" --version | head -n1)"
     [ "$out" = "ssmlint $version" ] || fail "$1 --version: $out"
+    without_rust "$1" --version | grep -q "^AWS data: AWS managed policies: " || fail "$1 --version names no AWS data"
     echo "  $1: $out"
 }
 

@@ -19,6 +19,7 @@ use crate::rules::{find_rule, RuleMeta, Severity, ALL_RULES};
 #[command(
     name = "ssmlint",
     version,
+    long_version = long_version(),
     about,
     args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true,
@@ -526,13 +527,30 @@ fn set_level(
     }
 }
 
+/// `ssmlint --version`: the version, and the embedded AWS data's.
+fn long_version() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| {
+        format!(
+            "{}\nAWS data: {}",
+            env!("CARGO_PKG_VERSION"),
+            crate::aws_data::data_version()
+        )
+    })
+}
+
 fn explain(rule: &str) -> Outcome {
     let Some(rule) = find_rule(rule.trim()) else {
         return usage_error(&unknown_rule(rule));
     };
     let meta = rule.meta();
+    let data = if rule.uses_aws_data() {
+        format!("Embedded AWS data: {}\n", crate::aws_data::data_version())
+    } else {
+        String::new()
+    };
     let stdout = format!(
-        "{code} {name}\n\nDefault severity: {severity}\nCategory: {category}\n\n{summary}\n\n{docs}\nDocumentation: {url}\n",
+        "{code} {name}\n\nDefault severity: {severity}\nCategory: {category}\n{data}\n{summary}\n\n{docs}\nDocumentation: {url}\n",
         code = meta.code,
         name = meta.name,
         severity = meta.severity,

@@ -165,6 +165,44 @@ fn explain_prints_the_rule_documentation() {
 }
 
 #[test]
+fn version_and_explain_name_the_embedded_aws_data() {
+    let data = ssmlint::aws_data::data_version();
+    let run = ssmlint(&["--version"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            format!("ssmlint {}", env!("CARGO_PKG_VERSION")),
+            format!("AWS data: {data}")
+        ]
+    );
+    // `-V` stays one line.
+    let run = ssmlint(&["-V"]);
+    assert_eq!(
+        run.stdout.trim_end(),
+        format!("ssmlint {}", env!("CARGO_PKG_VERSION"))
+    );
+    for (code, uses) in [
+        ("SSM103", true),
+        ("SSM106", true),
+        ("SSM307", true),
+        ("SSM400", true),
+        ("SSM403", true),
+        ("SSM100", false),
+        ("SSM200", false),
+    ] {
+        let run = ssmlint(&["explain", code]);
+        assert_eq!(
+            run.stdout.contains(&format!("Embedded AWS data: {data}\n")),
+            uses,
+            "{code}: {}",
+            run.stdout
+        );
+    }
+}
+
+#[test]
 fn rules_lists_every_rule() {
     let run = ssmlint(&["rules"]);
     assert_eq!(run.code, 0);

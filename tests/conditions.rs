@@ -194,13 +194,18 @@ fn a_conditional_boundary_leaves_the_branch_without_it_known() {
     // reachable, so its session logging is in question (SSM301).
     let found = findings(INLINE, &[]);
     assert!(codes(&found).contains(&"SSM301"), "{found:?}");
-    // With a boundary the template cannot read, reachability is unknown: no SSM301, and
-    // no SSM103 in the branch that has the policy.
+    // With a boundary the template cannot read, reachability is unknown: no SSM301, no
+    // SSM103 in the branch that has the policy, and an info that the boundary may remove
+    // the actions.
     let bounded = findings(
         INLINE,
         &["Boundary=arn:aws:iam::123456789012:policy/b", "HasSsm=yes"],
     );
-    assert!(codes(&bounded).is_empty(), "{bounded:?}");
+    assert_eq!(codes(&bounded), ["SSM106"], "{bounded:?}");
+    assert!(
+        message(&bounded, "SSM106").contains("permissions boundary"),
+        "{bounded:?}"
+    );
 }
 
 #[test]

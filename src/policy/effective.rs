@@ -16,7 +16,7 @@ use std::sync::Arc;
 use super::managed::{self, ArnLookup};
 use super::{decide_over, statements_under, Decision, Origin, Statement, Target};
 use crate::base::{Span, Tri};
-use crate::template::eval::{Evaluator, Part, Unknown, Value};
+use crate::template::eval::{Evaluator, Part, Resolved, Unknown, Value};
 use crate::template::model::Resource;
 use crate::template::{scenario, When};
 
@@ -41,12 +41,32 @@ pub struct AttachedPolicy<'a> {
 /// A policy attached to the principal whose content the tool cannot read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownSource<'a> {
-    /// What it is, for messages: "customer managed policy `arn:aws:iam::1:policy/X`",
-    /// "parameter `PolicyArn`".
-    pub what: String,
+    /// How the template names it: the ARN, the parameter, the expression.
+    pub name: String,
+    /// Why it cannot be read: "a customer managed policy", "a parameter without default".
+    pub note: String,
     /// Where the template names it.
     pub span: Span,
     pub when: When<'a>,
+    /// The ARN of the AWS managed policy of that name, when the template gives it a
+    /// path that is not its own (`service-role/AmazonSSMManagedInstanceCore`).
+    pub did_you_mean: Option<String>,
+}
+
+impl UnknownSource<'_> {
+    /// "`arn:aws:iam::111122223333:policy/Mine` (a customer managed policy)".
+    pub fn describe(&self) -> String {
+        format!("`{}` ({})", self.name, self.note)
+    }
+}
+
+/// What [`Permissions::unverified`] finds: the unknown policies an answer rests on.
+#[derive(Debug)]
+pub struct Unverified<'s, 'a> {
+    /// They are parts of the permissions boundary (which may remove an action the other
+    /// policies allow), not identity policies (which may grant one the others do not).
+    pub boundary: bool,
+    pub sources: Vec<&'s UnknownSource<'a>>,
 }
 
 /// One statement of a principal's permissions, and the managed policy attachment that
@@ -228,35 +248,36 @@ impl<'a> Permissions<'a> {
     /// The policies the tool cannot read that alone keep `action` (on every resource, in
     /// `scenario`) from a definite answer: the unknown identity policies when the known
     /// ones do not allow it (one of them may), or the unknown parts of the permissions
-    /// boundary when everything known allows it (the boundary may remove it). Empty when
+    /// boundary when everything known allows it (the boundary may remove it). `None` when
     /// the answer is known, or unknown for another reason too (a condition, a resource
     /// the tool cannot match).
-    pub fn unverified(&self, action: &str, scenario: &When<'_>) -> Vec<&UnknownSource<'a>> {
+    pub fn unverified(&self, action: &str, scenario: &When<'_>) -> Option<Unverified<'_, 'a>> {
         if self.decide_in(action, scenario) != Decision::Unknown {
-            return Vec::new();
+            return None;
         }
         fn applicable<'s, 'a>(
+            boundary: bool,
             sources: &'s [UnknownSource<'a>],
             scenario: &When<'_>,
-        ) -> Vec<&'s UnknownSource<'a>> {
-            sources
+        ) -> Option<(bool, Vec<&'s UnknownSource<'a>>)> {
+            let sources: Vec<&UnknownSource<'a>> = sources
                 .iter()
                 .filter(|u| u.when.holds_in(scenario) != Tri::No)
-                .collect()
+                .collect();
+            (!sources.is_empty()).then_some((boundary, sources))
         }
-        match self.decide_identity(action, Target::All, scenario, false) {
-            Decision::NotAllowed => applicable(&self.unknown_sources, scenario),
-            Decision::Allowed => match self.boundary_in(scenario) {
-                Some(b)
-                    if b.decide_identity(action, Target::All, scenario, false)
-                        == Decision::NotAllowed =>
-                {
-                    applicable(&b.unknown_sources, scenario)
+        let (boundary, sources) = match self.decide_identity(action, Target::All, scenario, false) {
+            Decision::NotAllowed => applicable(false, &self.unknown_sources, scenario)?,
+            Decision::Allowed => {
+                let b = self.boundary_in(scenario)?;
+                if b.decide_identity(action, Target::All, scenario, false) != Decision::NotAllowed {
+                    return None;
                 }
-                _ => Vec::new(),
-            },
-            _ => Vec::new(),
-        }
+                applicable(true, &b.unknown_sources, scenario)?
+            }
+            _ => return None,
+        };
+        Some(Unverified { boundary, sources })
     }
 
     /// The template conditions the statements rest on, each once, in order.
@@ -496,7 +517,7 @@ impl<'a> Attachments<'a> {
             resource: principal.id.to_string(),
         };
         for item in eval.items_opt(principal.property("ManagedPolicyArns")) {
-            attach_managed(eval, &item.value, item.node.span, &item.when, &mut perms);
+            attach_managed(eval, &item, &mut perms);
         }
         for policy in eval.items_opt(principal.property("Policies")) {
             // The document of a policy under `Fn::If` exists only in its branch.
@@ -524,7 +545,7 @@ impl<'a> Attachments<'a> {
         if let Some(boundary) = principal.property("PermissionsBoundary") {
             let mut inner = Permissions::default();
             for b in eval.eval(boundary) {
-                attach_managed(eval, &b.value, b.node.span, &b.when, &mut inner);
+                attach_managed(eval, &b, &mut inner);
             }
             perms.boundary = Some(Box::new(inner));
         }
@@ -554,9 +575,11 @@ fn add_document<'a>(
     perms.statements.extend(statements);
     if unknown {
         perms.unknown_sources.push(UnknownSource {
-            what: format!("part of a policy of `{}`", origin_name(origin)),
+            name: origin_name(origin).to_string(),
+            note: "part of its document cannot be evaluated".into(),
             span: doc.span,
             when: when.clone(),
+            did_you_mean: None,
         });
     }
 }
@@ -569,21 +592,32 @@ fn origin_name(origin: &Origin) -> &str {
 }
 
 /// A managed policy reference (`ManagedPolicyArns` item, `PermissionsBoundary`).
-fn attach_managed<'a>(
-    eval: &Evaluator<'a>,
-    value: &Value<'a>,
-    span: Span,
-    when: &When<'a>,
-    perms: &mut Permissions<'a>,
-) {
-    let mut unknown = |what: String| {
+fn attach_managed<'a>(eval: &Evaluator<'a>, item: &Resolved<'a>, perms: &mut Permissions<'a>) {
+    let (value, span, when) = (&item.value, item.node.span, &item.when);
+    let written = eval
+        .source_text()
+        .get(span.start..span.end)
+        .filter(|t| !t.is_empty() && !t.contains('\n') && t.len() <= 120);
+    let mut unknown = |name: String, note: String, did_you_mean: Option<String>| {
         perms.unknown_sources.push(UnknownSource {
-            what,
+            name,
+            note,
             span,
             when: when.clone(),
+            did_you_mean,
         });
     };
     match value {
+        // An empty default under `Fn::If` (`!If [HasBoundary, !Ref Boundary, !Ref
+        // AWS::NoValue]` with `Default: ''`): the branch is taken when a value is given at
+        // deploy time, which the tool cannot know.
+        Value::Str(arn) if arn.trim().is_empty() => {
+            if !item.defaults.is_empty() && !when.is_empty() {
+                let name = written.map_or_else(|| item.defaults.join(", "), str::to_string);
+                let note = "given at deploy time; the parameter's default is empty";
+                unknown(name, note.into(), None);
+            }
+        }
         Value::Str(arn) => match managed::lookup_arn(arn) {
             ArnLookup::Known(policy) => perms.attached.push(AttachedPolicy {
                 aws_name: Some(Cow::Borrowed(policy.name)),
@@ -592,14 +626,12 @@ fn attach_managed<'a>(
                 statements: Some(managed::statements(&policy)),
             }),
             ArnLookup::UnknownAws { name, did_you_mean } => {
-                unknown(match did_you_mean {
-                    Some(arn_there) if arn_there != arn.as_ref() => format!(
-                        "`{arn}` (no AWS managed policy has this ARN; {name} is `{arn_there}`)"
-                    ),
-                    _ => format!(
-                        "`{arn}` (an AWS managed policy this version of ssmlint does not know)"
-                    ),
-                });
+                let did_you_mean = did_you_mean.filter(|there| there != arn.as_ref());
+                let note = match &did_you_mean {
+                    Some(_) => "no AWS managed policy has this ARN".to_string(),
+                    None => "an AWS managed policy the embedded data does not have".into(),
+                };
+                unknown(arn.to_string(), note, did_you_mean);
                 perms.attached.push(AttachedPolicy {
                     aws_name: Some(Cow::Owned(name)),
                     span,
@@ -607,8 +639,14 @@ fn attach_managed<'a>(
                     statements: None,
                 });
             }
-            ArnLookup::Customer => unknown(format!("`{arn}` (a customer managed policy)")),
-            ArnLookup::NotAPolicyArn => unknown(format!("`{arn}`")),
+            ArnLookup::Customer => {
+                unknown(arn.to_string(), "a customer managed policy".into(), None)
+            }
+            ArnLookup::NotAPolicyArn => unknown(
+                arn.to_string(),
+                "not the ARN of a managed policy".into(),
+                None,
+            ),
         },
         // A customer managed policy defined in this template.
         Value::Ref(r) if r.attribute.is_none() => match eval.resource(r.id) {
@@ -620,16 +658,23 @@ fn attach_managed<'a>(
                     add_document(eval, doc, when, &origin, perms);
                 }
             }
-            _ => unknown(format!("`{}`", r.id)),
+            _ => unknown(
+                r.id.to_string(),
+                "not an `AWS::IAM::ManagedPolicy` of this template".into(),
+                None,
+            ),
         },
         Value::NoValue | Value::Null => {}
-        other => unknown(describe_unknown(other)),
+        other => {
+            let (name, note) = describe_unknown(other);
+            unknown(written.map_or(name, str::to_string), note, None);
+        }
     }
 }
 
-/// How a message names a policy reference the tool cannot evaluate.
-fn describe_unknown(value: &Value<'_>) -> String {
-    match value {
+/// How a message names a policy reference the tool cannot evaluate, and why.
+fn describe_unknown(value: &Value<'_>) -> (String, String) {
+    let (name, note) = match value {
         Value::Partial(parts) => {
             let text: String = parts
                 .iter()
@@ -638,17 +683,21 @@ fn describe_unknown(value: &Value<'_>) -> String {
                     Part::Hole(h) => h.as_str(),
                 })
                 .collect();
-            format!("`{text}`")
+            (text, "built from values known only at deploy time")
         }
-        Value::Unknown(Unknown::Parameter(p)) => format!("parameter `{p}`"),
-        Value::Unknown(Unknown::ImportValue) => "`Fn::ImportValue` (another stack)".into(),
-        Value::Unknown(Unknown::Undefined(name)) => format!("`{name}` (not defined)"),
-        Value::Ref(r) => match &r.attribute {
-            Some(a) => format!("`{}.{a}`", r.id),
-            None => format!("`{}`", r.id),
-        },
-        _ => "a policy ARN that cannot be evaluated".into(),
-    }
+        Value::Unknown(Unknown::Parameter(p)) => (p.clone(), "a parameter without default"),
+        Value::Unknown(Unknown::ImportValue) => ("Fn::ImportValue".into(), "from another stack"),
+        Value::Unknown(Unknown::Undefined(name)) => (name.clone(), "not defined"),
+        Value::Ref(r) => (
+            match &r.attribute {
+                Some(a) => format!("{}.{a}", r.id),
+                None => r.id.to_string(),
+            },
+            "not a policy ARN",
+        ),
+        _ => ("…".into(), "cannot be evaluated"),
+    };
+    (name, note.to_string())
 }
 
 #[cfg(test)]
@@ -682,6 +731,44 @@ mod tests {
         with_permissions(&yaml, "R", |p| {
             assert_eq!(p.decide("ssmmessages:OpenDataChannel"), Decision::Allowed);
             assert_eq!(p.decide("iam:CreateUser"), Decision::NotAllowed);
+        });
+    }
+
+    #[test]
+    fn actions_no_service_has_grant_and_deny_nothing() {
+        let yaml = role("              - Effect: Allow\n                Action: [ssm:StartSessions, 'ssmmessage:*', ssm:UpdateInstanceInformation, 'ec2messages:*']\n                Resource: '*'\n              - Effect: Deny\n                Action: ec2message:GetMessages\n                Resource: '*'\n");
+        with_permissions(&yaml, "R", |p| {
+            assert_eq!(p.decide("ssm:StartSession"), Decision::NotAllowed);
+            assert_eq!(
+                p.decide("ssmmessages:OpenDataChannel"),
+                Decision::NotAllowed
+            );
+            assert_eq!(p.decide("ssm:UpdateInstanceInformation"), Decision::Allowed);
+            assert_eq!(p.decide("ec2messages:GetMessages"), Decision::Allowed);
+        });
+    }
+
+    #[test]
+    fn managed_policy_statements_are_shared_and_rest_on_the_attachment() {
+        let yaml = "Parameters:\n  P: {Type: String}\nConditions:\n  C: !Equals [!Ref P, b]\nResources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      ManagedPolicyArns:\n        - !If [C, arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore, !Ref AWS::NoValue]\n        - arn:aws-us-gov:iam::aws:policy/AmazonSSMManagedInstanceCore\n        - arn:aws:iam::aws:policy/service-role/AmazonEC2RoleforSSM\n";
+        with_permissions(yaml, "R", |p| {
+            assert!(p.statements.is_empty());
+            assert_eq!(p.attached.len(), 3);
+            let [a, b, _] = p.attached.as_slice() else {
+                panic!("{:?}", p.attached)
+            };
+            let (a, b) = (
+                a.statements.as_ref().unwrap(),
+                b.statements.as_ref().unwrap(),
+            );
+            assert!(Arc::ptr_eq(a, b), "one copy per process");
+            assert_eq!(p.conditions(), ["C"]);
+            let first = p.entries().next().unwrap();
+            assert_eq!(first.outer(), &When::from([("C", true)]));
+            assert_eq!(first.exists_in(&When::from([("C", false)])), Tri::No);
+            assert_eq!(p.decide("ssmmessages:OpenDataChannel"), Decision::Allowed);
+            let count = p.entries().count();
+            assert!(p.entry(count - 1).is_some() && p.entry(count).is_none());
         });
     }
 

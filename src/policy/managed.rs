@@ -133,6 +133,15 @@ mod tests {
             }
         );
         assert_eq!(
+            lookup_arn("arn:aws-cn:iam::aws:policy/amazonssmmanagedinstancecore"),
+            ArnLookup::UnknownAws {
+                name: "amazonssmmanagedinstancecore".into(),
+                did_you_mean: Some(
+                    "arn:aws-cn:iam::aws:policy/AmazonSSMManagedInstanceCore".into()
+                )
+            }
+        );
+        assert_eq!(
             lookup_arn("arn:aws:iam::aws:policy/NoSuchPolicy"),
             ArnLookup::UnknownAws {
                 name: "NoSuchPolicy".into(),

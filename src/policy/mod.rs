@@ -39,9 +39,6 @@ pub struct Patterns {
     pub known: Vec<String>,
     /// Some element could not be evaluated (parameter, import, …).
     pub unknown: bool,
-    /// For `Action`/`NotAction` of a statement in the user's file: the span of each of
-    /// `known`, in order (empty otherwise).
-    pub spans: Vec<Span>,
 }
 
 impl Patterns {
@@ -92,6 +89,8 @@ pub struct Statement<'a> {
     pub condition_names_caller: bool,
     /// Spans of the `Action`/`NotAction` and `Resource`/`NotResource` values.
     pub action_span: Option<Span>,
+    /// The span of each of `actions.known`, in order (none for a managed policy's).
+    pub action_spans: Vec<Span>,
     pub resource_span: Option<Span>,
     pub principal_span: Option<Span>,
     pub sid: Option<String>,
@@ -124,6 +123,7 @@ impl Statement<'_> {
             condition_keys: self.condition_keys,
             condition_names_caller: self.condition_names_caller,
             action_span: self.action_span,
+            action_spans: self.action_spans,
             resource_span: self.resource_span,
             principal_span: self.principal_span,
             sid: self.sid,
@@ -140,7 +140,7 @@ impl Statement<'_> {
         self.resource_span = None;
         self.principal_span = None;
         self.span = None;
-        self.actions.spans = Vec::new();
+        self.action_spans = Vec::new();
         self
     }
 
@@ -409,7 +409,7 @@ pub fn statements_under<'a>(
                             s.action_span = Some(doc.node.span);
                             s.resource_span = Some(doc.node.span);
                             s.principal_span = Some(doc.node.span);
-                            s.actions.spans.fill(doc.node.span);
+                            s.action_spans.fill(doc.node.span);
                         }
                         s.when = doc.when.clone();
                     }
@@ -497,9 +497,16 @@ fn read_statement<'a>(
         },
         _ => return None,
     };
+    let mut action_spans = Vec::new();
     let (actions, not_action) = match (node.get("Action"), node.get("NotAction")) {
-        (Some(_), _) => (patterns(eval, st, "Action"), false),
-        (None, Some(_)) => (patterns(eval, st, "NotAction"), true),
+        (Some(_), _) => (
+            patterns_at(eval, st, "Action", Some(&mut action_spans)),
+            false,
+        ),
+        (None, Some(_)) => (
+            patterns_at(eval, st, "NotAction", Some(&mut action_spans)),
+            true,
+        ),
         (None, None) => (Patterns::default(), false),
     };
     let (resources, not_resource) = match (node.get("Resource"), node.get("NotResource")) {
@@ -576,6 +583,7 @@ fn read_statement<'a>(
         condition_keys,
         condition_names_caller,
         action_span: span_of(["Action", "NotAction"]),
+        action_spans,
         resource_span: span_of(["Resource", "NotResource"]),
         principal_span: span_of(["Principal", "NotPrincipal"]),
         sid: node.get("Sid").and_then(Node::as_str).map(str::to_string),
@@ -633,8 +641,17 @@ fn names_caller(node: &Node) -> bool {
 /// as a pattern with tokens ([`refs`]): it matches questions asked about the same
 /// resource; one that rests on a parameter also stays unknown for every other question.
 fn patterns<'a>(eval: &Evaluator<'a>, parent: &Resolved<'a>, key: &str) -> Patterns {
+    patterns_at(eval, parent, key, None)
+}
+
+/// [`patterns`], and the span of each known element in `spans`.
+fn patterns_at<'a>(
+    eval: &Evaluator<'a>,
+    parent: &Resolved<'a>,
+    key: &str,
+    mut spans: Option<&mut Vec<Span>>,
+) -> Patterns {
     let resource_key = matches!(key, "Resource" | "NotResource");
-    let action_key = matches!(key, "Action" | "NotAction");
     let mut out = Patterns::default();
     for field in eval.field(parent, key) {
         let items = match &field.value {
@@ -645,12 +662,15 @@ fn patterns<'a>(eval: &Evaluator<'a>, parent: &Resolved<'a>, key: &str) -> Patte
             match &item.value {
                 Value::Str(s) => {
                     out.known.push(s.to_string());
-                    if action_key {
-                        out.spans.push(item.node.span);
+                    if let Some(spans) = spans.as_deref_mut() {
+                        spans.push(item.node.span);
                     }
                 }
                 Value::Partial(parts) if arn_with_unknown_scope(parts).is_some() => {
                     out.known.extend(arn_with_unknown_scope(parts));
+                    if let Some(spans) = spans.as_deref_mut() {
+                        spans.push(item.node.span);
+                    }
                 }
                 other => match resource_key.then(|| refs::render(eval, other)).flatten() {
                     // A generated name is no literal's: only an open token stays unknown.

@@ -60,6 +60,7 @@ pub static ALL_RULES: &[Registered] = &[
     Registered::checked(&access::ssm400_start_session_unrestricted::StartSessionUnrestricted),
     Registered::checked(&access::ssm401_session_control_unscoped::SessionControlUnscoped),
     Registered::checked(&access::ssm402_trust_policy_allows_anyone::TrustPolicyAllowsAnyone),
+    Registered::checked(&access::ssm403_unknown_iam_action::UnknownIamAction),
     Registered::checked(&network::ssm500_no_path_to_ssm::NoPathToSsm),
     Registered::checked(&network::ssm501_ssm_endpoint_misconfigured::SsmEndpointMisconfigured),
     Registered::checked(&network::ssm502_egress_blocks_https::EgressBlocksHttps),
@@ -96,6 +97,11 @@ impl Registered {
     /// The check, for rules that have one.
     pub fn check(&self) -> Option<&'static dyn Rule> {
         self.check
+    }
+
+    /// Whether the rule's answers rest on the embedded AWS data ([`Rule::uses_aws_data`]).
+    pub fn uses_aws_data(&self) -> bool {
+        self.check.is_some_and(Rule::uses_aws_data)
     }
 
     /// The options the rule reads from `.ssmlint.yaml`.
@@ -159,6 +165,12 @@ pub trait Rule: RuleInfo + Sync {
     /// The severity before overrides (an option may raise it).
     fn default_severity(&self, _settings: &RuleSettings) -> Severity {
         self.meta().severity
+    }
+
+    /// Whether the rule's answers rest on the embedded AWS data (managed policies, the
+    /// IAM action catalog): `ssmlint explain` then names its version.
+    fn uses_aws_data(&self) -> bool {
+        false
     }
 }
 
@@ -426,4 +438,48 @@ pub(crate) fn run(codes: &[&str], text: &str) -> Vec<Finding> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every action a permission rule asks about is an action of the embedded catalog: a
+    /// pattern that matches no catalog action (SSM403) then matches none of the questions
+    /// either, so a misspelt action grants (and denies) nothing.
+    #[test]
+    fn the_permission_rules_ask_about_catalog_actions() {
+        let sources = [
+            include_str!("../policy/mod.rs"),
+            include_str!("identity/ssm103_role_lacks_ssm_permissions.rs"),
+            include_str!("logging/ssm306_instance_cannot_write_session_logs.rs"),
+            include_str!("logging/ssm307_session_logging_tamperable.rs"),
+            include_str!("access/ssm400_start_session_unrestricted.rs"),
+            include_str!("access/ssm401_session_control_unscoped.rs"),
+        ];
+        let catalog = crate::aws_data::actions();
+        let mut asked = Vec::new();
+        for source in sources {
+            // String literals that look like `service:Action`.
+            for literal in source.split('"').skip(1).step_by(2) {
+                let Some((service, action)) = literal.split_once(':') else {
+                    continue;
+                };
+                let looks_like = !service.is_empty()
+                    && service
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                    && action.starts_with(|c: char| c.is_ascii_uppercase())
+                    && action.bytes().all(|b| b.is_ascii_alphanumeric());
+                if looks_like {
+                    asked.push(literal);
+                }
+            }
+        }
+        assert!(asked.len() > 30, "{asked:?}");
+        for action in asked {
+            assert!(
+                catalog.lookup(action).is_some(),
+                "{action} is not in the catalog"
+            );
+        }
+    }
 }

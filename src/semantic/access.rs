@@ -1,12 +1,18 @@
 //! The identity and trust policies a template (or a standalone policy file) defines,
-//! read once for the SSM4xx access rules.
+//! read once for the SSM4xx access rules; the human principals and the AWS managed
+//! policies they attach.
+
+use std::collections::HashSet;
+use std::sync::Arc;
 
 use super::{Input, PolicyFile};
-use crate::base::Tri;
-use crate::policy::{statements_of, wildcard_match, Origin, Statement};
+use crate::base::{Span, Tri};
+use crate::policy::managed::{self, ArnLookup};
+use crate::policy::{statements_of, wildcard_match, Effect, Origin, Statement};
 use crate::syntax::Node;
 use crate::template::eval::Evaluator;
-use crate::template::model::Resource;
+use crate::template::model::{Resource, Template};
+use crate::template::When;
 
 /// Resource types whose `PolicyDocument` is an identity policy.
 const POLICY_RESOURCES: &[&str] = &[
@@ -49,6 +55,52 @@ pub fn identity_statements<'a>(input: Input<'a>, eval: &Evaluator<'a>) -> Vec<Lo
             if let Some(doc) = resource.property("PolicyDocument") {
                 push_document(eval, Some(resource), doc, &mut out);
             }
+        }
+    }
+    out
+}
+
+/// Resource types with a resource-based policy, and the property that holds it.
+const RESOURCE_POLICIES: &[(&str, &str)] = &[
+    ("AWS::ApiGateway::RestApi", "Policy"),
+    ("AWS::Backup::BackupVault", "AccessPolicy"),
+    ("AWS::CodeArtifact::Domain", "PermissionsPolicyDocument"),
+    ("AWS::CodeArtifact::Repository", "PermissionsPolicyDocument"),
+    ("AWS::EC2::VPCEndpoint", "PolicyDocument"),
+    ("AWS::ECR::RegistryPolicy", "PolicyText"),
+    ("AWS::ECR::Repository", "RepositoryPolicyText"),
+    ("AWS::EFS::FileSystem", "FileSystemPolicy"),
+    ("AWS::Elasticsearch::Domain", "AccessPolicies"),
+    ("AWS::KMS::Key", "KeyPolicy"),
+    ("AWS::KMS::ReplicaKey", "KeyPolicy"),
+    ("AWS::Logs::ResourcePolicy", "PolicyDocument"),
+    ("AWS::OpenSearchService::Domain", "AccessPolicies"),
+    ("AWS::S3::AccessPoint", "Policy"),
+    ("AWS::S3::BucketPolicy", "PolicyDocument"),
+    ("AWS::S3::MultiRegionAccessPointPolicy", "Policy"),
+    ("AWS::SecretsManager::ResourcePolicy", "ResourcePolicy"),
+    ("AWS::SNS::TopicPolicy", "PolicyDocument"),
+    ("AWS::SQS::QueuePolicy", "PolicyDocument"),
+    ("AWS::SSO::PermissionSet", "InlinePolicy"),
+];
+
+/// Every statement of every resource-based policy of the template (bucket, queue, topic
+/// and key policies, VPC endpoint policies, ...): read for the action names only
+/// (SSM403).
+pub fn resource_statements<'a>(input: Input<'a>, eval: &Evaluator<'a>) -> Vec<Located<'a>> {
+    let mut out = Vec::new();
+    let Input::Template(template) = input else {
+        return out;
+    };
+    for resource in &template.resources {
+        let Some((_, property)) = RESOURCE_POLICIES
+            .iter()
+            .find(|(t, _)| *t == resource.type_name)
+        else {
+            continue;
+        };
+        if let Some(doc) = resource.property(property) {
+            push_document(eval, Some(resource), doc, &mut out);
         }
     }
     out
@@ -132,4 +184,83 @@ pub fn scoped_by_tag(st: &Statement) -> bool {
         let k = k.to_ascii_lowercase();
         k.contains("ssm:resourcetag/") || k.contains("aws:resourcetag/")
     })
+}
+
+/// The kind of a human principal, for messages: `user`, `group` or `role`.
+pub fn principal_kind(resource: &Resource<'_>) -> &'static str {
+    match resource.type_name {
+        "AWS::IAM::User" => "user",
+        "AWS::IAM::Group" => "group",
+        _ => "role",
+    }
+}
+
+/// The principals of the template that people use: users, groups, and roles whose trust
+/// policy lets an AWS account, role or user, or a federated identity, assume them (a
+/// role trusted only by services is not a human principal). In template order.
+pub fn human_principals<'a>(
+    template: Option<&'a Template<'a>>,
+    trust: &[Located<'a>],
+) -> Vec<&'a Resource<'a>> {
+    let Some(template) = template else {
+        return Vec::new();
+    };
+    let assumable: HashSet<&str> = trust
+        .iter()
+        .filter(|l| {
+            let st = &l.statement;
+            st.effect == Effect::Allow
+                && !st.not_principal
+                && (st.principal_anyone
+                    || !st.aws_principals.known.is_empty()
+                    || !st.federated.known.is_empty())
+        })
+        .filter_map(|l| l.holder.map(|r| r.id))
+        .collect();
+    template
+        .resources
+        .iter()
+        .filter(|r| match r.type_name {
+            "AWS::IAM::User" | "AWS::IAM::Group" => true,
+            "AWS::IAM::Role" => assumable.contains(r.id),
+            _ => false,
+        })
+        .collect()
+}
+
+/// An AWS managed policy attached to a human principal by its own `ManagedPolicyArns`.
+pub struct ManagedGrant<'a> {
+    pub holder: &'a Resource<'a>,
+    /// The policy name, `AdministratorAccess`.
+    pub name: &'static str,
+    /// The ARN in the template.
+    pub span: Span,
+    pub when: When<'a>,
+    pub statements: Arc<[Statement<'static>]>,
+}
+
+/// The AWS managed policies of the embedded data that human principals attach
+/// themselves (a user's group policies are the group's).
+pub fn human_managed_policies<'a>(
+    eval: &Evaluator<'a>,
+    humans: &[&'a Resource<'a>],
+) -> Vec<ManagedGrant<'a>> {
+    let mut out = Vec::new();
+    for &holder in humans {
+        for item in eval.items_opt(holder.property("ManagedPolicyArns")) {
+            let Some(arn) = item.value.as_str() else {
+                continue;
+            };
+            if let ArnLookup::Known(policy) = managed::lookup_arn(arn) {
+                out.push(ManagedGrant {
+                    holder,
+                    name: policy.name,
+                    span: item.node.span,
+                    when: item.when.clone(),
+                    statements: managed::statements(&policy),
+                });
+            }
+        }
+    }
+    out
 }

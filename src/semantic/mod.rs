@@ -51,8 +51,11 @@ pub struct Model<'a> {
     logging: OnceCell<logging::Logging<'a>>,
     identity_statements: OnceCell<Vec<access::Located<'a>>>,
     trust_statements: OnceCell<Vec<access::Located<'a>>>,
+    resource_statements: OnceCell<Vec<access::Located<'a>>>,
     attachments: OnceCell<Attachments<'a>>,
     permissions: RefCell<HashMap<&'a str, Rc<Permissions<'a>>>>,
+    human_principals: OnceCell<Vec<&'a Resource<'a>>>,
+    human_managed_policies: OnceCell<Vec<access::ManagedGrant<'a>>>,
 }
 
 impl<'a> Model<'a> {
@@ -68,8 +71,11 @@ impl<'a> Model<'a> {
             logging: OnceCell::new(),
             identity_statements: OnceCell::new(),
             trust_statements: OnceCell::new(),
+            resource_statements: OnceCell::new(),
             attachments: OnceCell::new(),
             permissions: RefCell::new(HashMap::new()),
+            human_principals: OnceCell::new(),
+            human_managed_policies: OnceCell::new(),
         }
     }
 
@@ -137,6 +143,24 @@ impl<'a> Model<'a> {
     pub fn trust_statements(&self) -> &[access::Located<'a>] {
         self.trust_statements
             .get_or_init(|| access::trust_statements(self.input, self.eval))
+    }
+
+    /// Every statement of every resource-based policy written in the template.
+    pub fn resource_statements(&self) -> &[access::Located<'a>] {
+        self.resource_statements
+            .get_or_init(|| access::resource_statements(self.input, self.eval))
+    }
+
+    /// Users, groups and roles that people can assume (see [`access::human_principals`]).
+    pub fn human_principals(&self) -> &[&'a Resource<'a>] {
+        self.human_principals
+            .get_or_init(|| access::human_principals(self.template(), self.trust_statements()))
+    }
+
+    /// The AWS managed policies the human principals attach themselves.
+    pub fn human_managed_policies(&self) -> &[access::ManagedGrant<'a>] {
+        self.human_managed_policies
+            .get_or_init(|| access::human_managed_policies(self.eval, self.human_principals()))
     }
 
     /// The effective permissions of a role, user or group of the template.

@@ -2,11 +2,12 @@
 //! share.
 
 use crate::rules::{qualifiers, Finding, RuleMeta};
-use crate::semantic::access::Located;
+use crate::semantic::access::{principal_kind, Located, ManagedGrant};
 
 pub mod ssm400_start_session_unrestricted;
 pub mod ssm401_session_control_unscoped;
 pub mod ssm402_trust_policy_allows_anyone;
+pub mod ssm403_unknown_iam_action;
 
 /// A finding on the statement's resources: the message is "<holder> allows
 /// <grant>", the `Fn::If` branches, then `consequence`; the actions get a secondary
@@ -42,4 +43,31 @@ pub fn statement_finding(
         finding = finding.resource(holder.id);
     }
     Some(finding)
+}
+
+/// A finding on an AWS managed policy that a human principal attaches: the message is
+/// "<kind> `<id>` attaches the AWS managed policy <name>, which allows <grant>", the
+/// `Fn::If` branches, then `consequence`; it points at the ARN in the template, with a
+/// secondary label on the principal.
+pub fn managed_finding(
+    grant: &ManagedGrant<'_>,
+    meta: &'static RuleMeta,
+    what: &str,
+    consequence: &str,
+) -> Finding {
+    let holder = grant.holder;
+    let kind = principal_kind(holder);
+    Finding::new(
+        meta,
+        grant.span,
+        format!(
+            "{kind} `{}` attaches the AWS managed policy {}, which allows {what}{}{consequence}",
+            holder.id,
+            grant.name,
+            qualifiers(&grant.when, holder.condition, &[])
+        ),
+    )
+    .label(format!("AWS managed policy {}", grant.name))
+    .with_label(holder.id_span, format!("{kind} `{}` holds it", holder.id))
+    .resource(holder.id)
 }

@@ -1,5 +1,5 @@
-use super::statement_finding;
-use crate::policy::{Effect, Tri};
+use super::{managed_finding, statement_finding};
+use crate::policy::{Effect, Statement, Tri};
 use crate::rules::{Context, Finding, Rule, RuleInfo};
 use crate::semantic::access::{covers_every_instance, scoped_by_tag};
 
@@ -9,7 +9,10 @@ crate::declare_rule! {
     /// `ssm:Start*`, `ssm:*`, `*` or `NotAction`) on every instance (`*`,
     /// `arn:aws:ec2:*:*:instance/*`) without a condition on `ssm:resourceTag/…` or
     /// `aws:ResourceTag/…`. Statements in templates (inline `Policies`, policy resources)
-    /// and standalone policy files are checked.
+    /// and standalone policy files are checked, and so are the AWS managed policies
+    /// (AdministratorAccess, PowerUserAccess, AmazonSSMFullAccess, ... every one of the
+    /// embedded data) that users, groups and roles people can assume attach: the finding
+    /// then points at the policy's ARN.
     ///
     /// ## Why is this bad?
     /// Session Manager replaces SSH keys with IAM: whoever holds this policy can open a
@@ -49,15 +52,25 @@ crate::declare_rule! {
     }
 }
 
+const HELP: &str = "scope sessions by tag (or list instance ARNs):\n\n- Effect: Allow\n  Action: ssm:StartSession\n  Resource: !Sub arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:instance/*\n  Condition:\n    StringLike:\n      ssm:resourceTag/Team: [\"web\"]";
+
+/// Whether the statement allows `ssm:StartSession` on every instance, with no condition
+/// on resource tags.
+fn unrestricted(st: &Statement<'_>) -> bool {
+    st.effect == Effect::Allow
+        && st.covers_action("ssm:StartSession") == Tri::Yes
+        && covers_every_instance(st) == Tri::Yes
+        && !scoped_by_tag(st)
+}
+
 impl Rule for StartSessionUnrestricted {
+    fn uses_aws_data(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for located in cx.model.identity_statements() {
-            let st = &located.statement;
-            if st.effect != Effect::Allow
-                || st.covers_action("ssm:StartSession") != Tri::Yes
-                || covers_every_instance(st) != Tri::Yes
-                || scoped_by_tag(st)
-            {
+            if !unrestricted(&located.statement) {
                 continue;
             }
             let Some(finding) = statement_finding(
@@ -69,8 +82,22 @@ impl Rule for StartSessionUnrestricted {
             ) else {
                 continue;
             };
-            let finding = finding.help("scope sessions by tag (or list instance ARNs):\n\n- Effect: Allow\n  Action: ssm:StartSession\n  Resource: !Sub arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:instance/*\n  Condition:\n    StringLike:\n      ssm:resourceTag/Team: [\"web\"]");
-            out.push(finding);
+            out.push(finding.help(HELP));
+        }
+        for grant in cx.model.human_managed_policies() {
+            if !grant.statements.iter().any(|st| unrestricted(st)) {
+                continue;
+            }
+            let finding = managed_finding(
+                grant,
+                self.meta(),
+                "ssm:StartSession on every instance with no resource-tag condition",
+                ": its holders can open a shell anywhere",
+            );
+            out.push(finding.help(format!(
+                "keep {} for break-glass principals; give people a policy that scopes sessions by tag (or lists instance ARNs) instead:\n\n- Effect: Allow\n  Action: ssm:StartSession\n  Resource: !Sub arn:${{AWS::Partition}}:ec2:*:${{AWS::AccountId}}:instance/*\n  Condition:\n    StringLike:\n      ssm:resourceTag/Team: [\"web\"]",
+                grant.name
+            )));
         }
     }
 }

@@ -1,5 +1,5 @@
-use super::statement_finding;
-use crate::policy::{wildcard_match, Effect, Tri};
+use super::{managed_finding, statement_finding};
+use crate::policy::{wildcard_match, Effect, Statement, Tri};
 use crate::rules::{Context, Finding, Rule, RuleInfo};
 
 /// A session that belongs to somebody else.
@@ -12,6 +12,9 @@ crate::declare_rule! {
     /// Reports an identity policy statement that allows `ssm:TerminateSession` or
     /// `ssm:ResumeSession` on sessions that are not limited to the caller's own
     /// (`arn:aws:ssm:*:*:session/${aws:username}-*`, or a condition on `${aws:userid}`).
+    /// The AWS managed policies (AdministratorAccess, PowerUserAccess, AmazonSSMFullAccess,
+    /// ... every one of the embedded data) that users, groups and roles people can assume
+    /// attach count too: the finding then points at the policy's ARN.
     ///
     /// ## Why is this bad?
     /// Resuming another user's session hands over their shell, with their identity in the
@@ -44,24 +47,37 @@ crate::declare_rule! {
     }
 }
 
+const HELP: &str = "limit it to the caller's own sessions:\n\nResource: !Sub arn:${AWS::Partition}:ssm:*:*:session/${!aws:username}-*";
+
+/// The session control actions the statement allows on other users' sessions.
+fn unscoped(st: &Statement<'_>) -> Vec<&'static str> {
+    if st.effect != Effect::Allow || st.not_resource || st.condition_names_caller {
+        return Vec::new();
+    }
+    // A pattern naming `${aws:username}` does not match another user's session.
+    let others = st
+        .resources
+        .known
+        .iter()
+        .any(|p| wildcard_match(p, OTHERS_SESSION));
+    if !others {
+        return Vec::new();
+    }
+    CONTROL_ACTIONS
+        .into_iter()
+        .filter(|a| st.covers_action(a) == Tri::Yes)
+        .collect()
+}
+
 impl Rule for SessionControlUnscoped {
+    fn uses_aws_data(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for located in cx.model.identity_statements() {
-            let st = &located.statement;
-            if st.effect != Effect::Allow || st.not_resource || st.condition_names_caller {
-                continue;
-            }
-            let actions: Vec<&str> = CONTROL_ACTIONS
-                .into_iter()
-                .filter(|a| st.covers_action(a) == Tri::Yes)
-                .collect();
-            // A pattern naming `${aws:username}` does not match another user's session.
-            let unscoped = st
-                .resources
-                .known
-                .iter()
-                .any(|p| wildcard_match(p, OTHERS_SESSION));
-            if actions.is_empty() || !unscoped {
+            let actions = unscoped(&located.statement);
+            if actions.is_empty() {
                 continue;
             }
             let Some(finding) = statement_finding(
@@ -76,8 +92,31 @@ impl Rule for SessionControlUnscoped {
             ) else {
                 continue;
             };
-            let finding = finding.help("limit it to the caller's own sessions:\n\nResource: !Sub arn:${AWS::Partition}:ssm:*:*:session/${!aws:username}-*");
-            out.push(finding);
+            out.push(finding.help(HELP));
+        }
+        for grant in cx.model.human_managed_policies() {
+            let mut actions: Vec<&str> = Vec::new();
+            for st in grant.statements.iter() {
+                for a in unscoped(st) {
+                    if !actions.contains(&a) {
+                        actions.push(a);
+                    }
+                }
+            }
+            if actions.is_empty() {
+                continue;
+            }
+            let finding = managed_finding(
+                grant,
+                self.meta(),
+                &format!("{} on other users' sessions", actions.join(" and ")),
+                "",
+            );
+            out.push(finding.help(format!(
+                "keep {} for break-glass principals; give people a policy that limits session control to their own sessions instead:\n\n- Effect: Allow\n  Action: [{}]\n  Resource: !Sub arn:${{AWS::Partition}}:ssm:*:*:session/${{!aws:username}}-*",
+                grant.name,
+                actions.join(", ")
+            )));
         }
     }
 }

@@ -24,8 +24,11 @@ crate::declare_rule! {
     /// inline `Policies`, and `AWS::IAM::Policy`,
     /// `AWS::IAM::ManagedPolicy` and `AWS::IAM::RolePolicy` resources attached to the
     /// role, minus explicit `Deny`, intersected with the `PermissionsBoundary`. Wildcards
-    /// and `NotAction` count. A policy the tool cannot see (a customer managed ARN, a
-    /// parameter) makes the answer unknown, and unknown is never reported.
+    /// and `NotAction` count. A policy the tool cannot read (a customer managed ARN, a
+    /// parameter, an import) is taken to possibly grant, never to deny: when the
+    /// policies it can read allow the actions, it does not matter; when they do not,
+    /// SSM106 names it instead ("could not verify policy `X`"), since an unknown alone
+    /// is never reported as a violation.
     ///
     /// ## Why is this bad?
     /// Without these actions the agent cannot register the instance or open the
@@ -66,6 +69,10 @@ crate::declare_rule! {
 }
 
 impl Rule for RoleLacksSsmPermissions {
+    fn uses_aws_data(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for instance_role in &cx.model.chains().instance_roles {
             // Statements under `Fn::If`: each combination of their conditions is decided;

@@ -1,5 +1,7 @@
+use crate::policy::effective::UnknownSource;
+use crate::policy::{Decision, SESSION_MANAGER_CORE_ACTIONS};
 use crate::rules::{label_defaults, qualifiers, Context, Finding, Rule, RuleInfo};
-use crate::semantic::identity::Link;
+use crate::semantic::identity::{InstanceRole, Link};
 
 crate::declare_rule! {
     /// ## What it does
@@ -9,6 +11,14 @@ crate::declare_rule! {
     /// a launcher names directly (an EKS node group's `NodeRole`), and for a Cloud9
     /// environment with `ConnectionType: CONNECT_SSM`, whose instance runs with
     /// `AWSCloud9SSMInstanceProfile`, made outside the template.
+    ///
+    /// Also notes each policy of an instance role that ssmlint cannot read (a customer
+    /// managed policy ARN, a parameter, an import, an AWS managed policy ARN that the
+    /// embedded data does not have) when it decides SSM103: "could not verify policy
+    /// `X`". Such a policy is taken to possibly grant, never to deny, so it matters only
+    /// when the policies ssmlint can read do not allow the Session Manager core actions;
+    /// a permissions boundary ssmlint cannot read matters when they do (it may remove
+    /// them).
     ///
     /// ## Why is this bad?
     /// It is not necessarily wrong, but the chain instance → profile → role →
@@ -40,12 +50,16 @@ crate::declare_rule! {
         name: "external-instance-profile",
         category: IdentityChain,
         severity: Info,
-        summary: "The instance profile or role comes from outside the template and cannot be verified here.",
+        summary: "The instance profile, its role or one of the role's policies comes from outside the template and cannot be verified here.",
         url: "https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-instance-permissions.html",
     }
 }
 
 impl Rule for ExternalInstanceProfile {
+    fn uses_aws_data(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let chains = cx.model.chains();
         for compute in &chains.computes {
@@ -116,6 +130,95 @@ impl Rule for ExternalInstanceProfile {
                 );
             }
         }
+        for instance_role in &chains.instance_roles {
+            for (source, boundary, actions) in unverified(instance_role) {
+                out.push(self.unverified_finding(instance_role, source, boundary, &actions));
+            }
+        }
+    }
+}
+
+/// The policies of the role ssmlint cannot read that decide whether it allows the core
+/// actions, each once, with the actions that rest on it (over every scenario).
+fn unverified<'r, 'a>(
+    instance_role: &'r InstanceRole<'a>,
+) -> Vec<(&'r UnknownSource<'a>, bool, Vec<&'static str>)> {
+    let perms = &instance_role.permissions;
+    let mut out: Vec<(&UnknownSource<'a>, bool, Vec<&'static str>)> = Vec::new();
+    for access in instance_role.core_access() {
+        for (action, decision) in &access.decisions {
+            if *decision != Decision::Unknown {
+                continue;
+            }
+            let Some(found) = perms.unverified(action, &access.scenario) else {
+                continue;
+            };
+            for source in found.sources {
+                match out.iter_mut().find(|(s, _, _)| std::ptr::eq(*s, source)) {
+                    Some((_, _, actions)) => {
+                        if !actions.contains(action) {
+                            actions.push(action);
+                        }
+                    }
+                    None => out.push((source, found.boundary, vec![*action])),
+                }
+            }
+        }
+    }
+    out
+}
+
+impl ExternalInstanceProfile {
+    fn unverified_finding(
+        &self,
+        instance_role: &InstanceRole<'_>,
+        source: &UnknownSource<'_>,
+        boundary: bool,
+        actions: &[&str],
+    ) -> Finding {
+        let role = instance_role.role;
+        let qualifiers = qualifiers(&source.when, role.condition, &[]);
+        let all = actions.len() == SESSION_MANAGER_CORE_ACTIONS.len();
+        let actions = match (all, boundary) {
+            (true, true) => "them".to_string(),
+            (true, false) => "the Session Manager actions".to_string(),
+            _ => actions.join(", "),
+        };
+        let (message, label, help) = if boundary {
+            (
+                format!(
+                    "could not verify permissions boundary {} of role `{}`{qualifiers}: the role's policies allow the Session Manager actions, but the boundary may remove {actions}",
+                    source.describe(),
+                    role.id,
+                ),
+                "could not verify this boundary",
+                "lint the template that defines the boundary as well, and make sure it allows ssm:UpdateInstanceInformation and ssmmessages:*".to_string(),
+            )
+        } else {
+            (
+                format!(
+                    "could not verify policy {} of role `{}`{qualifiers}: the policies ssmlint can read do not allow {actions}, so whether the SSM Agent can reach Session Manager rests on this one",
+                    source.describe(),
+                    role.id,
+                ),
+                "could not verify this policy",
+                match &source.did_you_mean {
+                    Some(arn) => format!("no AWS managed policy has this ARN, so CloudFormation cannot attach it; the policy's ARN is:\n\n- {arn}"),
+                    None => "lint the template that defines the policy as well, or attach the AWS managed policy that grants the Session Manager actions:\n\nManagedPolicyArns:\n  - !Sub arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore".to_string(),
+                },
+            )
+        };
+        let mut finding = Finding::new(self.meta(), source.span, message)
+            .label(label)
+            .resource(role.id)
+            .help(help);
+        for profile in &instance_role.profiles {
+            finding = finding.with_label(
+                profile.id_span,
+                format!("instance profile `{}` uses role `{}`", profile.id, role.id),
+            );
+        }
+        finding
     }
 }
 

@@ -115,6 +115,10 @@ impl RuleOptions for Options {
 }
 
 impl Rule for SessionPreferencesMissing {
+    fn uses_aws_data(&self) -> bool {
+        true
+    }
+
     fn options(&self) -> Option<OptionsSpec> {
         Some(OptionsSpec::of::<Options>())
     }

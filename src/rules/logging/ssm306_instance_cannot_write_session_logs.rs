@@ -91,6 +91,10 @@ struct Need<'p, 'a> {
 }
 
 impl Rule for InstanceCannotWriteSessionLogs {
+    fn uses_aws_data(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let logging = cx.model.logging();
         if logging.documents.is_empty() {

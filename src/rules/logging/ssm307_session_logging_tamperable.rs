@@ -4,11 +4,12 @@ use crate::policy::probes::{
     bucket_arn, decide, document_arn, granting, key_arn, log_group_arn, log_stream_arn, object_arn,
     scenarios, scoped_here,
 };
-use crate::policy::{refs, statements_of, wildcard_match, Decision, Effect, Origin};
+use crate::policy::{refs, statements_of, wildcard_match, Decision, Origin};
 use crate::rules::{
     qualifiers, Context, Finding, OptionKey, OptionKind, OptionValue, OptionsSpec, Rule, RuleInfo,
     RuleOptions,
 };
+use crate::semantic::access::principal_kind;
 use crate::semantic::logging::{
     destination, physical_name, s3_prefix, DestKind, Link, DEFAULT_DOCUMENT,
 };
@@ -37,6 +38,10 @@ crate::declare_rule! {
     /// Wildcards, `NotAction`, group membership and permissions boundaries count; an
     /// explicit `Deny` of the same principal wins, and a region or account written in a
     /// policy — `${AWS::Region}` and `${AWS::AccountId}` included — is read as this stack's.
+    /// Every AWS managed policy counts (AdministratorAccess, PowerUserAccess,
+    /// AmazonSSMFullAccess, ...), from the embedded data. A policy ssmlint cannot read (a
+    /// customer managed ARN, a parameter) is taken to possibly grant, never to deny: the
+    /// finding names it, since a Deny in it would protect the trail.
     /// In a template the targets are its preferences documents and their destinations; a
     /// standalone policy file is checked against the default preferences document
     /// `SSM-SessionManagerRunShell`. Principals listed in `trusted_principals`
@@ -183,6 +188,10 @@ impl RuleOptions for Options {
 }
 
 impl Rule for SessionLoggingTamperable {
+    fn uses_aws_data(&self) -> bool {
+        true
+    }
+
     fn options(&self) -> Option<OptionsSpec> {
         Some(OptionsSpec::of::<Options>())
     }
@@ -290,11 +299,9 @@ fn ask<'a>(
     principal: &Principal<'a>,
     threat: &Threat<'a>,
 ) -> Option<(Span, Hit<'a>)> {
-    // A policy the tool cannot read (a customer managed ARN, a parameter) may hold the
-    // Deny that protects the trail: the answer is unknown.
-    if !principal.perms.unknown_sources.is_empty() {
-        return None;
-    }
+    // A policy the tool cannot read (a customer managed ARN, a parameter) is taken to
+    // possibly grant, never to deny: what the policies it can read allow is reported, and
+    // the finding names the unread ones.
     let all = scenarios(eval, &principal.perms, &threat.when);
     let mut found: Option<(When, Vec<&'static str>, Vec<usize>)> = None;
     let mut everywhere = true;
@@ -338,8 +345,8 @@ fn ask<'a>(
             (
                 u.span,
                 format!(
-                    "could not verify policy {}: a Deny in it would protect the trail",
-                    u.what
+                    "could not verify this policy ({}): a Deny in it would protect the trail",
+                    u.note
                 ),
             )
         })
@@ -574,19 +581,14 @@ fn deny_snippet(actions: &[&str], resources: &[String]) -> String {
 /// Users, groups and roles people can assume (not exempted by `trusted_principals`), or
 /// the standalone identity policy file.
 fn principals<'a>(cx: &Context<'a>) -> Vec<Principal<'a>> {
-    let template = match cx.input() {
-        Input::Template(template) => template,
+    match cx.input() {
+        Input::Template(_) => {}
         Input::SessionDocument(_) => return Vec::new(),
         Input::Policy(file) => return policy_file_principal(cx, file),
-    };
+    }
     let mut out = Vec::new();
-    for resource in &template.resources {
-        let kind = match resource.type_name {
-            "AWS::IAM::User" => "user",
-            "AWS::IAM::Group" => "group",
-            "AWS::IAM::Role" if people_can_assume(cx, resource) => "role",
-            _ => continue,
-        };
+    for &resource in cx.model.human_principals() {
+        let kind = principal_kind(resource);
         if trusted(cx, resource, kind) {
             continue;
         }
@@ -612,9 +614,11 @@ fn policy_file_principal<'a>(cx: &Context<'a>, file: PolicyFile<'a>) -> Vec<Prin
         statements,
         unknown_sources: if unknown {
             vec![UnknownSource {
-                what: "part of this policy".into(),
+                name: "this policy".into(),
+                note: "part of it cannot be evaluated".into(),
                 span: file.document.span,
                 when: When::new(),
+                did_you_mean: None,
             }]
         } else {
             Vec::new()
@@ -626,25 +630,6 @@ fn policy_file_principal<'a>(cx: &Context<'a>, file: PolicyFile<'a>) -> Vec<Prin
         name: "this policy".into(),
         perms: scoped_here(&perms),
     }]
-}
-
-/// A role whose trust policy lets an AWS account, role or user, or a federated identity,
-/// assume it (a role trusted only by services is not a human principal).
-fn people_can_assume(cx: &Context<'_>, role: &Resource<'_>) -> bool {
-    let Some(document) = role.property("AssumeRolePolicyDocument") else {
-        return false;
-    };
-    let origin = Origin::Template {
-        resource: role.id.to_string(),
-    };
-    let (statements, _) = statements_of(cx.eval, document, &origin);
-    statements.iter().any(|st| {
-        st.effect == Effect::Allow
-            && !st.not_principal
-            && (st.principal_anyone
-                || !st.aws_principals.known.is_empty()
-                || !st.federated.known.is_empty())
-    })
 }
 
 /// Whether `trusted_principals` names the principal: its logical id, or an ARN / name
