@@ -40,3 +40,34 @@ largest=$(grep -rl 'AWS::IAM::' "$corpus" --include='*.yaml' --include='*.yml' -
 cargo build --release --quiet --example policy_cost
 target/release/examples/policy_cost "$largest"
 for n in 100 1000 5000; do target/release/examples/policy_cost --synthetic "$n"; done
+
+# Scale: generated templates of 1,000, 10,000 and 55,000 resources (250, 2,500 and 13,750
+# groups of instance, profile, role and security group), against the parse-only floor;
+# wall time (JSON output, so the rendering of one huge finding does not dominate) and
+# peak memory against the input size. Targets (issue 18): 1,000 resources within 2x the
+# parse floor, 10,000 within 0.5 s, linear to 50 MB, peak memory within 5x the input.
+cargo build --release --quiet --example parse_floor
+scale=target/bench-scale
+mkdir -p "$scale"
+for groups in 250 2500 13750; do
+    file="$scale/t$((groups * 4)).yaml"
+    [ -s "$file" ] || python3 scripts/gen-template.py "$groups" > "$file"
+    bytes=$(wc -c < "$file")
+    target/release/examples/parse_floor "$file" 5
+    if command -v hyperfine >/dev/null 2>&1; then
+        hyperfine --warmup 1 --runs 5 -i -N --export-json "$scale/run.json" \
+            "$bin --no-config --format json $file" >/dev/null 2>&1
+        mean=$(python3 -c "import json;print(json.load(open('$scale/run.json'))['results'][0]['mean'])")
+    else
+        start=$(date +%s.%N); "$bin" --no-config --format json "$file" >/dev/null || true
+        mean=$(python3 -c "print($(date +%s.%N) - $start)")
+    fi
+    peak=$( { /usr/bin/time -f '%M' "$bin" --no-config --format json "$file" >/dev/null || true; } 2>&1 | tail -1)
+    python3 -c "b=$bytes; m=float('$mean'); p=int('$peak')*1024; print(f'{b/1e6:.1f} MB: lint {m*1000:.0f} ms, peak {p/1e6:.0f} MB = {p/b:.1f}x the input')"
+done
+
+# The seed lab (the Session Manager workshop's starting template): a small real file.
+seed="$corpus/seed/cfn101-session-manager-workspace.yaml"
+if [ -f "$seed" ] && command -v hyperfine >/dev/null 2>&1; then
+    hyperfine --warmup 3 --runs 30 -i -N "$bin --no-config $seed" 2>/dev/null | grep -E 'Time|Range'
+fi
