@@ -577,9 +577,10 @@ fn parse_rule(text: &str) -> Result<&'static str, String> {
     let candidates = ALL_RULES
         .iter()
         .flat_map(|r| [r.meta().code, r.meta().name]);
+    // `get`, not `[..3]`: the text is the user's, and may not be ASCII (`aa€`).
     let ssm_code = text.len() > 3
-        && text[..3].eq_ignore_ascii_case("SSM")
-        && text[3..].bytes().all(|b| b.is_ascii_digit());
+        && text.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("SSM"))
+        && text.bytes().skip(3).all(|b| b.is_ascii_digit());
     if text.is_empty() || ssm_code || crate::base::text::closest(text, candidates).is_some() {
         return Err(unknown_rule(text));
     }
