@@ -19,7 +19,14 @@ fn codes(report: &FileReport) -> Vec<&'static str> {
 //    without end (stack overflow).
 #[test]
 fn scalar_policy_documents_do_not_recurse() {
-    for document in ["x", "'42'", "'\"x\"'", "!Ref Doc", "!Join ['', [a, b]]", "'\"{\"'"] {
+    for document in [
+        "x",
+        "'42'",
+        "'\"x\"'",
+        "!Ref Doc",
+        "!Join ['', [a, b]]",
+        "'\"{\"'",
+    ] {
         for key in ["AssumeRolePolicyDocument", "PolicyDocument"] {
             let text = format!(
                 "Parameters:\n  Doc: {{Type: String, Default: x}}\nResources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      {key}: {document}\n  P:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyName: p\n      Roles: [!Ref R]\n      {key}: {document}\n"
@@ -59,4 +66,30 @@ fn non_ascii_rule_names_are_usage_errors() {
             assert_eq!(err.exit_code(), 2, "{args:?}: {err}");
         }
     }
+}
+
+// 2. The human renderer panicked on a finding at column ≥ 65,536 (any minified JSON
+//    template over 64 KB with a finding).
+#[test]
+fn human_output_of_a_finding_past_column_65535() {
+    let mut text = String::from("{\"Resources\":{");
+    for i in 0..1500 {
+        text.push_str(&format!(
+            "\"Bucket{i}\":{{\"Type\":\"AWS::S3::Bucket\",\"Properties\":{{\"BucketName\":\"bucket-{i}-abcdefghijklmnopqrstuvwxyz\"}}}},"
+        ));
+    }
+    text.push_str(
+        "\"Web\":{\"Type\":\"AWS::EC2::Instance\",\"Properties\":{\"ImageId\":\"ami-1\"}}}}",
+    );
+    assert!(text.len() > 100_000 && !text.contains('\n'));
+    let report = lint("wide.json", &text);
+    assert!(codes(&report).contains(&"SSM100"), "{:?}", codes(&report));
+    let column = text.find("\"Web\"").unwrap() + 1;
+    let out = ssmlint::report::human::render_human(&[report], &Default::default());
+    assert!(out.contains(&format!("[wide.json:1:{column}]")), "{out}");
+    assert!(out.contains("no `IamInstanceProfile` here"), "{out}");
+    assert!(
+        out.lines().all(|l| l.len() < 1000),
+        "a line of the output is huge"
+    );
 }
