@@ -165,19 +165,24 @@ pub fn lint_bytes(name: &str, bytes: &[u8], explicit: bool, options: &LintOption
 
 /// Parses and lints one text.
 pub fn lint_source(source: SourceFile, explicit: bool, options: &LintOptions) -> FileReport {
-    let root = match crate::syntax::parse(&source.text) {
-        Ok(root) => root,
+    let parsed = match crate::syntax::parse_file(&source.name, &source.text) {
+        Ok(parsed) => parsed,
         Err(err) => {
             let related = err.related.clone();
             return error_report(source, err.message, err.span, &err.label, related, options);
         }
     };
+    let root = parsed.root;
     let kind = classify(&root);
     let suppressions = match kind {
         DocumentKind::Unsupported => suppress::Suppressions::default(),
-        _ => {
-            suppress::Suppressions::collect(&source, &root, kind == DocumentKind::Template, options)
-        }
+        _ => suppress::Suppressions::collect(
+            &source,
+            &root,
+            parsed.syntax,
+            kind == DocumentKind::Template,
+            options,
+        ),
     };
     let mut findings = Vec::new();
     let mut note = None;
@@ -186,7 +191,8 @@ pub fn lint_source(source: SourceFile, explicit: bool, options: &LintOptions) ->
             let template = Template::new(&root).with_source_text(&source.text);
             let eval = Evaluator::new(&template, &options.parameters);
             let model = Model::new(Input::Template(&template), &eval);
-            let cx = Context::new(&source, &eval, &model, &options.rule_settings);
+            let cx = Context::new(&source, &eval, &model, &options.rule_settings)
+                .with_syntax(parsed.syntax);
             run_rules(&cx, &suppressions, options, &mut findings);
             // The user's Guard rules, after the built-in ones.
             let should_run = |code: &str| suppressions.should_run(code, options);
@@ -220,7 +226,8 @@ pub fn lint_source(source: SourceFile, explicit: bool, options: &LintOptions) ->
                 has_principal,
             });
             let model = Model::new(input, &eval);
-            let cx = Context::new(&source, &eval, &model, &options.rule_settings);
+            let cx = Context::new(&source, &eval, &model, &options.rule_settings)
+                .with_syntax(parsed.syntax);
             run_rules(&cx, &suppressions, options, &mut findings);
             if has_principal {
                 FileKind::ResourcePolicy
@@ -231,7 +238,8 @@ pub fn lint_source(source: SourceFile, explicit: bool, options: &LintOptions) ->
         DocumentKind::SessionDocument => {
             let eval = Evaluator::plain();
             let model = Model::new(Input::SessionDocument(&root), &eval);
-            let cx = Context::new(&source, &eval, &model, &options.rule_settings);
+            let cx = Context::new(&source, &eval, &model, &options.rule_settings)
+                .with_syntax(parsed.syntax);
             run_rules(&cx, &suppressions, options, &mut findings);
             FileKind::SessionDocument
         }
@@ -260,12 +268,26 @@ pub fn lint_source(source: SourceFile, explicit: bool, options: &LintOptions) ->
             FileKind::Unsupported
         }
     };
+    // Another document after the first (or a syntax error in it): the first is linted,
+    // and the file is still an input error.
+    let error = parsed.trailing.map(|err| {
+        findings.push(
+            Finding::new(
+                rules::input::ssm000_parse_error::ParseErrorRule.meta(),
+                err.span,
+                &err.message,
+            )
+            .label(&err.label)
+            .help("CloudFormation reads one document per template (cfn-lint: \"expected a single document in the stream\"); split the file, or remove the `---` line"),
+        );
+        err.message
+    });
     let (findings, suppressed) = suppressions.apply(findings, &source, options);
     FileReport {
         source: Arc::new(source),
         kind: file_kind,
         findings: finalize(findings, options),
-        error: None,
+        error,
         note,
         suppressed,
     }

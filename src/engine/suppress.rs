@@ -14,7 +14,7 @@ use crate::base::{SourceFile, Span};
 use crate::engine::LintOptions;
 use crate::rules::input::ssm002_unused_suppression::UnusedSuppression;
 use crate::rules::{find_rule, Finding, RuleInfo, ALL_RULES};
-use crate::syntax::{detect_syntax, Node, NodeKind, Syntax};
+use crate::syntax::{Node, NodeKind, Syntax};
 
 /// The key under `Metadata` that holds ssmlint's settings.
 pub const METADATA_KEY: &str = "ssmlint";
@@ -147,12 +147,13 @@ pub struct Suppressions {
 
 impl Suppressions {
     /// Reads the suppressions of a parsed file: metadata when `template` is true (the
-    /// document is a CloudFormation template), comments when the file is YAML. Rules are
+    /// document is a CloudFormation template), comments when the file was read as YAML. Rules are
     /// named by built-in code or name, or by the code or name of one of the run's Guard
     /// rules (`options.guard`: `GUARD:<rule>` or a header's code).
     pub fn collect(
         source: &SourceFile,
         root: &Node,
+        syntax: Syntax,
         template: bool,
         options: &LintOptions,
     ) -> Suppressions {
@@ -181,7 +182,7 @@ impl Suppressions {
                 }
             }
         }
-        if detect_syntax(&source.text) == Syntax::Yaml {
+        if syntax == Syntax::Yaml {
             out.comments(source, root);
         }
         for d in &mut out.directives {
