@@ -144,7 +144,8 @@ fn sarif() {
         .as_str()
         .is_some_and(|u| u.starts_with("https://")));
     let rules = driver["rules"].as_array().expect("rules");
-    assert_eq!(rules.len(), 7, "one descriptor per selected rule");
+    // The 7 selected, and SSM001, which every run reports (like SSM000).
+    assert_eq!(rules.len(), 8, "one descriptor per rule that runs");
     for rule in rules {
         let code = rule["id"].as_str().expect("id");
         let meta = ssmlint::rules::find_rule(code)
@@ -314,13 +315,21 @@ fn formats_go_to_files_and_at_most_one_to_stdout() {
         run.stderr
     );
 
+    // The report's directory is created (issue 17, item 12) ...
     let run = ssmlint_in(
         &dir,
         &["--format", "sarif=missing/dir/x.sarif", "stack.yaml"],
     );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(dir.join("missing/dir/x.sarif").is_file());
+    // ... and a report that cannot be written is exit 2 with the reason.
+    let run = ssmlint_in(
+        &dir,
+        &["--format", "sarif=stack.yaml/x.sarif", "stack.yaml"],
+    );
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.contains("cannot write missing/dir/x.sarif"),
+        run.stderr.contains("cannot write stack.yaml/x.sarif"),
         "{}",
         run.stderr
     );

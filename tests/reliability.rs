@@ -221,3 +221,398 @@ fn the_parser_is_chosen_by_extension_then_content() {
     // YAML text in a `.json` file is not JSON.
     assert_eq!(lint("t.json", "Resources: {}\n").kind, FileKind::Error);
 }
+
+// ---------------------------------------------------------------------------------------
+// Through the binary: inputs, outputs, exit codes.
+
+mod binary {
+    use std::io::Write;
+    use std::path::{Path, PathBuf};
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    pub struct Run {
+        pub code: i32,
+        pub stdout: String,
+        pub stderr: String,
+    }
+
+    pub fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("ssmlint-rel-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("scratch dir");
+        dir
+    }
+
+    pub fn write(path: &Path, text: &str) {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("parent dir");
+        }
+        std::fs::write(path, text).expect("write");
+    }
+
+    pub fn command(dir: &Path, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_ssmlint"));
+        command
+            .args(args)
+            .current_dir(dir)
+            .env_remove("NO_COLOR")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        command
+    }
+
+    /// Runs to the end, or fails the test after 60 s (a hang is the defect).
+    pub fn finish(mut command: Command, stdin: Option<&[u8]>) -> Run {
+        if stdin.is_some() {
+            command.stdin(Stdio::piped());
+        }
+        let mut child = command.spawn().expect("ssmlint starts");
+        if let Some(bytes) = stdin {
+            let mut pipe = child.stdin.take().expect("piped");
+            let _ = pipe.write_all(bytes);
+        }
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while child.try_wait().expect("wait").is_none() {
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("ssmlint did not finish in 60 s");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let output = child.wait_with_output().expect("output");
+        let run = Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        };
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+        run
+    }
+
+    pub fn ssmlint(dir: &Path, args: &[&str]) -> Run {
+        finish(command(dir, args), None)
+    }
+
+    pub fn codes(run: &Run) -> Vec<String> {
+        let value: serde_json::Value = serde_json::from_str(&run.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}{}", run.stdout, run.stderr));
+        value["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f["code"].as_str().map(str::to_string))
+            .collect()
+    }
+
+    pub fn mkfifo(path: &Path) -> bool {
+        Command::new("mkfifo")
+            .arg(path)
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
+    pub const TEMPLATE: &str =
+        "Resources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-1\n";
+}
+
+use binary::{codes as run_codes, scratch, ssmlint, write, TEMPLATE};
+
+// 14. A FIFO as an input, as `--config`, or inside a `--rules` directory blocked forever.
+#[test]
+fn fifos_are_refused_not_read() {
+    let dir = scratch("fifo");
+    write(&dir.join("t.yaml"), TEMPLATE);
+    if !binary::mkfifo(&dir.join("pipe.yaml")) {
+        eprintln!("mkfifo is not available: skipped");
+        return;
+    }
+    let run = ssmlint(
+        &dir,
+        &["--no-config", "--format", "json", "pipe.yaml", "t.yaml"],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stdout.contains("not a regular file"), "{}", run.stdout);
+    assert!(
+        run_codes(&run).contains(&"SSM100".to_string()),
+        "other files still linted"
+    );
+
+    let run = ssmlint(&dir, &["--config", "pipe.yaml", "t.yaml"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("not a regular file"), "{}", run.stderr);
+
+    std::fs::create_dir_all(dir.join("rules")).unwrap();
+    assert!(binary::mkfifo(&dir.join("rules/x.guard")));
+    let run = ssmlint(&dir, &["--no-config", "--rules", "rules", "t.yaml"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("rules/x.guard: cannot read: not a regular file"),
+        "{}",
+        run.stderr
+    );
+    let run = ssmlint(&dir, &["--no-config", "--rules", "pipe.yaml", "t.yaml"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("not a regular file"), "{}", run.stderr);
+}
+
+// 15. Inputs, `--config` and stdin had no size limit (`/dev/zero` grew to 2 GB).
+#[test]
+fn inputs_over_64_mib_are_refused() {
+    let dir = scratch("size");
+    let big = std::fs::File::create(dir.join("big.yaml")).unwrap();
+    big.set_len(ssmlint::base::io::MAX_INPUT_BYTES + 1).unwrap();
+    let run = ssmlint(&dir, &["--no-config", "--format", "json", "big.yaml"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stdout.contains("larger than 64 MiB"), "{}", run.stdout);
+    let run = ssmlint(&dir, &["--config", "big.yaml", "big.yaml"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("larger than 64 MiB"), "{}", run.stderr);
+    if Path::new("/dev/zero").exists() {
+        let run = ssmlint(&dir, &["--no-config", "--format", "json", "/dev/zero"]);
+        assert_eq!(run.code, 2);
+        assert!(run.stdout.contains("not a regular file"), "{}", run.stdout);
+        let mut command = binary::command(&dir, &["--no-config", "--format", "json", "-"]);
+        command.stdin(std::fs::File::open("/dev/zero").unwrap());
+        let run = binary::finish(command, None);
+        assert_eq!(run.code, 2);
+        assert!(run.stdout.contains("larger than 64 MiB"), "{}", run.stdout);
+    }
+}
+
+use std::path::Path;
+
+// 16. Inputs were deduplicated by display name: `dir dir/x.yaml` dropped the named file's
+//     SSM001, and `--stdin-filename X - X` dropped file X.
+#[test]
+fn inputs_are_deduplicated_by_file_not_by_name() {
+    let dir = scratch("dedup");
+    write(&dir.join("d/unsupported.yaml"), "name: not a template\n");
+    write(&dir.join("d/t.yaml"), TEMPLATE);
+    let run = ssmlint(
+        &dir,
+        &["--no-config", "--format", "json", "d", "d/unsupported.yaml"],
+    );
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run_codes(&run).contains(&"SSM001".to_string()));
+    let run = ssmlint(
+        &dir,
+        &[
+            "--no-config",
+            "--format",
+            "json",
+            "d/t.yaml",
+            "./d/t.yaml",
+            "d",
+        ],
+    );
+    assert_eq!(run_codes(&run).iter().filter(|c| *c == "SSM100").count(), 1);
+
+    let mut command = binary::command(
+        &dir,
+        &[
+            "--no-config",
+            "--format",
+            "json",
+            "--stdin-filename",
+            "d/t.yaml",
+            "-",
+            "d/t.yaml",
+        ],
+    );
+    command.stdin(std::process::Stdio::piped());
+    let run = binary::finish(command, Some(b"{}\n"));
+    let value: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        value["files"].as_array().map(Vec::len),
+        Some(2),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run_codes(&run).contains(&"SSM100".to_string()),
+        "file d/t.yaml linted"
+    );
+}
+
+// 17. `--select`, `--ignore` and `--severity X=off` could hide SSM000/SSM001 (exit 2 with
+//     nothing shown, or an unsupported file's 2 turned into 0); SSM002 vanished under
+//     `--select` although the README says it fires whatever the run selects.
+#[test]
+fn input_errors_and_stale_suppressions_survive_selection() {
+    let dir = scratch("select");
+    write(&dir.join("broken.yaml"), "a: [\n");
+    write(&dir.join("other.yaml"), "name: x\n");
+    for args in [
+        &["--ignore", "SSM000"][..],
+        &["--select", "SSM100"],
+        &["--severity", "SSM000=off"],
+        &["--severity", "SSM000=info"],
+    ] {
+        let run = ssmlint(
+            &dir,
+            &[
+                &["--no-config", "--format", "json"][..],
+                args,
+                &["broken.yaml"],
+            ]
+            .concat(),
+        );
+        assert_eq!(run.code, 2, "{args:?}");
+        assert_eq!(run_codes(&run), ["SSM000"], "{args:?}");
+        assert!(run.stdout.contains("\"severity\": \"error\""), "{args:?}");
+    }
+    for args in [
+        &["--ignore", "SSM001"][..],
+        &["--select", "SSM100"],
+        &["--severity", "SSM001=off"],
+    ] {
+        let run = ssmlint(
+            &dir,
+            &[
+                &["--no-config", "--format", "json"][..],
+                args,
+                &["other.yaml"],
+            ]
+            .concat(),
+        );
+        assert_eq!(run.code, 2, "{args:?}");
+        assert_eq!(run_codes(&run), ["SSM001"], "{args:?}");
+    }
+    write(
+        &dir.join("stale.yaml"),
+        &format!("{TEMPLATE}    Metadata: {{ssmlint: {{ignore: [SSM105]}}}}\n"),
+    );
+    let run = ssmlint(
+        &dir,
+        &[
+            "--no-config",
+            "--format",
+            "json",
+            "--select",
+            "SSM100",
+            "stale.yaml",
+        ],
+    );
+    let mut found = run_codes(&run);
+    found.sort();
+    assert_eq!(found, ["SSM002", "SSM100"]);
+    let run = ssmlint(
+        &dir,
+        &[
+            "--no-config",
+            "--format",
+            "json",
+            "--select",
+            "SSM100",
+            "--ignore",
+            "SSM002",
+            "stale.yaml",
+        ],
+    );
+    assert_eq!(run_codes(&run), ["SSM100"]);
+}
+
+// Issue 17, item 13: SSM001's help told stdin to "pass --exclude to skip this file".
+#[test]
+fn unsupported_stdin_is_not_told_to_use_exclude() {
+    let dir = scratch("stdin001");
+    let mut command = binary::command(&dir, &["--no-config", "--format", "json", "-"]);
+    command.stdin(std::process::Stdio::piped());
+    let run = binary::finish(command, Some(b"name: x\n"));
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stdout.contains("this came from stdin"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("--exclude"), "{}", run.stdout);
+}
+
+// 20. `--format json=t.yaml t.yaml` overwrote the template being linted.
+#[test]
+fn a_report_never_overwrites_an_input() {
+    let dir = scratch("overwrite");
+    write(&dir.join("t.yaml"), TEMPLATE);
+    write(&dir.join("sub/u.yaml"), TEMPLATE);
+    write(&dir.join("c.yaml"), "fail_on: error\n");
+    for args in [
+        &["--no-config", "--format", "json=t.yaml", "t.yaml"][..],
+        &["--no-config", "--format", "sarif=./sub/../t.yaml", "t.yaml"],
+        &["--no-config", "--format", "json=sub/u.yaml", "."],
+        &["--config", "c.yaml", "--format", "junit=c.yaml", "t.yaml"],
+        &[
+            "--no-config",
+            "--format",
+            "json=out.json",
+            "--format",
+            "sarif=./out.json",
+            "t.yaml",
+        ],
+    ] {
+        let run = ssmlint(&dir, args);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert!(
+            run.stderr.starts_with("error: "),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.join("t.yaml")).unwrap(),
+            TEMPLATE
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.join("sub/u.yaml")).unwrap(),
+            TEMPLATE
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.join("c.yaml")).unwrap(),
+            "fail_on: error\n"
+        );
+    }
+    let run = ssmlint(
+        &dir,
+        &["--no-config", "--format", "json=out/r.json", "t.yaml"],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        dir.join("out/r.json").is_file(),
+        "the report's directory is created"
+    );
+}
+
+// 21. Every stdout write error was ignored (meant for a closed pipe), so `> /dev/full`
+//     lost the report and exited 0 or 1.
+#[test]
+fn a_lost_report_is_exit_2_but_a_closed_pipe_is_not() {
+    let dir = scratch("stdout");
+    write(&dir.join("t.yaml"), TEMPLATE);
+    if Path::new("/dev/full").exists() {
+        let mut command = binary::command(&dir, &["--no-config", "t.yaml"]);
+        command.stdout(
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap(),
+        );
+        let run = binary::finish(command, None);
+        assert_eq!(run.code, 2);
+        assert!(
+            run.stderr.contains("cannot write the report to stdout"),
+            "{}",
+            run.stderr
+        );
+    }
+    // A reader that goes away: the run's own exit code.
+    let mut command = binary::command(
+        &dir,
+        &["--no-config", "--format", "json", "t.yaml", "t.yaml"],
+    );
+    command.stdout(std::process::Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    drop(child.stdout.take());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(1));
+}
