@@ -616,3 +616,55 @@ fn a_lost_report_is_exit_2_but_a_closed_pipe_is_not() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(1));
 }
+
+// 5. A `.guard` file with thousands of nested blocks or a 5,000-deep list overflowed the
+//    stack in cfn-guard's parser: the depth is bounded before cfn-guard sees the text.
+#[cfg(feature = "guard")]
+#[test]
+fn deeply_nested_guard_files_are_refused_with_their_place() {
+    use ssmlint::guard::GuardSet;
+    let blocks = format!(
+        "rule deep {{\n{}Resources.* {{ Type == 'x' }}\n{}}}\n",
+        "when Resources exists {\n".repeat(5000),
+        "}\n".repeat(5000)
+    );
+    let list = format!(
+        "rule deep {{\n  Resources.*.Type in {}'x'{}\n}}\n",
+        "[".repeat(5000),
+        "]".repeat(5000)
+    );
+    for text in [&blocks, &list] {
+        let err = GuardSet::from_text("deep.guard", text).expect_err("refused");
+        assert!(err[0].starts_with("deep.guard:"), "{err:?}");
+        assert!(err[0].contains("nested deeper than 64 levels"), "{err:?}");
+    }
+    let dir = scratch("guard-deep");
+    write(&dir.join("deep.guard"), &list);
+    write(&dir.join("t.yaml"), TEMPLATE);
+    let run = ssmlint(&dir, &["--no-config", "--rules", "deep.guard", "t.yaml"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("error: deep.guard:2:"),
+        "{}",
+        run.stderr
+    );
+
+    // Up to the limit, rules parse and evaluate, also on a worker thread's 2 MiB stack.
+    let nested = format!(
+        "rule nested {{\n{}Resources.* {{ Type exists }}\n{}}}\n",
+        "when Resources exists {\n".repeat(60),
+        "}\n".repeat(60)
+    );
+    let guard = GuardSet::from_text("nested.guard", &nested).expect("60 levels are fine");
+    let options = LintOptions {
+        guard,
+        ..LintOptions::default()
+    };
+    let report = std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(move || lint_source(SourceFile::new("t.yaml", TEMPLATE), true, &options))
+        .unwrap()
+        .join()
+        .expect("no stack overflow");
+    assert_eq!(report.kind, FileKind::Template);
+}

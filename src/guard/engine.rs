@@ -73,6 +73,9 @@ pub fn parse_file(
     text: String,
     metas: &mut MetaCache,
 ) -> Result<RuleFile, Vec<String>> {
+    // cfn-guard's parser descends recursively (and parses the text again on every
+    // evaluation, on worker threads): refuse deep nesting before it sees the text.
+    check_depth(shown, &text)?;
     if let Err(err) = cfn_guard::commands::validate::parse_rules(&text, shown) {
         return Err(vec![syntax_error(shown, &err.to_string())]);
     }
@@ -131,6 +134,49 @@ pub fn parse_file(
     } else {
         Err(errors)
     }
+}
+
+/// Guard files nested deeper than this (blocks, lists, parentheses) are refused: real
+/// rules nest a few levels, and cfn-guard's recursive parser overflows the stack on
+/// thousands.
+pub const MAX_GUARD_DEPTH: usize = 64;
+
+/// Refuses nesting deeper than [`MAX_GUARD_DEPTH`], as `file:line:col: ...`. Brackets in
+/// comments, strings and regular expressions (`/.../`) do not count.
+fn check_depth(shown: &str, text: &str) -> Result<(), Vec<String>> {
+    let mut depth = 0usize;
+    for (index, line) in text.lines().enumerate() {
+        let bytes = line.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'#' => break,
+                quote @ (b'"' | b'\'' | b'/') => {
+                    i += 1;
+                    while i < bytes.len() && bytes[i] != quote {
+                        if bytes[i] == b'\\' {
+                            i += 1;
+                        }
+                        i += 1;
+                    }
+                }
+                b'{' | b'[' | b'(' => {
+                    depth += 1;
+                    if depth > MAX_GUARD_DEPTH {
+                        let column = line[..i].chars().count() + 1;
+                        return Err(vec![format!(
+                            "{shown}:{}:{column}: nested deeper than {MAX_GUARD_DEPTH} levels",
+                            index + 1
+                        )]);
+                    }
+                }
+                b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            i += 1;
+        }
+    }
+    Ok(())
 }
 
 /// cfn-guard's parse error as `file:line:col: Guard syntax error: ...`.

@@ -155,6 +155,25 @@ impl GuardSet {
         }
     }
 
+    /// Parses and validates one rule file's text, shown as `shown` in messages (for
+    /// tests and fuzzing; [`GuardSet::load`] reads files).
+    pub fn from_text(shown: &str, text: &str) -> Result<GuardSet, Vec<String>> {
+        #[cfg(not(feature = "guard"))]
+        {
+            let _ = (shown, text);
+            GuardSet::load(&[PathBuf::from(shown)])
+        }
+        #[cfg(feature = "guard")]
+        {
+            let mut metas = engine::MetaCache::new();
+            let parsed = engine::parse_file(shown, text.to_string(), &mut metas)?;
+            Ok(GuardSet {
+                user: vec![Arc::new(parsed)],
+                ..GuardSet::default()
+            })
+        }
+    }
+
     /// The metadata of the user's rules.
     pub fn user_rules(&self) -> Vec<&'static RuleMeta> {
         #[cfg(feature = "guard")]
