@@ -668,3 +668,42 @@ fn deeply_nested_guard_files_are_refused_with_their_place() {
         .expect("no stack overflow");
     assert_eq!(report.kind, FileKind::Template);
 }
+
+// 9. Suppressions were quadratic: 20,000 comments took over 120 s, one comment naming
+//    100,000 rules 28 s (each finding was matched against every directive; each comment
+//    walked the whole tree and the comment lines below it). Scale, not timing: these
+//    take a fraction of a second now.
+#[test]
+fn suppressions_scale_linearly() {
+    let mut text = String::from("Resources:\n");
+    for i in 0..20_000 {
+        text.push_str(&format!(
+            "  # ssmlint: ignore[SSM100] lab {i}\n  Web{i}:\n    Type: AWS::EC2::Instance\n"
+        ));
+    }
+    let report = lint("t.yaml", &text);
+    assert_eq!(report.suppressed.len(), 20_000);
+    assert!(report.findings.iter().all(|f| f.code != "SSM100"));
+
+    let mut text = String::from("Resources:\n");
+    for i in 0..20_000 {
+        text.push_str(&format!("  # ssmlint: ignore[SSM105] stale {i}\n"));
+    }
+    text.push_str("  Web:\n    Type: AWS::EC2::Instance\n");
+    let report = lint("t.yaml", &text);
+    assert_eq!(
+        codes(&report).iter().filter(|c| **c == "SSM002").count(),
+        20_000
+    );
+
+    let names: Vec<String> = (0..30_000).map(|i| format!("r{i}")).collect();
+    let text = format!(
+        "Resources:\n  # ssmlint: ignore[{}]\n  Web:\n    Type: AWS::EC2::Instance\n",
+        names.join(",")
+    );
+    let report = lint("t.yaml", &text);
+    assert_eq!(
+        codes(&report).iter().filter(|c| **c == "SSM002").count(),
+        30_000
+    );
+}
