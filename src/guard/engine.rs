@@ -499,7 +499,7 @@ fn evaluate(cx: &Cx<'_>, call: &Call<'_>, cache: &Cache, out: &mut Vec<Finding>)
                 .and_then(Json::as_str)
                 .map(str::trim)
                 .filter(|m| !m.is_empty());
-            let mut seen: Vec<Span> = Vec::new();
+            let mut seen: std::collections::HashSet<Span> = std::collections::HashSet::new();
             for leaf in leaves.iter().filter(|l| !l.unknown) {
                 let Some(path) = leaf.path else {
                     out.push(make_finding(cx, file, rule, leaf, None, rule_message));
@@ -517,8 +517,7 @@ fn evaluate(cx: &Cx<'_>, call: &Call<'_>, cache: &Cache, out: &mut Vec<Finding>)
                     }
                 }
                 for (span, located) in places {
-                    if !seen.contains(&span) {
-                        seen.push(span);
+                    if seen.insert(span) {
                         out.push(make_finding(
                             cx,
                             file,
@@ -648,19 +647,14 @@ fn is_intrinsic(value: &Json) -> bool {
     }
 }
 
-/// The logical id a path is under.
+/// The logical id a path is under: the longest id that the rest of the path is, or
+/// starts with before a `/` (ids may hold `/`), looked up by hash, not by comparing the
+/// path with every resource (which made 10,000 instances quadratic).
 fn resource_of(cx: &Cx<'_>, path: &str) -> Option<String> {
     let rest = path.strip_prefix("/Resources/")?;
-    cx.template
-        .resources
-        .iter()
-        .filter(|r| {
-            rest == r.id
-                || rest
-                    .strip_prefix(r.id)
-                    .is_some_and(|after| after.starts_with('/'))
-        })
-        .max_by_key(|r| r.id.len())
+    std::iter::once(rest.len())
+        .chain(rest.rmatch_indices('/').map(|(i, _)| i))
+        .find_map(|end| cx.template.resource(&rest[..end]))
         .map(|r| r.id.to_string())
 }
 
@@ -682,7 +676,7 @@ fn gather<'v>(cx: &Cx<'_>, node: &'v Json, out: &mut Vec<Leaf<'v>>) {
         for c in checks(or) {
             gather(cx, c, &mut alternatives);
         }
-        let unknown: Vec<Option<String>> = alternatives
+        let unknown: std::collections::HashSet<Option<String>> = alternatives
             .iter()
             .filter(|l| l.unknown)
             .map(|l| l.resource.clone())
@@ -690,13 +684,17 @@ fn gather<'v>(cx: &Cx<'_>, node: &'v Json, out: &mut Vec<Leaf<'v>>) {
         // One finding per resource: the last alternative is the requirement (those
         // before it are exemptions: `LaunchTemplate exists or HttpTokens == "required"`).
         let mut last: Vec<Leaf<'v>> = Vec::new();
+        let mut at: HashMap<Option<String>, usize> = HashMap::new();
         for leaf in alternatives {
             if unknown.contains(&leaf.resource) {
                 continue;
             }
-            match last.iter_mut().find(|l| l.resource == leaf.resource) {
-                Some(l) => *l = leaf,
-                None => last.push(leaf),
+            match at.get(&leaf.resource) {
+                Some(&i) => last[i] = leaf,
+                None => {
+                    at.insert(leaf.resource.clone(), last.len());
+                    last.push(leaf);
+                }
             }
         }
         out.extend(last);
