@@ -60,7 +60,8 @@ for target in "${targets[@]}"; do
     mkdir -p "fuzz/artifacts/$target"
     log="fuzz/artifacts/$target.log"
     echo "== fuzz $target (${seconds} s)"
-    if "${fuzz[@]}" run -O --fuzz-dir fuzz "$target" "fuzz/corpus/$target" -- \
+    if ASAN_OPTIONS="detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
+        "${fuzz[@]}" run -O --fuzz-dir fuzz "$target" "fuzz/corpus/$target" -- \
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=65536 \
         -detect_leaks=0 \
         -print_final_stats=1 >"$log" 2>&1; then
