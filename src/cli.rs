@@ -307,16 +307,22 @@ fn check(args: CheckArgs, terminal: &Terminal, stdin: &mut dyn Read) -> Outcome 
     };
     let stdin_name = args.stdin_filename.as_deref().unwrap_or(STDIN_NAME);
     let inputs = discover::discover(&paths, stdin_name, &filters);
+    let read: Vec<&Path> = inputs
+        .iter()
+        .filter_map(|i| match &i.source {
+            InputSource::File(path) => Some(path.as_path()),
+            _ => None,
+        })
+        .chain(args.config.as_deref())
+        .chain(guard_paths.iter().map(PathBuf::as_path))
+        .collect();
+    if let Err(message) = check_report_paths(&formats, &read) {
+        return usage_error(&message);
+    }
     let stdin_bytes = inputs
         .iter()
         .any(|i| i.source == InputSource::Stdin)
-        .then(|| {
-            let mut bytes = Vec::new();
-            stdin
-                .read_to_end(&mut bytes)
-                .map(|_| bytes)
-                .map_err(|e| crate::base::io_reason(&e))
-        });
+        .then(|| crate::base::io::read_limited(stdin));
     let mut reports = crate::engine::lint_inputs(&inputs, stdin_bytes.as_ref(), &options);
     if args.skip_unsupported {
         reports.retain(|r| r.kind != FileKind::Unsupported);
@@ -341,11 +347,11 @@ fn check(args: CheckArgs, terminal: &Terminal, stdin: &mut dyn Read) -> Outcome 
             None => outcome.stdout = render.render(spec.format, Some(terminal)),
             Some(path) => {
                 let text = render.render(spec.format, None);
-                let written = match path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                    Some(dir) => std::fs::create_dir_all(dir),
-                    None => Ok(()),
-                }
-                .and_then(|()| std::fs::write(path, text));
+                // Like ruff and cfn-lint, create the directory the report goes in.
+                let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+                let written = parent
+                    .map_or(Ok(()), std::fs::create_dir_all)
+                    .and_then(|()| std::fs::write(path, text));
                 if let Err(err) = written {
                     outcome.stderr.push_str(&format!(
                         "error: cannot write {}: {}\n",
@@ -358,6 +364,53 @@ fn check(args: CheckArgs, terminal: &Terminal, stdin: &mut dyn Read) -> Outcome 
         }
     }
     outcome
+}
+
+/// Refuses report paths that would overwrite a file the run reads (a template, the
+/// configuration, a Guard rule file), or another report of the run.
+fn check_report_paths(formats: &[FormatSpec], read: &[&Path]) -> Result<(), String> {
+    let canonical = |p: &Path| std::fs::canonicalize(p).ok();
+    let inputs: Vec<PathBuf> = read.iter().filter_map(|p| canonical(p)).collect();
+    let mut reports: Vec<(PathBuf, &Path)> = Vec::new();
+    for spec in formats {
+        let Some(path) = spec.path.as_deref() else {
+            continue;
+        };
+        // A report that does not exist yet cannot be an input; two reports are compared
+        // by where they will be.
+        let resolved = canonical(path).unwrap_or_else(|| {
+            let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+            let dir = parent.map_or_else(|| std::env::current_dir().ok(), canonical);
+            match (dir, path.file_name()) {
+                (Some(dir), Some(name)) => dir.join(name),
+                _ => path.to_path_buf(),
+            }
+        });
+        if inputs.contains(&resolved) {
+            return Err(format!(
+                "--format {}={}: the report would overwrite `{}`, which this run reads",
+                format_name(spec.format),
+                path.display(),
+                path.display()
+            ));
+        }
+        if let Some((_, other)) = reports.iter().find(|(r, _)| *r == resolved) {
+            return Err(format!(
+                "two reports would be written to the same file: `{}` and `{}`",
+                other.display(),
+                path.display()
+            ));
+        }
+        reports.push((resolved, path));
+    }
+    Ok(())
+}
+
+fn format_name(format: OutputFormat) -> &'static str {
+    OutputFormat::ALL
+        .iter()
+        .find(|(_, f)| *f == format)
+        .map_or("human", |(name, _)| name)
 }
 
 /// What rendering a report needs.
@@ -632,9 +685,10 @@ fn parse_rule(text: &str) -> Result<&'static str, String> {
     let candidates = ALL_RULES
         .iter()
         .flat_map(|r| [r.meta().code, r.meta().name]);
+    // `get`, not `[..3]`: the text is the user's, and may not be ASCII (`aa€`).
     let ssm_code = text.len() > 3
-        && text[..3].eq_ignore_ascii_case("SSM")
-        && text[3..].bytes().all(|b| b.is_ascii_digit());
+        && text.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("SSM"))
+        && text.bytes().skip(3).all(|b| b.is_ascii_digit());
     if text.is_empty() || ssm_code || crate::base::text::closest(text, candidates).is_some() {
         return Err(unknown_rule(text));
     }

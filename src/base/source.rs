@@ -41,6 +41,18 @@ pub struct SourceFile {
     pub name: String,
     pub text: Arc<str>,
     line_starts: Vec<usize>,
+    /// The number of characters before each multiple of [`CHAR_MARK_EVERY`] bytes (none
+    /// for an ASCII text), so that a column costs at most that many bytes to count, not
+    /// the length of its line (a minified template is one line).
+    char_marks: Vec<usize>,
+}
+
+/// Bytes between two character counts kept by [`SourceFile`].
+const CHAR_MARK_EVERY: usize = 4096;
+
+/// Whether a byte starts a character (is not a UTF-8 continuation byte).
+const fn starts_char(b: u8) -> bool {
+    b & 0xC0 != 0x80
 }
 
 impl SourceFile {
@@ -48,11 +60,35 @@ impl SourceFile {
         let text: Arc<str> = text.into();
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let mut char_marks = Vec::new();
+        if !text.is_ascii() {
+            let mut chars = 0;
+            for block in text.as_bytes().chunks(CHAR_MARK_EVERY) {
+                char_marks.push(chars);
+                chars += block.iter().filter(|&&b| starts_char(b)).count();
+            }
+            char_marks.push(chars);
+        }
         SourceFile {
             name: name.into(),
             text,
             line_starts,
+            char_marks,
         }
+    }
+
+    /// The number of characters before byte `offset` (a character boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        if self.char_marks.is_empty() {
+            return offset;
+        }
+        let block = offset / CHAR_MARK_EVERY;
+        let from = block * CHAR_MARK_EVERY;
+        let counted = self.text.as_bytes()[from..offset]
+            .iter()
+            .filter(|&&b| starts_char(b))
+            .count();
+        self.char_marks.get(block).copied().unwrap_or(0) + counted
     }
 
     /// Line and column of a byte offset (clamped to the text, snapped to a char boundary).
@@ -66,14 +102,17 @@ impl SourceFile {
             Err(i) => i.saturating_sub(1),
         };
         let line_start = self.line_starts.get(line_index).copied().unwrap_or(0);
-        let column = self
-            .text
-            .get(line_start..offset)
-            .map_or(0, |s| s.chars().count());
+        let column = self.chars_before(offset) - self.chars_before(line_start.min(offset));
         LineCol {
             line: line_index + 1,
             column: column + 1,
         }
+    }
+
+    /// The 1-based line of a byte offset (clamped to the text), without the column's cost.
+    pub fn line_of(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        self.line_starts.partition_point(|&s| s <= offset).max(1)
     }
 
     /// Byte offset of the `index`-th character (saphyr counts characters).
@@ -139,6 +178,23 @@ mod tests {
         // 'd' is at byte 7 (é is two bytes) and column 4
         assert_eq!(f.line_col(7), LineCol { line: 2, column: 4 });
         assert_eq!(f.line_col(1000).line, 3);
+    }
+
+    #[test]
+    fn columns_on_long_lines_count_characters() {
+        let text = format!("{}\n{}x", "é".repeat(10_000), "aé".repeat(5_000));
+        let f = SourceFile::new("t", text.as_str());
+        let x = text.len() - 1;
+        assert_eq!(
+            f.line_col(x),
+            LineCol {
+                line: 2,
+                column: 10_001
+            }
+        );
+        assert_eq!(f.line_col(2 * 9_999).column, 10_000);
+        assert_eq!(f.line_of(x), 2);
+        assert_eq!(f.line_of(0), 1);
     }
 
     #[test]

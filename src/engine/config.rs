@@ -111,10 +111,9 @@ pub fn shown_path(path: &Path, cwd: &Path) -> String {
 impl Config {
     /// Reads and validates a configuration file; `shown` names it in messages.
     pub fn load(path: &Path, shown: &str) -> Result<Config, ConfigError> {
-        let bytes = std::fs::read(path).map_err(|e| ConfigError {
+        let bytes = crate::base::io::read_regular_file(path).map_err(|reason| ConfigError {
             messages: vec![format!(
-                "{shown}: cannot read the configuration file: {}",
-                crate::base::io_reason(&e)
+                "{shown}: cannot read the configuration file: {reason}"
             )],
         })?;
         let text = String::from_utf8(bytes).map_err(|_| ConfigError {

@@ -1,7 +1,7 @@
 //! Which files to lint: files named on the command line, directories walked (hidden and
 //! `.gitignore`d entries skipped, include/exclude globs applied), and stdin.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -86,8 +86,9 @@ fn matches_any(set: &GlobSet, path: &Path) -> bool {
 }
 
 /// Turns command-line paths into the list of inputs, in the order given; files found in a
-/// directory come sorted by path. `-` is stdin, shown as `stdin_name`. A path named twice
-/// is linted once.
+/// directory come sorted by path. `-` is stdin, shown as `stdin_name`. A file reached
+/// twice (named twice, or named and found in a directory given too, under any spelling of
+/// its path) is linted once, where it first comes, and counts as named if it was named.
 pub fn discover(paths: &[PathBuf], stdin_name: &str, filters: &Filters) -> Vec<Input> {
     let mut inputs = Vec::new();
     for path in paths {
@@ -119,9 +120,38 @@ pub fn discover(paths: &[PathBuf], stdin_name: &str, filters: &Filters) -> Vec<I
             }),
         }
     }
-    let mut seen = HashSet::new();
-    inputs.retain(|input| seen.insert(input.name.clone()));
-    inputs
+    dedup(inputs)
+}
+
+/// What makes two inputs the same.
+#[derive(Debug, PartialEq, Eq, Hash)]
+enum Identity {
+    Stdin,
+    /// The canonical path of a file (as written when it cannot be resolved).
+    File(PathBuf),
+    Unreadable(String),
+}
+
+fn dedup(inputs: Vec<Input>) -> Vec<Input> {
+    let mut first_at: HashMap<Identity, usize> = HashMap::new();
+    let mut out: Vec<Input> = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        let identity = match &input.source {
+            InputSource::Stdin => Identity::Stdin,
+            InputSource::File(path) => {
+                Identity::File(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()))
+            }
+            InputSource::Unreadable(_) => Identity::Unreadable(input.name.clone()),
+        };
+        match first_at.get(&identity) {
+            Some(&i) => out[i].explicit |= input.explicit,
+            None => {
+                first_at.insert(identity, out.len());
+                out.push(input);
+            }
+        }
+    }
+    out
 }
 
 fn walk(root: &Path, filters: &Filters, inputs: &mut Vec<Input>) {

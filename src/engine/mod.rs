@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::base::{io_reason, SourceFile, Span};
+use crate::base::{SourceFile, Span};
 use crate::diagnostic::{Finding, RuleMeta, Severity};
 use crate::rules::{self, Context, OptionValue, RuleInfo, RuleSettings};
 use crate::semantic::{Input, Model, PolicyFile};
@@ -19,6 +19,13 @@ pub mod discover;
 pub mod suppress;
 
 use discover::{Input as InputFile, InputSource};
+
+/// The rules no selection, ignore or severity can turn off or lower: SSM000 (a file that
+/// cannot be read or parsed) and SSM001 (a named file that is no template or policy).
+pub const ALWAYS_REPORTED: &[&str] = &["SSM000", "SSM001"];
+
+/// SSM002 unused-suppression, which runs whatever `--select` names.
+const UNUSED_SUPPRESSION: &str = "SSM002";
 
 /// Per-run settings that change what is reported.
 #[derive(Debug, Clone, Default)]
@@ -49,17 +56,30 @@ impl LintOptions {
         self
     }
 
+    /// Whether the run reports `code`. Read and parse errors (SSM000) and unsupported named
+    /// files (SSM001) are always reported, whatever is selected or ignored: the run exits
+    /// 2 for them, and must say why. SSM002 (unused suppressions) runs whatever `--select`
+    /// names (it checks the suppressions of the rules that do not run too); `--ignore` or
+    /// `off` turn it off.
     pub fn is_enabled(&self, code: &str) -> bool {
-        let selected = self
-            .select
-            .as_ref()
-            .is_none_or(|codes| codes.contains(&code));
+        if ALWAYS_REPORTED.contains(&code) {
+            return true;
+        }
+        let selected = code == UNUSED_SUPPRESSION
+            || self
+                .select
+                .as_ref()
+                .is_none_or(|codes| codes.contains(&code));
         selected && !self.ignore.contains(&code)
     }
 
     /// The severity of a built-in rule's findings: an explicit override, else the
-    /// rule's default (which one of its options may raise).
+    /// rule's default (which one of its options may raise). Read and parse errors stay
+    /// errors.
     pub fn severity_of(&self, meta: &RuleMeta) -> Severity {
+        if ALWAYS_REPORTED.contains(&meta.code) {
+            return meta.severity;
+        }
         if let Some(level) = self.severities.get(meta.code) {
             return *level;
         }
@@ -137,8 +157,26 @@ impl FileReport {
     }
 }
 
+/// How an input was given: found by walking a directory, named, or on stdin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Given {
+    Walked,
+    Named,
+    Stdin,
+}
+
+impl Given {
+    fn of(explicit: bool) -> Given {
+        if explicit {
+            Given::Named
+        } else {
+            Given::Walked
+        }
+    }
+}
+
 /// Decodes raw bytes and lints them. `explicit` is true for files named on the command
-/// line (or stdin), which are reported as SSM001 when they are not templates or policies.
+/// line, which are reported as SSM001 when they are not templates or policies.
 pub fn lint_bytes(name: &str, bytes: &[u8], explicit: bool, options: &LintOptions) -> FileReport {
     lint_owned_bytes(name, bytes.to_vec(), explicit, options)
 }
@@ -151,8 +189,17 @@ pub fn lint_owned_bytes(
     explicit: bool,
     options: &LintOptions,
 ) -> FileReport {
+    lint_bytes_as(name, bytes, Given::of(explicit), options)
+}
+
+/// [`lint_bytes`] for what was read from stdin (shown as `name`).
+pub fn lint_stdin(name: &str, bytes: &[u8], options: &LintOptions) -> FileReport {
+    lint_bytes_as(name, bytes.to_vec(), Given::Stdin, options)
+}
+
+fn lint_bytes_as(name: &str, bytes: Vec<u8>, given: Given, options: &LintOptions) -> FileReport {
     match String::from_utf8(bytes) {
-        Ok(text) => lint_source(SourceFile::new(name, text), explicit, options),
+        Ok(text) => lint_text(SourceFile::new(name, text), given, options),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let bytes = e.as_bytes();
@@ -177,19 +224,28 @@ pub fn lint_owned_bytes(
 
 /// Parses and lints one text.
 pub fn lint_source(source: SourceFile, explicit: bool, options: &LintOptions) -> FileReport {
-    let root = match crate::syntax::parse(&source.text) {
-        Ok(root) => root,
+    lint_text(source, Given::of(explicit), options)
+}
+
+fn lint_text(source: SourceFile, given: Given, options: &LintOptions) -> FileReport {
+    let parsed = match crate::syntax::parse_file(&source.name, &source.text) {
+        Ok(parsed) => parsed,
         Err(err) => {
             let related = err.related.clone();
             return error_report(source, err.message, err.span, &err.label, related, options);
         }
     };
+    let root = parsed.root;
     let kind = classify(&root);
     let suppressions = match kind {
         DocumentKind::Unsupported => suppress::Suppressions::default(),
-        _ => {
-            suppress::Suppressions::collect(&source, &root, kind == DocumentKind::Template, options)
-        }
+        _ => suppress::Suppressions::collect(
+            &source,
+            &root,
+            parsed.syntax,
+            kind == DocumentKind::Template,
+            options,
+        ),
     };
     let mut findings = Vec::new();
     let mut note = None;
@@ -199,7 +255,8 @@ pub fn lint_source(source: SourceFile, explicit: bool, options: &LintOptions) ->
                 Template::deployed(&root, &options.parameters).with_source_text(&source.text);
             let eval = Evaluator::new(&template, &options.parameters);
             let model = Model::new(Input::Template(&template), &eval);
-            let cx = Context::new(&source, &eval, &model, &options.rule_settings);
+            let cx = Context::new(&source, &eval, &model, &options.rule_settings)
+                .with_syntax(parsed.syntax);
             run_rules(&cx, &suppressions, options, &mut findings);
             // The user's Guard rules, after the built-in ones.
             let should_run = |code: &str| suppressions.should_run(code, options);
@@ -240,7 +297,8 @@ pub fn lint_source(source: SourceFile, explicit: bool, options: &LintOptions) ->
                 has_principal,
             });
             let model = Model::new(input, &eval);
-            let cx = Context::new(&source, &eval, &model, &options.rule_settings);
+            let cx = Context::new(&source, &eval, &model, &options.rule_settings)
+                .with_syntax(parsed.syntax);
             run_rules(&cx, &suppressions, options, &mut findings);
             if has_principal {
                 FileKind::ResourcePolicy
@@ -251,12 +309,13 @@ pub fn lint_source(source: SourceFile, explicit: bool, options: &LintOptions) ->
         DocumentKind::SessionDocument => {
             let eval = Evaluator::plain();
             let model = Model::new(Input::SessionDocument(&root), &eval);
-            let cx = Context::new(&source, &eval, &model, &options.rule_settings);
+            let cx = Context::new(&source, &eval, &model, &options.rule_settings)
+                .with_syntax(parsed.syntax);
             run_rules(&cx, &suppressions, options, &mut findings);
             FileKind::SessionDocument
         }
         DocumentKind::Unsupported => {
-            if explicit {
+            if given != Given::Walked {
                 let what = match &root.kind {
                     crate::syntax::NodeKind::Null => "an empty document".to_string(),
                     crate::syntax::NodeKind::Map(_) => {
@@ -274,18 +333,36 @@ pub fn lint_source(source: SourceFile, explicit: bool, options: &LintOptions) ->
                         ),
                     )
                     .label("expected a template with `Resources`, or a policy with `Statement`")
-                    .help("ssmlint lints CloudFormation templates (YAML or JSON) and IAM policy documents; pass --exclude to skip this file"),
+                    .help(if given == Given::Stdin {
+                        "ssmlint lints CloudFormation templates (YAML or JSON) and IAM policy documents; this came from stdin: pipe one of those, or pass --skip-unsupported"
+                    } else {
+                        "ssmlint lints CloudFormation templates (YAML or JSON) and IAM policy documents; pass --exclude to skip this file"
+                    }),
                 );
             }
             FileKind::Unsupported
         }
     };
-    let (findings, suppressed) = suppressions.apply(findings, &source, options);
+    let (mut findings, suppressed) = suppressions.apply(findings, &source, options);
+    // Another document after the first (or a syntax error in it): the first is linted,
+    // and the file is still an input error, never suppressed.
+    let error = parsed.trailing.map(|err| {
+        findings.push(
+            Finding::new(
+                rules::input::ssm000_parse_error::ParseErrorRule.meta(),
+                err.span,
+                &err.message,
+            )
+            .label(&err.label)
+            .help("CloudFormation reads one document per template (cfn-lint: \"expected a single document in the stream\"); split the file, or remove the `---` line"),
+        );
+        err.message
+    });
     FileReport {
         source: Arc::new(source),
         kind: file_kind,
         findings: finalize(findings, options),
-        error: None,
+        error,
         note,
         suppressed,
     }
@@ -379,12 +456,12 @@ pub fn lint_inputs(
         .par_iter()
         .map(|input| {
             let report = match &input.source {
-                InputSource::File(path) => match std::fs::read(path) {
+                InputSource::File(path) => match crate::base::io::read_regular_file(path) {
                     Ok(bytes) => lint_owned_bytes(&input.name, bytes, input.explicit, options),
-                    Err(err) => FileReport::unreadable(&input.name, &io_reason(&err), options),
+                    Err(reason) => FileReport::unreadable(&input.name, &reason, options),
                 },
                 InputSource::Stdin => match stdin {
-                    Some(Ok(bytes)) => lint_bytes(&input.name, bytes, true, options),
+                    Some(Ok(bytes)) => lint_stdin(&input.name, bytes, options),
                     Some(Err(reason)) => FileReport::unreadable(&input.name, reason, options),
                     None => FileReport::unreadable(&input.name, "stdin was not read", options),
                 },

@@ -10,11 +10,13 @@
 //! SSM002 is enabled, the rules named by suppressions run even if they are turned off,
 //! and their findings are only used to tell stale suppressions from live ones.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::base::{SourceFile, Span};
 use crate::engine::LintOptions;
 use crate::rules::input::ssm002_unused_suppression::UnusedSuppression;
 use crate::rules::{find_rule, Finding, RuleInfo, ALL_RULES};
-use crate::syntax::{detect_syntax, Node, NodeKind, Syntax};
+use crate::syntax::{Node, NodeKind, Syntax};
 
 /// The key under `Metadata` that holds ssmlint's settings.
 pub const METADATA_KEY: &str = "ssmlint";
@@ -101,8 +103,7 @@ impl Directive {
                 finding.resource.as_deref() == Some(id.as_str()) || inside(extent)
             }
             Scope::Next { line, extent } => {
-                extent.as_ref().is_some_and(inside)
-                    || source.line_col(finding.span.start).line == *line
+                extent.as_ref().is_some_and(inside) || source.line_of(finding.span.start) == *line
             }
         }
     }
@@ -127,6 +128,138 @@ impl Directive {
     }
 }
 
+/// Directives of one rule with the same scope: they match the same findings.
+#[derive(Debug)]
+struct Group {
+    /// Indices into the directives, in their order.
+    members: Vec<usize>,
+    /// The first member with a reason.
+    first_reason: Option<usize>,
+    used: bool,
+}
+
+/// Where a scope is, to look its groups up.
+#[derive(Debug, PartialEq, Eq, Hash)]
+enum ScopeKey {
+    File,
+    Resource(String),
+    Next(usize),
+}
+
+/// The directives of one rule code, grouped by scope and indexed by place.
+#[derive(Debug, Default)]
+struct CodeIndex {
+    groups: Vec<Group>,
+    by_scope: HashMap<ScopeKey, usize>,
+    /// Groups by the line a comment points at.
+    by_line: HashMap<usize, usize>,
+    /// Groups by the extent (of a resource, or of the key below a comment) that holds
+    /// their findings.
+    extents: Stabbing,
+}
+
+impl CodeIndex {
+    fn add(&mut self, i: usize, d: &Directive) {
+        let key = match &d.scope {
+            Scope::File => ScopeKey::File,
+            Scope::Resource { id, .. } => ScopeKey::Resource(id.clone()),
+            Scope::Next { line, .. } => ScopeKey::Next(*line),
+        };
+        let g = match self.by_scope.get(&key) {
+            Some(&g) => g,
+            None => {
+                let g = self.groups.len();
+                self.groups.push(Group {
+                    members: Vec::new(),
+                    first_reason: None,
+                    used: false,
+                });
+                match &d.scope {
+                    Scope::File => {}
+                    Scope::Resource { extent, .. } => self.extents.add(*extent, g),
+                    Scope::Next { line, extent } => {
+                        self.by_line.insert(*line, g);
+                        if let Some(extent) = extent {
+                            self.extents.add(*extent, g);
+                        }
+                    }
+                }
+                self.by_scope.insert(key, g);
+                g
+            }
+        };
+        let group = &mut self.groups[g];
+        group.members.push(i);
+        if group.first_reason.is_none() && d.reason.is_some() {
+            group.first_reason = Some(i);
+        }
+    }
+
+    /// The groups that may match a finding (each checked with [`Directive::matches`]).
+    fn candidates(&self, finding: &Finding, source: &SourceFile) -> Vec<usize> {
+        let mut out = Vec::new();
+        out.extend(self.by_scope.get(&ScopeKey::File));
+        if let Some(id) = &finding.resource {
+            out.extend(self.by_scope.get(&ScopeKey::Resource(id.clone())));
+        }
+        out.extend(self.by_line.get(&source.line_of(finding.span.start)));
+        self.extents.containing(finding.span.start, &mut out);
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// Intervals, and the ones that hold a point: sorted by start, with the furthest end of
+/// each range of them in a segment tree, so a query costs O(log n) per interval found.
+#[derive(Debug, Default)]
+struct Stabbing {
+    /// (start, end, group), an empty extent holding its start.
+    items: Vec<(usize, usize, usize)>,
+    tree: Vec<usize>,
+    size: usize,
+}
+
+impl Stabbing {
+    fn add(&mut self, extent: Span, group: usize) {
+        let end = extent.end.max(extent.start + 1);
+        self.items.push((extent.start, end, group));
+    }
+
+    fn build(&mut self) {
+        self.items.sort_unstable();
+        self.size = self.items.len().next_power_of_two();
+        self.tree = vec![0; 2 * self.size];
+        for (i, item) in self.items.iter().enumerate() {
+            self.tree[self.size + i] = item.1;
+        }
+        for node in (1..self.size).rev() {
+            self.tree[node] = self.tree[2 * node].max(self.tree[2 * node + 1]);
+        }
+    }
+
+    /// Adds the groups of the intervals holding `at`.
+    fn containing(&self, at: usize, out: &mut Vec<usize>) {
+        if self.items.is_empty() {
+            return;
+        }
+        let starts_before = self.items.partition_point(|item| item.0 <= at);
+        let mut todo = vec![(1usize, 0usize, self.size)];
+        while let Some((node, lo, hi)) = todo.pop() {
+            if lo >= starts_before || self.tree[node] <= at {
+                continue;
+            }
+            if hi - lo == 1 {
+                out.push(self.items[lo].2);
+                continue;
+            }
+            let mid = (lo + hi) / 2;
+            todo.push((2 * node, lo, mid));
+            todo.push((2 * node + 1, mid, hi));
+        }
+    }
+}
+
 /// A malformed suppression.
 #[derive(Debug, Clone)]
 struct Problem {
@@ -140,6 +273,10 @@ struct Problem {
 #[derive(Debug, Default)]
 pub struct Suppressions {
     directives: Vec<Directive>,
+    /// The directives of each rule code, grouped by scope and indexed by place: a finding
+    /// is matched against the few groups that can hold it (matching every finding against
+    /// every directive made 20,000 comments take minutes).
+    by_code: HashMap<&'static str, CodeIndex>,
     problems: Vec<Problem>,
     /// The codes and names of the run's Guard rules (`--rules`), for "did you mean".
     guard_names: Vec<&'static str>,
@@ -147,12 +284,13 @@ pub struct Suppressions {
 
 impl Suppressions {
     /// Reads the suppressions of a parsed file: metadata when `template` is true (the
-    /// document is a CloudFormation template), comments when the file is YAML. Rules are
+    /// document is a CloudFormation template), comments when the file was read as YAML. Rules are
     /// named by built-in code or name, or by the code or name of one of the run's Guard
     /// rules (`options.guard`: `GUARD:<rule>` or a header's code).
     pub fn collect(
         source: &SourceFile,
         root: &Node,
+        syntax: Syntax,
         template: bool,
         options: &LintOptions,
     ) -> Suppressions {
@@ -181,7 +319,7 @@ impl Suppressions {
                 }
             }
         }
-        if detect_syntax(&source.text) == Syntax::Yaml {
+        if syntax == Syntax::Yaml {
             out.comments(source, root);
         }
         for d in &mut out.directives {
@@ -195,6 +333,14 @@ impl Suppressions {
         }
         // Most specific first: a comment's reason wins over the resource's and the file's.
         out.directives.sort_by_key(|d| (d.origin, d.span.start));
+        for (i, d) in out.directives.iter().enumerate() {
+            if let Some(code) = d.code {
+                out.by_code.entry(code).or_default().add(i, d);
+            }
+        }
+        for index in out.by_code.values_mut() {
+            index.extents.build();
+        }
         out
     }
 
@@ -208,7 +354,7 @@ impl Suppressions {
     pub fn should_run(&self, code: &str, options: &LintOptions) -> bool {
         options.is_enabled(code)
             || (options.is_enabled(UnusedSuppression.meta().code)
-                && self.directives.iter().any(|d| d.code == Some(code)))
+                && self.by_code.contains_key(code))
     }
 
     /// Splits `findings` into those reported and those suppressed, and adds an SSM002
@@ -262,20 +408,31 @@ impl Suppressions {
         options: &LintOptions,
         which: impl Fn(&Directive) -> bool,
     ) -> Result<Option<Suppressed>, Box<Finding>> {
+        let Some(index) = self.by_code.get_mut(finding.code) else {
+            return Err(Box::new(finding));
+        };
+        let mut groups = index.candidates(&finding, source);
+        groups.retain(|&g| {
+            let group = &index.groups[g];
+            let d = &self.directives[group.members[0]];
+            which(d) && d.matches(&finding, source)
+        });
+        // The first directive that matches names the suppression; the first with a reason
+        // gives it.
         let mut first: Option<usize> = None;
-        let mut reason = None;
-        for (i, d) in self.directives.iter_mut().enumerate() {
-            if which(d) && d.matches(&finding, source) {
-                d.used = true;
-                first.get_or_insert(i);
-                if reason.is_none() {
-                    reason.clone_from(&d.reason);
-                }
+        let mut with_reason: Option<usize> = None;
+        for &g in &groups {
+            let group = &mut index.groups[g];
+            group.used = true;
+            first = first.min(Some(group.members[0])).or(Some(group.members[0]));
+            if let Some(r) = group.first_reason {
+                with_reason = with_reason.min(Some(r)).or(Some(r));
             }
         }
         let Some(first) = first else {
             return Err(Box::new(finding));
         };
+        let reason = with_reason.and_then(|r| self.directives[r].reason.clone());
         if !options.is_enabled(finding.code) {
             return Ok(None);
         }
@@ -296,6 +453,13 @@ impl Suppressions {
     /// SSM002 findings for the malformed suppressions (on the first call) and for the
     /// directives selected by `which` that are unknown or unused.
     fn unused_findings(&mut self, which: impl Fn(&Directive) -> bool) -> Vec<Finding> {
+        for index in self.by_code.values() {
+            for group in index.groups.iter().filter(|g| g.used) {
+                for &i in &group.members {
+                    self.directives[i].used = true;
+                }
+            }
+        }
         let meta = UnusedSuppression.meta();
         let mut out: Vec<Finding> = std::mem::take(&mut self.problems)
             .into_iter()
@@ -312,6 +476,7 @@ impl Suppressions {
                 }
             })
             .collect();
+        let mut closest: HashMap<&str, Option<&'static str>> = HashMap::new();
         for d in self.directives.iter().filter(|d| which(d) && !d.used) {
             let finding = match d.code {
                 None => Finding::new(
@@ -323,10 +488,15 @@ impl Suppressions {
                     ),
                 )
                 .label("unknown rule")
-                .help(match closest_rule(&d.written, &self.guard_names) {
-                    Some(best) => format!("did you mean `{best}`? `ssmlint rules` lists them"),
-                    None => "`ssmlint rules` lists the rule codes and names".to_string(),
-                }),
+                .help(
+                    match *closest
+                        .entry(d.written.as_str())
+                        .or_insert_with(|| closest_rule(&d.written, &self.guard_names))
+                    {
+                        Some(best) => format!("did you mean `{best}`? `ssmlint rules` lists them"),
+                        None => "`ssmlint rules` lists the rule codes and names".to_string(),
+                    },
+                ),
                 Some(code) => {
                     let name = d.name;
                     Finding::new(
@@ -475,9 +645,37 @@ impl Suppressions {
         }
         let mut multiline = Vec::new();
         multiline_scalars(root, text, &mut multiline);
+        // Disjoint (strings do not nest): sorted, a line start is found by bisection.
+        multiline.sort_unstable();
+        let in_multiline = |at: usize| {
+            let before = multiline.partition_point(|s: &Span| s.start <= at);
+            before > 0 && at < multiline[before - 1].end
+        };
         let lines: Vec<(usize, &str)> = line_offsets(text);
         let in_block = block_scalar_lines(&lines);
         let is_comment = |line: &str| line.trim_start().starts_with('#');
+        // For each line, the index of the first line at or below it that is not a comment
+        // (one pass from the end: a run of 20,000 comment lines is not walked 20,000 times).
+        let mut next_code_line = vec![lines.len(); lines.len() + 1];
+        for (index, &(_, line)) in lines.iter().enumerate().rev() {
+            next_code_line[index] = if is_comment(line) {
+                next_code_line[index + 1]
+            } else {
+                index
+            };
+        }
+        // The lines the comments point at, and the largest key or item starting on each,
+        // found in one walk of the tree.
+        let mut targets: HashSet<usize> = HashSet::new();
+        for (index, &(_, line)) in lines.iter().enumerate() {
+            if line.trim_start().starts_with('#') && line.contains("ssmlint:") {
+                let target = next_code_line[index + 1];
+                if lines.get(target).is_some_and(|(_, l)| !l.trim().is_empty()) {
+                    targets.insert(target + 1);
+                }
+            }
+        }
+        let extents = extents_on_lines(root, source, &targets);
         for (index, &(start, line)) in lines.iter().enumerate() {
             let trimmed = line.trim_start();
             let Some(body) = trimmed.strip_prefix('#') else {
@@ -487,11 +685,7 @@ impl Suppressions {
             let Some(rest) = body.strip_prefix("ssmlint:") else {
                 continue;
             };
-            if in_block[index]
-                || multiline
-                    .iter()
-                    .any(|s: &Span| s.start <= start && start < s.end)
-            {
+            if in_block[index] || in_multiline(start) {
                 continue;
             }
             let body_at = start + (line.len() - body.len());
@@ -526,15 +720,12 @@ impl Suppressions {
                 .trim();
             let reason = (!reason.is_empty()).then(|| reason.to_string());
             // The first line below that is not a comment; a blank line ends the search.
-            let target = lines[index + 1..]
-                .iter()
-                .enumerate()
-                .find(|(_, (_, l))| !is_comment(l))
-                .filter(|(_, (_, l))| !l.trim().is_empty())
-                .map(|(offset, _)| index + 1 + offset + 1);
+            let target = Some(next_code_line[index + 1])
+                .filter(|&i| lines.get(i).is_some_and(|(_, l)| !l.trim().is_empty()))
+                .map(|i| i + 1);
             let scope = Scope::Next {
                 line: target.unwrap_or(0),
-                extent: target.and_then(|line| extent_on_line(root, source, line)),
+                extent: target.and_then(|line| extents.get(&line).copied()),
             };
             let mut any = false;
             let mut at = list_at + 1;
@@ -698,37 +889,48 @@ fn multiline_scalars(node: &Node, text: &str, out: &mut Vec<Span>) {
     }
 }
 
-/// The largest key (with its value) or list item that starts on `line`.
-fn extent_on_line(root: &Node, source: &SourceFile, line: usize) -> Option<Span> {
-    fn consider(best: &mut Option<Span>, span: Span) {
-        if best.is_none_or(|b| span.len() > b.len()) {
-            *best = Some(span);
-        }
+/// For each of `lines` (1-based), the largest key (with its value) or list item that
+/// starts on it: one walk of the tree.
+fn extents_on_lines(
+    root: &Node,
+    source: &SourceFile,
+    lines: &HashSet<usize>,
+) -> HashMap<usize, Span> {
+    let mut best: HashMap<usize, Span> = HashMap::new();
+    if lines.is_empty() {
+        return best;
     }
-    fn walk(node: &Node, source: &SourceFile, line: usize, best: &mut Option<Span>) {
+    let mut consider = |start: usize, span: Span| {
+        let line = source.line_of(start);
+        if lines.contains(&line) {
+            // The largest; of two as large, the first (as a walk in document order finds).
+            let slot = best.entry(line).or_insert(span);
+            if (span.len(), std::cmp::Reverse(span.start))
+                > (slot.len(), std::cmp::Reverse(slot.start))
+            {
+                *slot = span;
+            }
+        }
+    };
+    let mut todo = vec![root];
+    while let Some(node) = todo.pop() {
         match &node.kind {
             NodeKind::Map(entries) => {
                 for entry in entries {
-                    if source.line_col(entry.key_span.start).line == line {
-                        consider(best, entry.key_span.join(entry.value.span));
-                    }
-                    walk(&entry.value, source, line, best);
+                    consider(entry.key_span.start, entry.key_span.join(entry.value.span));
+                    todo.push(&entry.value);
                 }
             }
             NodeKind::Seq(items) => {
                 for item in items {
-                    if source.line_col(item.span.start).line == line {
-                        consider(best, item.span);
-                    }
-                    walk(item, source, line, best);
+                    consider(item.span.start, item.span);
+                    todo.push(item);
                 }
             }
-            NodeKind::Opaque { value, .. } => walk(value, source, line, best),
+            NodeKind::Opaque { value, .. } => todo.push(value),
             _ => {}
         }
     }
-    let mut best = None;
-    walk(root, source, line, &mut best);
     best
 }
 

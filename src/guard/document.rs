@@ -12,7 +12,9 @@
 //! path Guard reports always walks the same way through the original tree.
 
 use crate::base::Span;
-use crate::syntax::{Node, NodeKind};
+use std::collections::HashMap;
+
+use crate::syntax::{Entry, Node, NodeKind};
 use crate::template::eval::{Evaluator, Value};
 
 /// How a node appears in the document.
@@ -84,11 +86,49 @@ pub struct Normaliser<'a, 'e> {
     eval: &'e Evaluator<'a>,
     /// The branches this variant takes.
     assignment: &'e [(&'a str, bool)],
+    /// The entries of the large mappings met by [`Normaliser::locate`] (`Resources`), by
+    /// key and by the mapping's address: a path is looked up, not compared with every key.
+    keys: std::cell::RefCell<HashMap<usize, HashMap<&'a str, &'a Entry>>>,
 }
+
+/// Mappings with more entries than this are indexed by [`Normaliser::locate`].
+const INDEXED_ENTRIES: usize = 16;
 
 impl<'a, 'e> Normaliser<'a, 'e> {
     pub fn new(eval: &'e Evaluator<'a>, assignment: &'e [(&'a str, bool)]) -> Self {
-        Normaliser { eval, assignment }
+        Normaliser {
+            eval,
+            assignment,
+            keys: std::cell::RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// The entry of `entries` whose key is `rest`, or the longest one `rest` starts with
+    /// before a `/` (keys are not escaped in Guard paths).
+    fn entry_for(&self, entries: &'a [Entry], rest: &str) -> Option<&'a Entry> {
+        let matches = |e: &Entry| {
+            rest == e.key
+                || rest
+                    .strip_prefix(e.key.as_str())
+                    .is_some_and(|r| r.starts_with('/'))
+        };
+        if entries.len() <= INDEXED_ENTRIES {
+            return entries
+                .iter()
+                .filter(|e| matches(e))
+                .max_by_key(|e| e.key.len());
+        }
+        let mut keys = self.keys.borrow_mut();
+        let index = keys.entry(entries.as_ptr() as usize).or_insert_with(|| {
+            let mut index = HashMap::with_capacity(entries.len());
+            for e in entries {
+                index.entry(e.key.as_str()).or_insert(e);
+            }
+            index
+        });
+        std::iter::once(rest.len())
+            .chain(rest.rmatch_indices('/').map(|(i, _)| i))
+            .find_map(|end| index.get(&rest[..end]).copied())
     }
 
     /// `in_args`: inside an intrinsic kept as written, where `Fn::If` keeps both branches
@@ -325,26 +365,17 @@ impl<'a, 'e> Normaliser<'a, 'e> {
                 break;
             }
             let next = match &node.kind {
-                NodeKind::Map(entries) => entries
-                    .iter()
-                    .filter(|e| {
-                        rest == e.key
-                            || rest
-                                .strip_prefix(e.key.as_str())
-                                .is_some_and(|r| r.starts_with('/'))
-                    })
-                    .max_by_key(|e| e.key.len())
-                    .map(|e| {
-                        located.key = Some(&e.key);
-                        located.key_span = Some(e.key_span);
-                        if depth == 1 && under_resources {
-                            located.resource = Some(&e.key);
-                        }
-                        if depth == 0 {
-                            under_resources = e.key == "Resources";
-                        }
-                        (&e.value, e.key.len())
-                    }),
+                NodeKind::Map(entries) => self.entry_for(entries, rest).map(|e| {
+                    located.key = Some(&e.key);
+                    located.key_span = Some(e.key_span);
+                    if depth == 1 && under_resources {
+                        located.resource = Some(&e.key);
+                    }
+                    if depth == 0 {
+                        under_resources = e.key == "Resources";
+                    }
+                    (&e.value, e.key.len())
+                }),
                 NodeKind::Seq(items) => {
                     let segment = rest.split('/').next().unwrap_or_default();
                     segment.parse::<usize>().ok().and_then(|index| {

@@ -74,6 +74,9 @@ pub fn parse_file(
     text: String,
     metas: &mut MetaCache,
 ) -> Result<RuleFile, Vec<String>> {
+    // cfn-guard's parser descends recursively (and parses the text again on every
+    // evaluation, on worker threads): refuse deep nesting before it sees the text.
+    check_depth(shown, &text)?;
     if let Err(err) = cfn_guard::commands::validate::parse_rules(&text, shown) {
         return Err(vec![syntax_error(shown, &err.to_string())]);
     }
@@ -132,6 +135,49 @@ pub fn parse_file(
     } else {
         Err(errors)
     }
+}
+
+/// Guard files nested deeper than this (blocks, lists, parentheses) are refused: real
+/// rules nest a few levels, and cfn-guard's recursive parser overflows the stack on
+/// thousands.
+pub const MAX_GUARD_DEPTH: usize = 64;
+
+/// Refuses nesting deeper than [`MAX_GUARD_DEPTH`], as `file:line:col: ...`. Brackets in
+/// comments, strings and regular expressions (`/.../`) do not count.
+fn check_depth(shown: &str, text: &str) -> Result<(), Vec<String>> {
+    let mut depth = 0usize;
+    for (index, line) in text.lines().enumerate() {
+        let bytes = line.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'#' => break,
+                quote @ (b'"' | b'\'' | b'/') => {
+                    i += 1;
+                    while i < bytes.len() && bytes[i] != quote {
+                        if bytes[i] == b'\\' {
+                            i += 1;
+                        }
+                        i += 1;
+                    }
+                }
+                b'{' | b'[' | b'(' => {
+                    depth += 1;
+                    if depth > MAX_GUARD_DEPTH {
+                        let column = line[..i].chars().count() + 1;
+                        return Err(vec![format!(
+                            "{shown}:{}:{column}: nested deeper than {MAX_GUARD_DEPTH} levels",
+                            index + 1
+                        )]);
+                    }
+                }
+                b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            i += 1;
+        }
+    }
+    Ok(())
 }
 
 /// cfn-guard's parse error as `file:line:col: Guard syntax error: ...`.
@@ -443,7 +489,7 @@ fn evaluate(cx: &Cx<'_>, call: &Call<'_>, cache: &Cache, out: &mut Vec<Finding>)
                 .and_then(Json::as_str)
                 .map(str::trim)
                 .filter(|m| !m.is_empty());
-            let mut seen: Vec<Span> = Vec::new();
+            let mut seen: std::collections::HashSet<Span> = std::collections::HashSet::new();
             for leaf in leaves.iter().filter(|l| !l.unknown) {
                 let Some(path) = leaf.path else {
                     out.push(make_finding(cx, file, rule, leaf, None, rule_message));
@@ -461,8 +507,7 @@ fn evaluate(cx: &Cx<'_>, call: &Call<'_>, cache: &Cache, out: &mut Vec<Finding>)
                     }
                 }
                 for (span, located) in places {
-                    if !seen.contains(&span) {
-                        seen.push(span);
+                    if seen.insert(span) {
                         out.push(make_finding(
                             cx,
                             file,
@@ -592,19 +637,14 @@ fn is_intrinsic(value: &Json) -> bool {
     }
 }
 
-/// The logical id a path is under.
+/// The logical id a path is under: the longest id that the rest of the path is, or
+/// starts with before a `/` (ids may hold `/`), looked up by hash, not by comparing the
+/// path with every resource (which made 10,000 instances quadratic).
 fn resource_of(cx: &Cx<'_>, path: &str) -> Option<String> {
     let rest = path.strip_prefix("/Resources/")?;
-    cx.template
-        .resources
-        .iter()
-        .filter(|r| {
-            rest == r.id
-                || rest
-                    .strip_prefix(r.id)
-                    .is_some_and(|after| after.starts_with('/'))
-        })
-        .max_by_key(|r| r.id.len())
+    std::iter::once(rest.len())
+        .chain(rest.rmatch_indices('/').map(|(i, _)| i))
+        .find_map(|end| cx.template.resource(&rest[..end]))
         .map(|r| r.id.to_string())
 }
 
@@ -626,7 +666,7 @@ fn gather<'v>(cx: &Cx<'_>, node: &'v Json, out: &mut Vec<Leaf<'v>>) {
         for c in checks(or) {
             gather(cx, c, &mut alternatives);
         }
-        let unknown: Vec<Option<String>> = alternatives
+        let unknown: std::collections::HashSet<Option<String>> = alternatives
             .iter()
             .filter(|l| l.unknown)
             .map(|l| l.resource.clone())
@@ -634,13 +674,17 @@ fn gather<'v>(cx: &Cx<'_>, node: &'v Json, out: &mut Vec<Leaf<'v>>) {
         // One finding per resource: the last alternative is the requirement (those
         // before it are exemptions: `LaunchTemplate exists or HttpTokens == "required"`).
         let mut last: Vec<Leaf<'v>> = Vec::new();
+        let mut at: HashMap<Option<String>, usize> = HashMap::new();
         for leaf in alternatives {
             if unknown.contains(&leaf.resource) {
                 continue;
             }
-            match last.iter_mut().find(|l| l.resource == leaf.resource) {
-                Some(l) => *l = leaf,
-                None => last.push(leaf),
+            match at.get(&leaf.resource) {
+                Some(&i) => last[i] = leaf,
+                None => {
+                    at.insert(leaf.resource.clone(), last.len());
+                    last.push(leaf);
+                }
             }
         }
         out.extend(last);

@@ -63,6 +63,9 @@ fn rule_files(path: &Path) -> Result<Vec<PathBuf>, String> {
     if meta.is_file() {
         return Ok(vec![path.to_path_buf()]);
     }
+    if !meta.is_dir() {
+        return Err(format!("{shown}: cannot read: not a regular file"));
+    }
     let mut out = Vec::new();
     let mut todo = vec![path.to_path_buf()];
     while let Some(dir) = todo.pop() {
@@ -125,17 +128,14 @@ impl GuardSet {
             files.dedup();
             for file in files {
                 let shown = file.display().to_string();
-                let text = match std::fs::read(&file).map(String::from_utf8) {
+                let text = match crate::base::io::read_regular_file(&file).map(String::from_utf8) {
                     Ok(Ok(text)) => text,
                     Ok(Err(_)) => {
                         errors.push(format!("{shown}: not UTF-8"));
                         continue;
                     }
-                    Err(e) => {
-                        errors.push(format!(
-                            "{shown}: cannot read: {}",
-                            crate::base::io_reason(&e)
-                        ));
+                    Err(reason) => {
+                        errors.push(format!("{shown}: cannot read: {reason}"));
                         continue;
                     }
                 };
@@ -152,6 +152,25 @@ impl GuardSet {
             } else {
                 Err(errors)
             }
+        }
+    }
+
+    /// Parses and validates one rule file's text, shown as `shown` in messages (for
+    /// tests and fuzzing; [`GuardSet::load`] reads files).
+    pub fn from_text(shown: &str, text: &str) -> Result<GuardSet, Vec<String>> {
+        #[cfg(not(feature = "guard"))]
+        {
+            let _ = (shown, text);
+            GuardSet::load(&[PathBuf::from(shown)])
+        }
+        #[cfg(feature = "guard")]
+        {
+            let mut metas = engine::MetaCache::new();
+            let parsed = engine::parse_file(shown, text.to_string(), &mut metas)?;
+            Ok(GuardSet {
+                user: vec![Arc::new(parsed)],
+                ..GuardSet::default()
+            })
         }
     }
 

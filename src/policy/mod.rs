@@ -395,8 +395,10 @@ pub fn statements_under<'a>(
             Value::Str(text) => match crate::syntax::parse(text) {
                 // A document written as a JSON string: read it on its own. In a YAML block
                 // scalar its spans are mapped back into the file; otherwise they point at
-                // the whole string.
-                Ok(mut parsed) => {
+                // the whole string. Only a mapping is a document: a string that parses to
+                // a scalar (`x`, `'"42"'`) would be read as a string document again, and
+                // again, without end.
+                Ok(mut parsed) if parsed.as_map().is_some() => {
                     let lines = block_scalar_lines(eval.source_text(), doc.node, text);
                     match &lines {
                         Some(lines) => parsed.map_spans(&|offset| map_block_offset(lines, offset)),
@@ -416,7 +418,7 @@ pub fn statements_under<'a>(
                     out.extend(sts);
                     unknown |= u;
                 }
-                Err(_) => unknown = true,
+                Ok(_) | Err(_) => unknown = true,
             },
             Value::NoValue | Value::Null => {}
             _ => unknown = true,

@@ -5,7 +5,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
 use crate::base::Span;
@@ -62,16 +63,17 @@ pub fn render_findings(reports: &[FileReport], options: &HumanOptions) -> String
             Cow::Borrowed(_) => Arc::clone(&report.source.text),
             Cow::Owned(text) => text.into(),
         };
-        let source = Arc::new(NamedSource::new(
-            printable(&report.source.name),
-            Arc::clone(&text),
-        ));
+        let name = printable(&report.source.name).into_owned();
+        let lines = LineStarts::new(&text);
         for finding in &report.findings {
             let finding = &printable_finding(finding);
+            // miette is given only the lines around the finding's labels (it reads its
+            // source from the start for every label), with overlong lines cut.
+            let excerpt = (!report.source.text.is_empty())
+                .then(|| Excerpt::new(&name, &text, &lines, &finding_spans(&text, finding)));
             let diagnostic = FindingDiagnostic {
                 finding,
-                text: &text,
-                source: (!report.source.text.is_empty()).then(|| Arc::clone(&source)),
+                source: excerpt,
             };
             let mut rendered = String::new();
             if handler.render_report(&mut rendered, &diagnostic).is_err() {
@@ -135,8 +137,8 @@ fn printable_finding(finding: &Finding) -> Cow<'_, Finding> {
 /// A finding seen as a miette diagnostic.
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
-    text: &'a str,
-    source: Option<Arc<NamedSource<Arc<str>>>>,
+    /// The lines it shows, and its labels' spans in them.
+    source: Option<Excerpt>,
 }
 
 impl fmt::Debug for FindingDiagnostic<'_> {
@@ -183,23 +185,292 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.source.as_deref().map(|s| s as &dyn miette::SourceCode)
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.source.as_ref()?;
+        let excerpt = self.source.as_ref()?;
         fn label(text: &str) -> Option<String> {
             (!text.is_empty()).then(|| text.to_string())
         }
-        let primary = LabeledSpan::new_primary_with_span(
-            label(&self.finding.label),
-            source_span(self.text, self.finding.span),
-        );
-        let secondary =
-            self.finding.labels.iter().map(|l| {
-                LabeledSpan::new_with_span(label(&l.text), source_span(self.text, l.span))
+        let texts = std::iter::once((&self.finding.label, true))
+            .chain(self.finding.labels.iter().map(|l| (&l.text, false)));
+        Some(Box::new(texts.zip(&excerpt.spans).map(
+            |((text, primary), span)| {
+                if primary {
+                    LabeledSpan::new_primary_with_span(label(text), *span)
+                } else {
+                    LabeledSpan::new_with_span(label(text), *span)
+                }
+            },
+        )))
+    }
+}
+
+/// The finding's label spans in the text (primary first), made safe by [`source_span`].
+fn finding_spans(text: &str, finding: &Finding) -> Vec<SourceSpan> {
+    std::iter::once(finding.span)
+        .chain(finding.labels.iter().map(|l| l.span))
+        .map(|span| source_span(text, span))
+        .collect()
+}
+
+/// Lines longer than this many bytes are shown cut to a window around the labels on
+/// them (a minified JSON template is one line: miette cannot draw a label past column
+/// 65,535, and a megabyte of context helps nobody).
+const MAX_SHOWN_LINE: usize = 1000;
+/// How much of a cut line is shown: this many bytes before the first label on it, and
+/// [`CUT_WINDOW`] bytes in all.
+const CUT_BEFORE: usize = 40;
+const CUT_WINDOW: usize = 160;
+/// Lines shown around each label: miette's one line of context, and one to spare.
+const MARGIN_LINES: usize = 2;
+const ELLIPSIS: &str = "…";
+/// Labels further apart than this many lines are always drawn as separate snippets.
+const MAX_JOINED_GAP: usize = 100;
+
+/// Where each line starts, the way miette counts lines (`\n`, `\r\n`, or a lone `\r`).
+struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    fn new(text: &str) -> LineStarts {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                starts.push(i + 1);
+            }
+        }
+        LineStarts(starts)
+    }
+
+    /// The index of the line holding `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        self.0.partition_point(|&s| s <= offset).saturating_sub(1)
+    }
+
+    /// The byte range of line `index`, its line break included.
+    fn range(&self, index: usize, text_len: usize) -> (usize, usize) {
+        let start = self.0.get(index).copied().unwrap_or(text_len);
+        let end = self.0.get(index + 1).copied().unwrap_or(text_len);
+        (start, end)
+    }
+}
+
+/// One line of the text as it appears in an excerpt.
+#[derive(Debug, Clone, Copy)]
+struct ShownLine {
+    /// Its start in the text, and the end of its content (before the line break).
+    start: usize,
+    content_end: usize,
+    /// The part of it shown (all of it, unless it is cut).
+    kept: (usize, usize),
+    /// Where the line and its kept part start in the excerpt.
+    at: usize,
+    kept_at: usize,
+}
+
+/// A run of consecutive lines of an excerpt.
+#[derive(Debug, Clone, Copy)]
+struct Piece {
+    /// Its byte range in the excerpt.
+    start: usize,
+    end: usize,
+    /// The 0-based index of its first line in the file.
+    first_line: usize,
+}
+
+/// The part of a file one finding shows: the lines around its labels, in pieces, each
+/// line longer than [`MAX_SHOWN_LINE`] cut, and the labels' spans in it. miette reads it
+/// like the whole file (same line numbers and columns) at a cost that does not grow with
+/// the file.
+struct Excerpt {
+    name: String,
+    text: String,
+    pieces: Vec<Piece>,
+    lines: Vec<ShownLine>,
+    /// The finding's label spans, in the excerpt.
+    spans: Vec<SourceSpan>,
+}
+
+impl Excerpt {
+    fn new(name: &str, text: &str, starts: &LineStarts, spans: &[SourceSpan]) -> Excerpt {
+        let last_line = starts.0.len() - 1;
+        // The lines of each label, merged into runs: those that overlap, and those miette
+        // would draw as one snippet. miette joins the next label's snippet to the last
+        // one when `line + line_count >= next line`, with `line_count` counted from the
+        // start of the file, so at line L it joins labels up to about line 2L away: runs
+        // are merged a little more generously than that (joined more than needed, a run
+        // is only longer), but never across more than MAX_JOINED_GAP lines.
+        let mut labels: Vec<(usize, usize)> = spans
+            .iter()
+            .map(|s| {
+                let first = starts.line_of(s.offset());
+                let end = (s.offset() + s.len()).saturating_sub(1).max(s.offset());
+                (first, starts.line_of(end))
+            })
+            .collect();
+        labels.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::new();
+        for (first, last) in labels {
+            let run = (
+                first.saturating_sub(MARGIN_LINES),
+                (last + MARGIN_LINES).min(last_line),
+            );
+            match merged.last_mut() {
+                Some(prev)
+                    if run.0 <= prev.1 + 1
+                        || (first <= 2 * prev.1 + 2 * MARGIN_LINES + 2
+                            && first - prev.1 <= MAX_JOINED_GAP) =>
+                {
+                    prev.1 = prev.1.max(run.1);
+                }
+                _ => merged.push(run),
+            }
+        }
+        let mut excerpt = Excerpt {
+            name: name.to_string(),
+            text: String::new(),
+            pieces: Vec::new(),
+            lines: Vec::new(),
+            spans: Vec::new(),
+        };
+        for (first, last) in merged {
+            let start = excerpt.text.len();
+            for index in first..=last {
+                let (line_start, line_end) = starts.range(index, text.len());
+                excerpt.push_line(text, line_start, line_end, spans);
+            }
+            excerpt.pieces.push(Piece {
+                start,
+                end: excerpt.text.len(),
+                first_line: first,
             });
-        Some(Box::new(std::iter::once(primary).chain(secondary)))
+        }
+        excerpt.spans = spans
+            .iter()
+            .map(|s| {
+                let start = excerpt.to_excerpt(s.offset());
+                let end = excerpt.to_excerpt(s.offset() + s.len()).max(start);
+                SourceSpan::new(start.into(), end - start)
+            })
+            .collect();
+        excerpt
+    }
+
+    fn push_line(&mut self, text: &str, start: usize, end: usize, spans: &[SourceSpan]) {
+        let line = &text[start..end];
+        let content_end = start + line.trim_end_matches(['\n', '\r']).len();
+        let at = self.text.len();
+        if content_end - start <= MAX_SHOWN_LINE {
+            self.text.push_str(line);
+            self.lines.push(ShownLine {
+                start,
+                content_end,
+                kept: (start, content_end),
+                at,
+                kept_at: at,
+            });
+            return;
+        }
+        // Cut: from a little before the first label on the line.
+        let first_label = spans
+            .iter()
+            .filter(|s| s.offset() < content_end && s.offset() + s.len() >= start)
+            .map(|s| s.offset().max(start))
+            .min()
+            .unwrap_or(start);
+        let mut from = first_label.saturating_sub(CUT_BEFORE).max(start);
+        while !text.is_char_boundary(from) {
+            from -= 1;
+        }
+        let mut to = (from + CUT_WINDOW).min(content_end);
+        while !text.is_char_boundary(to) {
+            to -= 1;
+        }
+        if from > start {
+            self.text.push_str(ELLIPSIS);
+        }
+        let kept_at = self.text.len();
+        self.text.push_str(&text[from..to]);
+        if to < content_end {
+            self.text.push_str(ELLIPSIS);
+        }
+        self.text.push_str(&text[content_end..end]);
+        self.lines.push(ShownLine {
+            start,
+            content_end,
+            kept: (from, to),
+            at,
+            kept_at,
+        });
+    }
+
+    /// A text offset in the excerpt: the nearest shown place on its line.
+    fn to_excerpt(&self, offset: usize) -> usize {
+        let index = self
+            .lines
+            .partition_point(|l| l.start <= offset)
+            .saturating_sub(1);
+        let Some(line) = self.lines.get(index) else {
+            return 0;
+        };
+        if offset >= line.content_end {
+            // In the line break (or past the text).
+            let break_at = line.kept_at
+                + (line.kept.1 - line.kept.0)
+                + if line.kept.1 < line.content_end {
+                    ELLIPSIS.len()
+                } else {
+                    0
+                };
+            return (break_at + (offset - line.content_end)).min(self.text.len());
+        }
+        let offset = offset.clamp(line.kept.0, line.kept.1);
+        line.kept_at + (offset - line.kept.0)
+    }
+
+    /// The column (in bytes, as miette counts) of an excerpt offset in the file.
+    fn column_in_file(&self, at: usize) -> Option<usize> {
+        let index = self.lines.partition_point(|l| l.at <= at).saturating_sub(1);
+        let line = self.lines.get(index)?;
+        let cut = line.kept != (line.start, line.content_end);
+        cut.then(|| line.kept.0 - line.start + at.saturating_sub(line.kept_at))
+    }
+}
+
+impl SourceCode for Excerpt {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        // A span is read from the piece holding it; one across pieces (miette's attempt
+        // to join two snippets far apart) cannot be read, and the snippets stay apart.
+        let end = span.offset() + span.len();
+        let piece = self
+            .pieces
+            .iter()
+            .find(|p| p.start <= span.offset() && end <= p.end)
+            .ok_or(MietteError::OutOfBounds)?;
+        let data = &self.text[piece.start..piece.end];
+        let inner = SourceSpan::new((span.offset() - piece.start).into(), span.len());
+        let contents = data.read_span(&inner, context_lines_before, context_lines_after)?;
+        let column = match (context_lines_before, self.column_in_file(span.offset())) {
+            (0, Some(column)) => column,
+            _ => contents.column(),
+        };
+        let data_start = piece.start + contents.span().offset();
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            &self.text.as_bytes()[data_start..data_start + contents.data().len()],
+            SourceSpan::new(data_start.into(), contents.span().len()),
+            piece.first_line + contents.line(),
+            column,
+            // miette counts the lines from the start of its source.
+            piece.first_line + contents.line_count(),
+        )))
     }
 }
 
@@ -283,6 +554,48 @@ mod tests {
             source_span("\n", Span::new(1, 1)),
             SourceSpan::new(1.into(), 0)
         );
+    }
+
+    // Issue 10, item 11: miette read the whole file for every label, so human output
+    // cost findings × file size. It is given the lines around the labels only.
+    #[test]
+    fn excerpts_do_not_grow_with_the_file() {
+        let mut text = String::new();
+        for i in 0..50_000 {
+            text.push_str(&format!("  key{i}: value\n"));
+        }
+        let starts = LineStarts::new(&text);
+        let middle = text.len() / 2;
+        let far = text.len() - 5;
+        let spans = [
+            SourceSpan::new(middle.into(), 4),
+            SourceSpan::new(far.into(), 2),
+        ];
+        let excerpt = Excerpt::new("t.yaml", &text, &starts, &spans);
+        assert!(excerpt.text.len() < 400, "{}", excerpt.text.len());
+        assert_eq!(excerpt.pieces.len(), 2);
+        let contents = excerpt.read_span(&excerpt.spans[0], 1, 1).unwrap();
+        assert_eq!(contents.line() + 1, starts.line_of(middle));
+        let contents = excerpt.read_span(&excerpt.spans[1], 0, 0).unwrap();
+        assert_eq!(contents.line(), starts.line_of(far));
+        // A span across two pieces cannot be read: miette keeps the snippets apart.
+        let across = SourceSpan::new(excerpt.spans[0].offset().into(), excerpt.text.len() - 1);
+        assert!(excerpt.read_span(&across, 1, 1).is_err());
+    }
+
+    // Issue 10, item 2: a label past column 65,535 made miette panic ("Formatting argument
+    // out of range"). Long lines are cut around the labels, and the column is the file's.
+    #[test]
+    fn long_lines_are_cut_around_the_label() {
+        let text = format!("{{\"a\": \"{}\", \"b\": 1}}\n", "x".repeat(100_000));
+        let at = text.find("\"b\"").unwrap();
+        let starts = LineStarts::new(&text);
+        let excerpt = Excerpt::new("t.json", &text, &starts, &[SourceSpan::new(at.into(), 3)]);
+        assert!(excerpt.text.len() < 2 * CUT_WINDOW, "{}", excerpt.text);
+        let span = excerpt.spans[0];
+        assert_eq!(&excerpt.text[span.offset()..span.offset() + 3], "\"b\"");
+        let contents = excerpt.read_span(&span, 0, 0).unwrap();
+        assert_eq!(contents.column(), at);
     }
 
     #[test]

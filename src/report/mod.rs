@@ -89,9 +89,11 @@ fn plural(n: usize, word: &str) -> String {
 /// else 0.
 pub fn exit_code(reports: &[FileReport], fail_on: Severity) -> u8 {
     // A file named on the command line that is no template or policy (SSM001) counts as
-    // unreadable input, like a parse error.
+    // unreadable input, like a parse error; so does a template followed by a second
+    // document, whose first document is linted all the same.
     let unusable = |r: &FileReport| {
         r.kind == FileKind::Error
+            || r.error.is_some()
             || (r.kind == FileKind::Unsupported && r.findings.iter().any(|f| f.code == "SSM001"))
     };
     if reports.iter().any(unusable) {

@@ -322,6 +322,8 @@ pub struct Context<'a> {
     pub eval: &'a Evaluator<'a>,
     pub model: &'a Model<'a>,
     pub settings: &'a RuleSettings,
+    /// The syntax the file was read in.
+    syntax: crate::syntax::Syntax,
 }
 
 impl<'a> Context<'a> {
@@ -336,7 +338,16 @@ impl<'a> Context<'a> {
             eval,
             model,
             settings,
+            syntax: crate::syntax::detect_syntax(&source.text),
         }
+    }
+
+    /// The same context for a file read in `syntax` (the engine knows; [`Context::new`]
+    /// guesses from the content).
+    #[must_use]
+    pub fn with_syntax(mut self, syntax: crate::syntax::Syntax) -> Self {
+        self.syntax = syntax;
+        self
     }
 
     /// The template, when the file is one.
@@ -374,7 +385,7 @@ impl<'a> Context<'a> {
 
     /// The syntax the file is written in, for help snippets.
     pub fn syntax(&self) -> crate::syntax::Syntax {
-        crate::syntax::detect_syntax(&self.source.text)
+        self.syntax
     }
 
     /// The options of the rule `meta`.

@@ -12,9 +12,47 @@ use super::node::{long_form_of_tag, Entry, Node, NodeKind, ParseError};
 use crate::base::{CharToByte, Span};
 
 /// Documents nested deeper than this are rejected (CloudFormation templates rarely pass 20).
+/// Aliases count: an alias of a node nested N deep adds N levels where it is used.
 pub const MAX_DEPTH: usize = 256;
-/// Upper bound on nodes created by alias expansion.
-const ALIAS_BUDGET: usize = 1_000_000;
+/// Upper bound on the nodes created by alias expansion in one document.
+pub const ALIAS_NODE_BUDGET: usize = 100_000;
+/// Upper bound on the text (keys and scalars, in bytes) created by alias expansion in one
+/// document: a long string aliased many times is an alias bomb too.
+pub const ALIAS_TEXT_BUDGET: usize = 4 * 1024 * 1024;
+
+/// The size of a node: how many nodes, how much text, how deep.
+#[derive(Debug, Clone, Copy, Default)]
+struct Measure {
+    nodes: usize,
+    text: usize,
+    height: usize,
+}
+
+impl Measure {
+    fn scalar(text: usize) -> Measure {
+        Measure {
+            nodes: 1,
+            text,
+            height: 1,
+        }
+    }
+
+    /// Adds a child to a collection's measure.
+    fn add(&mut self, child: Measure) {
+        self.nodes += child.nodes;
+        self.text += child.text;
+        self.height = self.height.max(child.height);
+    }
+
+    /// The measure of a collection whose children add up to `self`.
+    fn closed(self) -> Measure {
+        Measure {
+            nodes: self.nodes + 1,
+            text: self.text,
+            height: self.height + 1,
+        }
+    }
+}
 
 enum Frame {
     Seq {
@@ -23,6 +61,7 @@ enum Frame {
         tag: Option<Tag>,
         anchor: usize,
         items: Vec<Node>,
+        measure: Measure,
     },
     Map {
         start: usize,
@@ -34,141 +73,316 @@ enum Frame {
         /// Key → index into `entries`, once a mapping is large enough for a scan of its
         /// entries to cost more than a map (duplicate keys are checked per key).
         key_index: Option<HashMap<String, usize>>,
+        measure: Measure,
     },
 }
 
 /// Mappings with more entries than this index their keys for the duplicate check.
 const SCAN_KEYS_UP_TO: usize = 16;
 
-/// Parses the first YAML document of `text`. An empty or comment-only stream yields `Null`.
+/// A parsed YAML stream: its first document, and what follows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stream {
+    pub root: Node,
+    /// A problem after the first document: another document (a template is one
+    /// document), or a syntax error in it.
+    pub trailing: Option<ParseError>,
+}
+
+/// Parses a YAML text that holds one document. An empty or comment-only stream yields
+/// `Null`; a second document is an error.
+pub fn parse(text: &str) -> Result<Node, ParseError> {
+    let stream = parse_stream(text)?;
+    match stream.trailing {
+        Some(err) => Err(err),
+        None => Ok(stream.root),
+    }
+}
+
+/// Parses the first YAML document of `text`, and tells what follows it.
 ///
 /// CloudFormation's YAML reader (like PyYAML, which cfn-lint uses) accepts flow content —
 /// a multi-line quoted scalar, a `[ ... ]` spread over lines — whose continuation lines
 /// are not indented past the key that owns it; YAML 1.2 and saphyr do not. When saphyr
-/// stops on such a line, the line is indented one column past its key and the parse is
-/// retried; spans are mapped back to the original text.
-pub fn parse(text: &str) -> Result<Node, ParseError> {
-    let first_error = match parse_strict(text) {
-        Ok(node) => return Ok(node),
+/// stops on such a line, every such line of the file is indented one column past the
+/// line its construct starts on, in one pass, and the text is parsed once more; spans are
+/// mapped back to the original text. The repair is kept only when every line it moved is
+/// inside a flow collection or a quoted scalar of the result (where indentation means
+/// nothing), so it cannot change the structure of a document.
+pub fn parse_stream(text: &str) -> Result<Stream, ParseError> {
+    let first_error = match parse_strict(text, false) {
+        Ok((stream, _)) => return Ok(stream),
         Err(e) => e,
     };
-    let mut repaired = text.to_string();
-    let mut insertions: Vec<(usize, usize)> = Vec::new(); // (original offset, spaces added)
-    let mut error = first_error.clone();
-    for _ in 0..MAX_INDENT_REPAIRS {
-        if !error.message.contains("invalid indentation") {
-            break;
-        }
-        let fix = if error.message.contains("quoted scalar") {
-            under_indented_continuation(&repaired, error.span.start)
-        } else {
-            reindent_line(&repaired, error.span.start)
-        };
-        let Some((line_start, added)) = fix else {
-            break;
-        };
-        let original = to_original(line_start, &insertions);
-        repaired.insert_str(line_start, &" ".repeat(added));
-        insertions.push((original, added));
-        insertions.sort_unstable();
-        match parse_strict(&repaired) {
-            Ok(mut node) => {
-                node.map_spans(&|offset| to_original(offset, &insertions));
-                return Ok(node);
+    if !first_error.message.contains("invalid indentation") {
+        return Err(first_error);
+    }
+    let insertions = under_indented_lines(text);
+    if insertions.is_empty() {
+        return Err(first_error);
+    }
+    let mut repaired = String::with_capacity(text.len() + insertions.len() * 4);
+    let mut copied = 0;
+    // (original offset, spaces added), and where each moved line's content now starts.
+    let mut shifts: Vec<(usize, usize)> = Vec::with_capacity(insertions.len());
+    let mut moved: Vec<usize> = Vec::with_capacity(insertions.len());
+    for &(line_start, indent, added) in &insertions {
+        repaired.push_str(&text[copied..line_start]);
+        repaired.extend(std::iter::repeat_n(' ', added));
+        copied = line_start;
+        moved.push(repaired.len() + indent);
+        shifts.push((line_start, added));
+    }
+    repaired.push_str(&text[copied..]);
+    let Ok((mut stream, flow_spans)) = parse_strict(&repaired, true) else {
+        return Err(first_error);
+    };
+    // The furthest end of the spans up to each one: `at` is inside one of them that
+    // starts before it when the furthest end of those passes it.
+    let mut furthest = Vec::with_capacity(flow_spans.len());
+    let mut end = 0;
+    for span in &flow_spans {
+        end = end.max(span.end);
+        furthest.push(end);
+    }
+    let inside = |at: usize| {
+        let before = flow_spans.partition_point(|s| s.start < at);
+        before > 0 && furthest[before - 1] > at
+    };
+    if !moved.iter().all(|&at| inside(at)) {
+        return Err(first_error);
+    }
+    let shifts = Shifts::new(&shifts);
+    stream.root.map_spans(&|offset| shifts.to_original(offset));
+    if let Some(trailing) = &mut stream.trailing {
+        trailing.span = Span::new(
+            shifts.to_original(trailing.span.start),
+            shifts.to_original(trailing.span.end),
+        );
+    }
+    Ok(stream)
+}
+
+/// The lines inside a flow collection or a quoted scalar begun on an earlier line that are
+/// indented no more than the line it began on (past its `- ` markers): for each, the byte
+/// where the line starts, its indentation and the spaces that put it one column past. One
+/// pass over the text, skipping comments and block scalars.
+fn under_indented_lines(text: &str) -> Vec<(usize, usize, usize)> {
+    let mut out = Vec::new();
+    let mut flow_depth = 0usize;
+    let mut quote: Option<u8> = None;
+    // The column the open construct's lines must pass.
+    let mut owner = 0usize;
+    // Inside a block scalar whose header line is indented this much.
+    let mut block_scalar: Option<usize> = None;
+    let mut line_start = 0usize;
+    for line in text.split_inclusive('\n') {
+        let start = line_start;
+        line_start += line.len();
+        let bytes = line.as_bytes();
+        let indent = bytes.iter().take_while(|&&b| b == b' ').count();
+        let blank = line.trim().is_empty();
+        if let Some(parent) = block_scalar {
+            if blank || indent > parent {
+                continue;
             }
-            Err(e) => error = e,
+            block_scalar = None;
+        }
+        let open = flow_depth > 0 || quote.is_some();
+        if open && !blank && indent <= owner {
+            out.push((start, indent, owner + 1 - indent));
+        }
+        if !open && (line.starts_with("---") || line.starts_with("...")) {
+            continue;
+        }
+        // The column of the line's content, past `- ` and `? ` markers.
+        let mut column = indent;
+        if !open {
+            while let Some(rest) = bytes.get(column..) {
+                match rest {
+                    [b'-' | b'?', b' ', ..] => {
+                        column += 2;
+                        while bytes.get(column) == Some(&b' ') {
+                            column += 1;
+                        }
+                    }
+                    _ => break,
+                }
+            }
+        }
+        let mut token_start = !open || flow_depth > 0;
+        let mut i = if open { indent } else { column };
+        while i < bytes.len() {
+            let b = bytes[i];
+            if let Some(q) = quote {
+                match b {
+                    b'\\' if q == b'"' => i += 1,
+                    b'\'' if q == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 1,
+                    _ if b == q => {
+                        quote = None;
+                        token_start = false;
+                    }
+                    _ => {}
+                }
+                i += 1;
+                continue;
+            }
+            let after_space = i == 0 || matches!(bytes[i - 1], b' ' | b'\t');
+            match b {
+                b'#' if after_space => break,
+                b' ' | b'\t' | b'\r' | b'\n' => {}
+                b'"' | b'\'' if token_start => {
+                    if flow_depth == 0 {
+                        owner = column;
+                    }
+                    quote = Some(b);
+                }
+                b'[' | b'{' if token_start || flow_depth > 0 => {
+                    if flow_depth == 0 {
+                        owner = column;
+                    }
+                    flow_depth += 1;
+                    token_start = true;
+                }
+                b']' | b'}' if flow_depth > 0 => {
+                    flow_depth -= 1;
+                    token_start = false;
+                }
+                b',' if flow_depth > 0 => token_start = true,
+                b':' if flow_depth > 0
+                    || matches!(bytes.get(i + 1), None | Some(b' ' | b'\t' | b'\r' | b'\n')) =>
+                {
+                    token_start = true;
+                }
+                b'!' | b'&' if token_start => {
+                    // A tag or an anchor: the value follows it.
+                    while i + 1 < bytes.len() && !matches!(bytes[i + 1], b' ' | b'\t' | b'\n') {
+                        if flow_depth > 0 && matches!(bytes[i + 1], b',' | b']' | b'}') {
+                            break;
+                        }
+                        i += 1;
+                    }
+                }
+                b'|' | b'>' if token_start && flow_depth == 0 => {
+                    block_scalar = Some(indent);
+                    break;
+                }
+                _ => token_start = false,
+            }
+            i += 1;
         }
     }
-    Err(first_error)
+    out
 }
 
-const MAX_INDENT_REPAIRS: usize = 64;
-
-/// For the line holding `offset`, the byte where it starts and how many spaces bring it
-/// one column past the nearest earlier line that is not indented more.
-fn reindent_line(text: &str, offset: usize) -> Option<(usize, usize)> {
-    let offset = offset.min(text.len());
-    let line_start = text.get(..offset)?.rfind('\n').map_or(0, |i| i + 1);
-    let indent_of = |line: &str| line.len() - line.trim_start_matches(' ').len();
-    let line = text.get(line_start..)?.lines().next().unwrap_or("");
-    let indent = indent_of(line);
-    let owner_indent = text
-        .get(..line_start)?
-        .lines()
-        .rev()
-        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-        .map(indent_of)
-        .find(|&i| i <= indent)?;
-    let wanted = owner_indent + 1;
-    (wanted > indent).then(|| (line_start, wanted - indent))
+/// Spaces inserted into a text, and the way back from an offset of the result.
+struct Shifts {
+    /// (original offset, spaces added there, where they start in the result), sorted.
+    inserted: Vec<(usize, usize, usize)>,
 }
 
-/// saphyr reports a bad quoted scalar at its start: find the first later line that is not
-/// indented past the line the scalar starts on, and the spaces that put it one past.
-fn under_indented_continuation(text: &str, offset: usize) -> Option<(usize, usize)> {
-    let offset = offset.min(text.len());
-    let start = text.get(..offset)?.rfind('\n').map_or(0, |i| i + 1);
-    let indent_of = |line: &str| line.len() - line.trim_start_matches(' ').len();
-    let first = text.get(start..)?.lines().next()?;
-    let owner = indent_of(first);
-    let mut pos = start + first.len() + 1;
-    for line in text.get(pos.min(text.len())..)?.split_inclusive('\n') {
-        if !line.trim().is_empty() && indent_of(line) <= owner {
-            return Some((pos, owner + 1 - indent_of(line)));
-        }
-        pos += line.len();
+impl Shifts {
+    fn new(insertions: &[(usize, usize)]) -> Shifts {
+        let mut total = 0;
+        let inserted = insertions
+            .iter()
+            .map(|&(at, added)| {
+                let entry = (at, added, at + total);
+                total += added;
+                entry
+            })
+            .collect();
+        Shifts { inserted }
     }
-    None
-}
 
-/// Maps an offset in the repaired text back to the original text.
-fn to_original(repaired: usize, insertions: &[(usize, usize)]) -> usize {
-    let mut shift = 0;
-    for &(at, added) in insertions {
-        if repaired >= at + shift + added {
-            shift += added;
-        } else if repaired >= at + shift {
-            return at; // inside inserted spaces: the line start
+    /// An offset of the result in the original text (inside inserted spaces: the line
+    /// start where they were inserted).
+    fn to_original(&self, repaired: usize) -> usize {
+        let index = self
+            .inserted
+            .partition_point(|&(_, _, from)| from <= repaired);
+        let Some(&(at, added, from)) = index.checked_sub(1).and_then(|i| self.inserted.get(i))
+        else {
+            return repaired;
+        };
+        if repaired < from + added {
+            at
+        } else {
+            at + (repaired - from - added)
         }
     }
-    repaired - shift
 }
 
-fn parse_strict(text: &str) -> Result<Node, ParseError> {
+/// Parses the first document and what follows it; with `spans`, also returns the spans
+/// of the flow collections and quoted scalars (sorted by start).
+fn parse_strict(text: &str, spans: bool) -> Result<(Stream, Vec<Span>), ParseError> {
     let mut builder = Builder {
         text,
         offsets: CharToByte::new(text),
         stack: Vec::new(),
         anchors: HashMap::new(),
         alias_nodes: 0,
+        alias_text: 0,
         root: None,
+        flow_spans: spans.then(Vec::new),
     };
+    let mut trailing = None;
     let parser = Parser::new_from_str(text);
     for event in parser {
-        let (event, span) = event.map_err(|e| {
-            let at = builder.offsets.byte(e.marker().index());
-            ParseError::new(
-                format!("invalid YAML: {}", e.info()),
-                Span::new(at, at),
-                e.info().to_string(),
-            )
-        })?;
-        if builder.event(event, span)? {
-            break;
+        let done = builder.root.is_some();
+        let (event, span) = match event {
+            Ok(ok) => ok,
+            Err(e) => {
+                let at = builder.offsets.byte(e.marker().index());
+                let err = ParseError::new(
+                    format!("invalid YAML: {}", e.info()),
+                    Span::new(at, at),
+                    e.info().to_string(),
+                );
+                if done {
+                    // In what follows the first document: that one is still linted.
+                    trailing = Some(err);
+                    break;
+                }
+                return Err(err);
+            }
+        };
+        if done {
+            match event {
+                Event::DocumentStart(..) => {
+                    let span = builder.span(span);
+                    let at = Span::new(span.start, span.start + 3.min(text.len() - span.start));
+                    trailing = Some(ParseError::new(
+                        "a second YAML document: a template is one document",
+                        at,
+                        "another document starts here",
+                    ));
+                    break;
+                }
+                Event::StreamEnd => break,
+                _ => continue,
+            }
         }
+        builder.event(event, span)?;
     }
-    Ok(builder
+    let mut flow_spans = builder.flow_spans.take().unwrap_or_default();
+    flow_spans.sort_unstable();
+    let root = builder
         .root
-        .unwrap_or_else(|| Node::new(NodeKind::Null, Span::new(0, 0))))
+        .unwrap_or_else(|| Node::new(NodeKind::Null, Span::new(0, 0)));
+    Ok((Stream { root, trailing }, flow_spans))
 }
 
 struct Builder<'t> {
     text: &'t str,
     offsets: CharToByte<'t>,
     stack: Vec<Frame>,
-    anchors: HashMap<usize, Node>,
+    anchors: HashMap<usize, (Node, Measure)>,
     alias_nodes: usize,
+    alias_text: usize,
     root: Option<Node>,
+    /// When recorded: the spans of flow collections and quoted scalars.
+    flow_spans: Option<Vec<Span>>,
 }
 
 impl Builder<'_> {
@@ -178,29 +392,36 @@ impl Builder<'_> {
         Span::new(start, end.max(start))
     }
 
-    /// Handles one event; returns true when the first document is complete.
-    fn event(&mut self, event: Event<'_>, span: YamlSpan) -> Result<bool, ParseError> {
+    /// Handles one event of the first document.
+    fn event(&mut self, event: Event<'_>, span: YamlSpan) -> Result<(), ParseError> {
         let span = self.span(span);
         match event {
             Event::Scalar(value, style, anchor, tag) => {
+                if matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted) {
+                    if let Some(spans) = &mut self.flow_spans {
+                        spans.push(span);
+                    }
+                }
                 let tag = tag.map(|t| t.into_owned());
+                let measure = Measure::scalar(value.len());
                 let node = self.scalar(&value, style, tag, span)?;
-                self.remember(anchor, &node);
-                self.push(node)
+                self.remember(anchor, &node, measure);
+                self.push(node, measure)
             }
             Event::SequenceStart(anchor, tag) => {
-                self.check_depth(span)?;
+                self.check_depth(span, 1)?;
                 self.stack.push(Frame::Seq {
                     start: span.start,
                     flow: self.starts_flow(span.start, b'['),
                     tag: tag.map(|t| t.into_owned()),
                     anchor,
                     items: Vec::new(),
+                    measure: Measure::default(),
                 });
-                Ok(false)
+                Ok(())
             }
             Event::MappingStart(anchor, tag) => {
-                self.check_depth(span)?;
+                self.check_depth(span, 1)?;
                 self.stack.push(Frame::Map {
                     start: span.start,
                     flow: self.starts_flow(span.start, b'{'),
@@ -209,33 +430,40 @@ impl Builder<'_> {
                     entries: Vec::new(),
                     pending_key: None,
                     key_index: None,
+                    measure: Measure::default(),
                 });
-                Ok(false)
+                Ok(())
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let Some(frame) = self.stack.pop() else {
-                    return Ok(false);
+                    return Ok(());
                 };
-                let node = self.close(frame, span)?;
-                self.push(node)
+                let (node, measure) = self.close(frame, span)?;
+                self.push(node, measure)
             }
             Event::Alias(id) => {
-                let node = self.anchors.get(&id).cloned().ok_or_else(|| {
+                let (node, measure) = self.anchors.get(&id).cloned().ok_or_else(|| {
                     ParseError::new("alias to an unknown anchor", span, "unknown anchor")
                 })?;
-                self.alias_nodes += count_nodes(&node);
-                if self.alias_nodes > ALIAS_BUDGET {
+                // What the alias stands for is nested where it is used.
+                self.check_depth(span, measure.height)?;
+                self.alias_nodes += measure.nodes;
+                self.alias_text += measure.text;
+                if self.alias_nodes > ALIAS_NODE_BUDGET || self.alias_text > ALIAS_TEXT_BUDGET {
                     return Err(ParseError::new(
-                        format!("aliases expand to more than {ALIAS_BUDGET} nodes (alias bomb?)"),
+                        format!(
+                            "aliases expand to more than {ALIAS_NODE_BUDGET} nodes or {} MiB \
+                             of text (alias bomb?)",
+                            ALIAS_TEXT_BUDGET / (1024 * 1024)
+                        ),
                         span,
                         "this alias exceeds the expansion budget",
                     ));
                 }
                 // The copy points at the alias, so findings inside it land where it is used.
-                self.push(Node::new(node.kind, span))
+                self.push(Node::new(node.kind, span), measure)
             }
-            Event::DocumentEnd => Ok(self.root.is_some()),
-            _ => Ok(false),
+            _ => Ok(()),
         }
     }
 
@@ -260,8 +488,9 @@ impl Builder<'_> {
         false
     }
 
-    fn check_depth(&self, span: Span) -> Result<(), ParseError> {
-        if self.stack.len() >= MAX_DEPTH {
+    /// A node `height` levels deep may not be added where the stack is now.
+    fn check_depth(&self, span: Span, height: usize) -> Result<(), ParseError> {
+        if self.stack.len() + height > MAX_DEPTH {
             return Err(ParseError::new(
                 format!("document nested deeper than {MAX_DEPTH} levels"),
                 span,
@@ -271,25 +500,34 @@ impl Builder<'_> {
         Ok(())
     }
 
-    fn remember(&mut self, anchor: usize, node: &Node) {
+    fn remember(&mut self, anchor: usize, node: &Node, measure: Measure) {
         if anchor != 0 {
-            self.anchors.insert(anchor, node.clone());
+            self.anchors.insert(anchor, (node.clone(), measure));
         }
     }
 
-    fn close(&mut self, frame: Frame, end_span: Span) -> Result<Node, ParseError> {
-        let (start, flow, tag, anchor, kind, last_end) = match frame {
+    fn close(&mut self, frame: Frame, end_span: Span) -> Result<(Node, Measure), ParseError> {
+        let (start, flow, tag, anchor, kind, last_end, measure) = match frame {
             Frame::Seq {
                 start,
                 flow,
                 tag,
                 anchor,
                 mut items,
+                measure,
             } => {
                 let last = items.last().map(|n| n.span.end);
                 // The tree lives as long as the lint: no spare capacity.
                 items.shrink_to_fit();
-                (start, flow, tag, anchor, NodeKind::Seq(items), last)
+                (
+                    start,
+                    flow,
+                    tag,
+                    anchor,
+                    NodeKind::Seq(items),
+                    last,
+                    measure,
+                )
             }
             Frame::Map {
                 start,
@@ -297,11 +535,20 @@ impl Builder<'_> {
                 tag,
                 anchor,
                 mut entries,
+                measure,
                 ..
             } => {
                 let last = entries.last().map(|e| e.value.span.end.max(e.key_span.end));
                 entries.shrink_to_fit();
-                (start, flow, tag, anchor, NodeKind::Map(entries), last)
+                (
+                    start,
+                    flow,
+                    tag,
+                    anchor,
+                    NodeKind::Map(entries),
+                    last,
+                    measure,
+                )
             }
         };
         // Block collections end where their last item ends, not at the next token.
@@ -311,9 +558,15 @@ impl Builder<'_> {
             last_end.unwrap_or(end_span.start)
         };
         let span = Span::new(start, end.max(start));
+        if flow {
+            if let Some(spans) = &mut self.flow_spans {
+                spans.push(span);
+            }
+        }
         let node = apply_tag(Node::new(kind, span), tag)?;
-        self.remember(anchor, &node);
-        Ok(node)
+        let measure = measure.closed();
+        self.remember(anchor, &node, measure);
+        Ok((node, measure))
     }
 
     fn scalar(
@@ -331,23 +584,30 @@ impl Builder<'_> {
         apply_tag(Node::new(kind, span), tag)
     }
 
-    /// Adds a finished node to its parent; returns true when it completes the document.
-    fn push(&mut self, node: Node) -> Result<bool, ParseError> {
+    /// Adds a finished node to its parent (or makes it the document).
+    fn push(&mut self, node: Node, measure: Measure) -> Result<(), ParseError> {
         match self.stack.last_mut() {
             None => {
                 self.root = Some(node);
-                Ok(true)
+                Ok(())
             }
-            Some(Frame::Seq { items, .. }) => {
+            Some(Frame::Seq {
+                items,
+                measure: total,
+                ..
+            }) => {
+                total.add(measure);
                 items.push(node);
-                Ok(false)
+                Ok(())
             }
             Some(Frame::Map {
                 entries,
                 pending_key,
                 key_index,
+                measure: total,
                 ..
             }) => {
+                total.add(measure);
                 match pending_key.take() {
                     None => {
                         let key = match &node.kind {
@@ -397,25 +657,10 @@ impl Builder<'_> {
                         value: node,
                     }),
                 }
-                Ok(false)
+                Ok(())
             }
         }
     }
-}
-
-fn count_nodes(node: &Node) -> usize {
-    let mut count = 0;
-    let mut todo = vec![node];
-    while let Some(n) = todo.pop() {
-        count += 1;
-        match &n.kind {
-            NodeKind::Seq(items) => todo.extend(items),
-            NodeKind::Map(entries) => todo.extend(entries.iter().map(|e| &e.value)),
-            NodeKind::Opaque { value, .. } => todo.push(value),
-            _ => {}
-        }
-    }
-    count
 }
 
 /// Plain-scalar resolution: null, booleans and numbers; everything else is a string,

@@ -379,7 +379,7 @@ fn threats<'a>(cx: &Context<'a>) -> Vec<Threat<'a>> {
     if let Input::Policy(file) = cx.input() {
         if !file.has_principal {
             let mut threat = document_threat(DEFAULT_DOCUMENT, None, When::new());
-            let json = crate::syntax::detect_syntax(&cx.source.text) == crate::syntax::Syntax::Json;
+            let json = cx.syntax() == crate::syntax::Syntax::Json;
             let resource = format!("arn:aws:ssm:*:*:document/{DEFAULT_DOCUMENT}");
             threat.deny = if json {
                 let actions: Vec<String> = DOCUMENT_DENY
