@@ -16,6 +16,7 @@ use crate::template::model::{classify, DocumentKind, Template};
 
 pub mod config;
 pub mod discover;
+pub mod paths;
 pub mod suppress;
 
 use discover::{Input as InputFile, InputSource};
@@ -130,6 +131,9 @@ pub struct FileReport {
     pub note: Option<String>,
     /// Findings hidden by a suppression (`crate::suppress`), with the reason.
     pub suppressed: Vec<suppress::Suppressed>,
+    /// The access paths of the compute resources with a finding, for the summary's
+    /// diagrams.
+    pub access_paths: Vec<paths::AccessPath>,
 }
 
 impl FileReport {
@@ -153,6 +157,7 @@ impl FileReport {
             error: Some(message),
             note: None,
             suppressed: Vec::new(),
+            access_paths: Vec::new(),
         }
     }
 }
@@ -249,6 +254,7 @@ fn lint_text(source: SourceFile, given: Given, options: &LintOptions) -> FileRep
     };
     let mut findings = Vec::new();
     let mut note = None;
+    let mut access_paths = Vec::new();
     let file_kind = match kind {
         DocumentKind::Template => {
             let template =
@@ -261,6 +267,7 @@ fn lint_text(source: SourceFile, given: Given, options: &LintOptions) -> FileRep
             // The user's Guard rules, after the built-in ones.
             let should_run = |code: &str| suppressions.should_run(code, options);
             options.guard.check(&cx, &should_run, &mut findings);
+            access_paths = paths::access_paths(&model, &findings);
             if eval.capped() {
                 // Said once per file: a capped value is "unknown", which never alarms.
                 note = Some(
@@ -344,6 +351,7 @@ fn lint_text(source: SourceFile, given: Given, options: &LintOptions) -> FileRep
         }
     };
     let (mut findings, suppressed) = suppressions.apply(findings, &source, options);
+    access_paths.retain_mut(|p| p.mark(&findings));
     // Another document after the first (or a syntax error in it): the first is linted,
     // and the file is still an input error, never suppressed.
     let error = parsed.trailing.map(|err| {
@@ -365,6 +373,7 @@ fn lint_text(source: SourceFile, given: Given, options: &LintOptions) -> FileRep
         error,
         note,
         suppressed,
+        access_paths,
     }
 }
 
@@ -423,6 +432,7 @@ fn error_report(
         error: Some(message),
         note: None,
         suppressed: Vec::new(),
+        access_paths: Vec::new(),
     }
 }
 

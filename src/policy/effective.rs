@@ -666,14 +666,19 @@ fn attach_managed<'a>(eval: &Evaluator<'a>, item: &Resolved<'a>, perms: &mut Per
         },
         Value::NoValue | Value::Null => {}
         other => {
-            let (name, note) = describe_unknown(other);
+            let (name, note) = describe_unknown(eval, other);
             unknown(written.map_or(name, str::to_string), note, None);
         }
     }
 }
 
 /// How a message names a policy reference the tool cannot evaluate, and why.
-fn describe_unknown(value: &Value<'_>) -> (String, String) {
+fn describe_unknown(eval: &Evaluator<'_>, value: &Value<'_>) -> (String, String) {
+    // A parameter with a default its branch rules out is given at deploy time too.
+    let parameter_note = |p: &str| match eval.template().and_then(|t| t.parameter(p)) {
+        Some(param) if param.default.is_some() => "a value given at deploy time",
+        _ => "a parameter without default",
+    };
     let (name, note) = match value {
         Value::Partial(parts) => {
             let text: String = parts
@@ -685,7 +690,7 @@ fn describe_unknown(value: &Value<'_>) -> (String, String) {
                 .collect();
             (text, "built from values known only at deploy time")
         }
-        Value::Unknown(Unknown::Parameter(p)) => (p.clone(), "a parameter without default"),
+        Value::Unknown(Unknown::Parameter(p)) => (p.clone(), parameter_note(p)),
         Value::Unknown(Unknown::ImportValue) => ("Fn::ImportValue".into(), "from another stack"),
         Value::Unknown(Unknown::Undefined(name)) => (name.clone(), "not defined"),
         Value::Ref(r) => (

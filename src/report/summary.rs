@@ -191,6 +191,82 @@ pub fn render_summary(reports: &[FileReport], options: &SummaryOptions<'_>) -> S
             top.len() - shown
         );
     }
+    access_paths(reports, &mut out);
+    out
+}
+
+/// The rule whose finding on a step means "cannot be verified here", not "broken".
+const UNVERIFIED: &str = "SSM106";
+
+/// At most this many diagrams in a summary.
+const MAX_DIAGRAMS: usize = 10;
+
+/// One Mermaid flowchart per compute resource with a finding on its access path: the
+/// launch, its instance profile, role, policies and trust, and its subnets; red where a
+/// finding says the path breaks (GitHub renders Mermaid in job summaries).
+fn access_paths(reports: &[FileReport], out: &mut String) {
+    let paths: Vec<_> = reports
+        .iter()
+        .flat_map(|r| r.access_paths.iter().map(move |p| (r, p)))
+        .take(MAX_DIAGRAMS)
+        .collect();
+    if paths.is_empty() {
+        return;
+    }
+    out.push_str("\n### Access paths\n");
+    for (report, path) in paths {
+        let _ = write!(
+            out,
+            "\n{} in `{}`:\n\n```mermaid\nflowchart LR\n",
+            escape(&path.subject),
+            code_span(&report.source.name)
+        );
+        for (i, step) in path.steps.iter().enumerate() {
+            let mut label = mermaid_text(&step.label);
+            if !step.broken.is_empty() {
+                let _ = write!(label, "<br/>{}", step.broken.join(", "));
+            }
+            let _ = writeln!(out, "  n{i}[\"{label}\"]");
+            if let Some(parent) = step.parent {
+                let _ = writeln!(out, "  n{parent} --> n{i}");
+            }
+        }
+        // Red where the path breaks; dashed where it only cannot be verified (SSM106).
+        let (mut broken, mut unverified) = (Vec::new(), Vec::new());
+        for (i, step) in path.steps.iter().enumerate() {
+            if step.broken.iter().any(|c| *c != UNVERIFIED) {
+                broken.push(format!("n{i}"));
+            } else if !step.broken.is_empty() {
+                unverified.push(format!("n{i}"));
+            }
+        }
+        if !broken.is_empty() {
+            out.push_str("  classDef broken fill:#fdd,stroke:#c00,color:#600\n");
+            let _ = writeln!(out, "  class {} broken", broken.join(","));
+        }
+        if !unverified.is_empty() {
+            out.push_str("  classDef unverified stroke-dasharray:4 3\n");
+            let _ = writeln!(out, "  class {} unverified", unverified.join(","));
+        }
+        out.push_str("```\n");
+    }
+}
+
+/// Text inside a quoted Mermaid label: quotes and markup as entities, backticks dropped
+/// (Mermaid reads them as Markdown strings), on one line.
+fn mermaid_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("#quot;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            '#' => out.push_str("#35;"),
+            '`' => {}
+            '\r' | '\n' => out.push(' '),
+            c => out.push(c),
+        }
+    }
     out
 }
 
