@@ -1,6 +1,7 @@
 //! The bottom layer: source text and spans, a three-valued truth, text helpers.
 //! Everything else builds on these; nothing here knows about templates or rules.
 
+pub mod paths;
 pub mod source;
 pub mod text;
 pub mod tri;
