@@ -61,6 +61,12 @@ pub enum Command {
     },
     /// Write a commented starter `.ssmlint.yaml` in the current directory.
     Init,
+    /// Print a shell completion script: `ssmlint completions bash > /etc/bash_completion.d/ssmlint`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -73,7 +79,7 @@ pub struct CheckArgs {
     /// github, junit or summary (Markdown for a GitHub job summary); FORMAT=PATH writes
     /// it to a file, creating its directory.
     /// Repeatable; at most one format goes to stdout.
-    #[arg(long, value_name = "FORMAT[=PATH]", value_parser = parse_format_spec)]
+    #[arg(long, value_name = "FORMAT[=PATH]", value_parser = FormatParser)]
     pub format: Vec<FormatSpec>,
 
     /// Exit with status 1 when a finding is at least this severe [default: `fail_on` of
@@ -263,6 +269,7 @@ pub fn run(cli: Cli, terminal: &Terminal, stdin: &mut dyn Read) -> Outcome {
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Rules { format }) => rules(format),
         Some(Command::Init) => init(),
+        Some(Command::Completions { shell }) => completions(shell),
         Some(Command::Check(args)) => check(args, terminal, stdin),
         None => check(cli.check, terminal, stdin),
     }
@@ -518,6 +525,17 @@ impl Render<'_> {
     }
 }
 
+/// The completion script for `shell`, generated from the clap definition.
+fn completions(shell: clap_complete::Shell) -> Outcome {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "ssmlint", &mut script);
+    Outcome {
+        stdout: String::from_utf8_lossy(&script).into_owned(),
+        stderr: String::new(),
+        code: EXIT_OK,
+    }
+}
+
 fn init() -> Outcome {
     let dir = match std::env::current_dir() {
         Ok(dir) => dir,
@@ -689,6 +707,34 @@ fn parse_parameter(text: &str) -> Result<(String, String), String> {
             Ok((key.trim().to_string(), value.to_string()))
         }
         _ => Err(format!("expected KEY=VALUE, got `{text}`")),
+    }
+}
+
+/// `FORMAT[=PATH]`, whose formats shell completions offer.
+#[derive(Debug, Clone, Copy)]
+struct FormatParser;
+
+impl clap::builder::TypedValueParser for FormatParser {
+    type Value = FormatSpec;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<FormatSpec, clap::Error> {
+        let parse: fn(&str) -> Result<FormatSpec, String> = parse_format_spec;
+        parse.parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            OutputFormat::ALL
+                .iter()
+                .map(|(name, _)| clap::builder::PossibleValue::new(*name)),
+        ))
     }
 }
 
