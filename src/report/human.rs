@@ -45,9 +45,14 @@ pub fn render_findings(reports: &[FileReport], options: &HumanOptions) -> String
     } else {
         GraphicalTheme::unicode_nocolor()
     };
+    // Texts wrap at spaces only: a URL or a hyphenated name is never cut in two (a word
+    // longer than the line overflows it instead).
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_links(false)
-        .with_width(options.width);
+        .with_width(options.width)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .with_break_words(false);
     let mut out = String::new();
     for report in reports {
         if let Some(note) = &report.note {
@@ -62,10 +67,11 @@ pub fn render_findings(reports: &[FileReport], options: &HumanOptions) -> String
             Cow::Borrowed(_) => Arc::clone(&report.source.text),
             Cow::Owned(text) => text.into(),
         };
-        let source = Arc::new(NamedSource::new(
-            printable(&report.source.name),
+        let name = printable(&report.source.name).into_owned();
+        let source = Arc::new(CharColumns(NamedSource::new(
+            name.clone(),
             Arc::clone(&text),
-        ));
+        )));
         for finding in &report.findings {
             let finding = &printable_finding(finding);
             let diagnostic = FindingDiagnostic {
@@ -83,6 +89,9 @@ pub fn render_findings(reports: &[FileReport], options: &HumanOptions) -> String
                 };
                 let _ = handler.render_report(&mut rendered, &bare);
             }
+            let start = source_span(&text, finding.span).offset();
+            let at = report.source.line_col(start);
+            let rendered = primary_first(&rendered, &format!("{name}:{}:{}]", at.line, at.column));
             // No trailing whitespace (miette indents blank lines of the help).
             for line in rendered.trim_end().lines() {
                 out.push_str(line.trim_end());
@@ -92,6 +101,77 @@ pub fn render_findings(reports: &[FileReport], options: &HumanOptions) -> String
         }
     }
     out
+}
+
+/// miette draws a finding's snippets in file order, each under a header with the place
+/// of its first label: when a secondary label comes before the finding's own place, the
+/// first header would be that label's. This moves the snippet whose header is
+/// `primary` (`file:line:col]`, the finding's place) before the others.
+fn primary_first<'a>(rendered: &'a str, primary: &str) -> Cow<'a, str> {
+    let lines: Vec<&str> = rendered.split_inclusive('\n').collect();
+    let is_header = |line: &str| line.trim_start().starts_with("╭─[");
+    let is_end = |line: &str| line.trim() == "╰────";
+    let Some(first) = lines.iter().position(|l| is_header(l)) else {
+        return Cow::Borrowed(rendered);
+    };
+    if lines[first].contains(primary) {
+        return Cow::Borrowed(rendered);
+    }
+    let Some(start) = lines
+        .iter()
+        .enumerate()
+        .position(|(i, l)| i > first && is_header(l) && l.contains(primary))
+    else {
+        return Cow::Borrowed(rendered);
+    };
+    let Some(end) = lines[start..]
+        .iter()
+        .position(|l| is_end(l))
+        .map(|i| start + i)
+    else {
+        return Cow::Borrowed(rendered);
+    };
+    let mut out = String::with_capacity(rendered.len());
+    out.extend(lines[..first].iter().copied());
+    out.extend(lines[start..=end].iter().copied());
+    out.extend(lines[first..start].iter().copied());
+    out.extend(lines[end + 1..].iter().copied());
+    Cow::Owned(out)
+}
+
+/// The source for miette, with the columns of its headers counted in characters (miette
+/// counts bytes), as every other output of ssmlint counts them.
+#[derive(Debug)]
+struct CharColumns(NamedSource<Arc<str>>);
+
+impl miette::SourceCode for CharColumns {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let contents = self
+            .0
+            .read_span(span, context_lines_before, context_lines_after)?;
+        let text: &str = self.0.inner();
+        let start = contents.span().offset();
+        let column = match text.get(..start) {
+            Some(before) if contents.column() > 0 => {
+                let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+                before[line_start..].chars().count()
+            }
+            _ => contents.column(),
+        };
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            contents.name().unwrap_or_default().to_string(),
+            contents.data(),
+            *contents.span(),
+            contents.line(),
+            column,
+            contents.line_count(),
+        )))
+    }
 }
 
 /// Replaces control characters other than tab, CR and LF with a character of the same
@@ -136,7 +216,7 @@ fn printable_finding(finding: &Finding) -> Cow<'_, Finding> {
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
     text: &'a str,
-    source: Option<Arc<NamedSource<Arc<str>>>>,
+    source: Option<Arc<CharColumns>>,
 }
 
 impl fmt::Debug for FindingDiagnostic<'_> {
