@@ -512,3 +512,87 @@ fn show_files_lists_what_is_linted_and_why_the_rest_is_not() {
          1 file to lint, 1 skipped\n"
     );
 }
+
+/// Copies the directory `from` into `to`, recursively.
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).expect("read dir").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            copy_dir(&path, &to.join(entry.file_name()));
+        } else {
+            write(
+                &to.join(entry.file_name()),
+                std::fs::read(&path).expect("read"),
+            );
+        }
+    }
+}
+
+/// The README's "Adopting on an existing repository": every `$ ssmlint ...` command of
+/// its text blocks, run in order in a copy of `fixtures/adopt`, prints exactly what the
+/// README shows after it, and its YAML block is the estate's `.ssmlint.yaml`.
+#[test]
+fn the_readme_adopting_examples_are_what_ssmlint_prints() {
+    const HEADING: &str = "\n## Adopting on an existing repository\n";
+    let readme = common::read_text("README.md");
+    let start = readme.find(HEADING).expect("the README has the section") + 1;
+    let end = readme[start..]
+        .find("\n## ")
+        .map_or(readme.len(), |i| start + i);
+    let section = &readme[start..end];
+    let root = scratch_dir("readme");
+    copy_dir(
+        &common::manifest_dir().join("fixtures/adopt"),
+        &root.join("fixtures/adopt"),
+    );
+    let (mut commands, mut files) = (0, 0);
+    let mut lines = section.lines();
+    while let Some(line) = lines.next() {
+        let Some(lang) = line.strip_prefix("```") else {
+            continue;
+        };
+        let block: Vec<&str> = lines.by_ref().take_while(|l| *l != "```").collect();
+        match lang {
+            "yaml" => {
+                let path = block[0]
+                    .strip_prefix("# ")
+                    .expect("a YAML block names its file");
+                let shown = block[1..].join("\n") + "\n";
+                assert_eq!(
+                    shown,
+                    common::read_text(path),
+                    "README: the YAML block is {path}"
+                );
+                files += 1;
+            }
+            "text" => {
+                let mut i = 0;
+                while i < block.len() {
+                    let command = block[i]
+                        .strip_prefix("$ ssmlint ")
+                        .unwrap_or_else(|| panic!("README: not an ssmlint command: {}", block[i]));
+                    let expected: Vec<&str> = block[i + 1..]
+                        .iter()
+                        .take_while(|l| !l.starts_with("$ "))
+                        .copied()
+                        .collect();
+                    i += 1 + expected.len();
+                    let args: Vec<&str> = command.split_whitespace().collect();
+                    let run = ssmlint_in(&root, &args);
+                    assert_eq!(run.stderr, "", "README: `ssmlint {command}`");
+                    assert_eq!(
+                        run.stdout.trim_end(),
+                        expected.join("\n"),
+                        "README: `ssmlint {command}` prints something else"
+                    );
+                    commands += 1;
+                }
+            }
+            other => panic!("README: a `{other}` block in the adopting section"),
+        }
+    }
+    assert!(
+        commands >= 7 && files == 1,
+        "{commands} commands, {files} files"
+    );
+}

@@ -30,6 +30,7 @@ pub(super) fn apply_baseline(
             baseline.write(write)?;
             let (mut applied, _) = baseline.apply(reports, &shown(write));
             applied.written = Some(baseline.entries.len());
+            applied.read = false;
             Ok(Some(applied))
         }
         (Some(read), Some(write)) => {
@@ -81,7 +82,7 @@ pub(super) fn exit_code(code: u8, args: &CheckArgs) -> u8 {
 pub(super) fn baseline_note(applied: &Applied) -> String {
     let path = &applied.path;
     let mut parts = Vec::new();
-    if applied.written.is_none() || applied.gone > 0 || applied.matched < applied.entries {
+    if applied.read {
         parts.push(format!(
             "{} known {} not shown",
             applied.matched,

@@ -122,13 +122,30 @@ pub(super) fn show_settings(
         ),
         &origin_or_default(trusted),
     );
-    out.push_str("rules:\n");
-    for (code, name, level, origin) in rule_levels(settings) {
-        let level = level.map_or("off", Severity::as_str);
+    // The rules at their own default level are left out: `ssmlint rules` lists those.
+    let changed: Vec<_> = rule_levels(settings)
+        .into_iter()
+        .filter(|r| r.origin != Origin::Default || r.level != Some(r.default))
+        .collect();
+    if changed.is_empty() {
         line(
             &mut out,
-            &format!("  {code}: {level}"),
-            &format!("{name}; {origin}"),
+            "rules: {}",
+            "every rule at its default level (ssmlint rules)",
+        );
+    } else {
+        line(
+            &mut out,
+            "rules:",
+            "the others at their default level (ssmlint rules)",
+        );
+    }
+    for rule in changed {
+        let level = rule.level.map_or("off", Severity::as_str);
+        line(
+            &mut out,
+            &format!("  {}: {level}", rule.code),
+            &format!("{}; {}", rule.name, rule.origin),
         );
     }
     Outcome {

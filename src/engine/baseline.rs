@@ -71,6 +71,9 @@ pub struct Applied {
     /// The entries written by `--write-baseline`, when it was given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub written: Option<usize>,
+    /// Whether the baseline was read (`--baseline`), not only written.
+    #[serde(skip)]
+    pub read: bool,
 }
 
 impl Baseline {
@@ -161,6 +164,7 @@ impl Baseline {
             matched: matched.len(),
             gone: gone.len(),
             written: None,
+            read: true,
         };
         (applied, gone)
     }

@@ -655,11 +655,20 @@ fn loaded(
     })
 }
 
-/// Every built-in rule and the user's Guard rules with their level for these settings:
-/// `(code, name, level or None for off, origin)`.
-pub fn rule_levels(
-    settings: &Settings,
-) -> Vec<(&'static str, &'static str, Option<Severity>, Origin)> {
+/// One rule's level in some [`Settings`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleLevel {
+    pub code: &'static str,
+    pub name: &'static str,
+    /// `None` when the rule does not run.
+    pub level: Option<Severity>,
+    /// The rule's own default.
+    pub default: Severity,
+    pub origin: Origin,
+}
+
+/// Every built-in rule and the user's Guard rules with their level for these settings.
+pub fn rule_levels(settings: &Settings) -> Vec<RuleLevel> {
     let options = &settings.options;
     let user = options.guard.user_rules();
     ALL_RULES
@@ -691,7 +700,13 @@ pub fn rule_levels(
                         .then_some(Origin::Flag("--select"))
                 })
                 .unwrap_or(Origin::Default);
-            (meta.code, meta.name, level, origin)
+            RuleLevel {
+                code: meta.code,
+                name: meta.name,
+                level,
+                default: meta.severity,
+                origin,
+            }
         })
         .collect()
 }
