@@ -351,7 +351,7 @@ fn check(args: CheckArgs, terminal: &Terminal, stdin: &mut dyn Read) -> Outcome 
         return errors_outcome(errors.iter().map(String::as_str));
     }
     if let Some(skipped) = skipped {
-        return show::show_files(&inputs, &settings, &skipped);
+        return show::show_files(&inputs, &settings, &skipped, args.skip_unsupported);
     }
     let stdin_bytes = inputs
         .iter()

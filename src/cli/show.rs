@@ -161,6 +161,7 @@ pub(super) fn show_files(
     inputs: &[Input],
     settings: &[Arc<Settings>],
     skipped: &[Skipped],
+    skip_unsupported: bool,
 ) -> Outcome {
     let mut rows: Vec<(String, &str, String)> = Vec::new();
     let mut linted = 0;
@@ -171,7 +172,7 @@ pub(super) fn show_files(
             InputSource::Stdin => "stdin".to_string(),
             InputSource::Unreadable(reason) => format!("cannot be read: {reason}"),
         };
-        if what == UNSUPPORTED && !input.explicit {
+        if what == UNSUPPORTED && (!input.explicit || skip_unsupported) {
             unsupported += 1;
             rows.push((
                 input.name.clone(),

@@ -710,3 +710,41 @@ pub fn rule_levels(settings: &Settings) -> Vec<RuleLevel> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_are_shared_by_directory_and_per_file_sections() {
+        let root = std::env::temp_dir().join(format!("ssmlint-settings-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("legacy/deep")).unwrap();
+        std::fs::create_dir_all(root.join("team")).unwrap();
+        std::fs::write(
+            root.join(".ssmlint.yaml"),
+            "rules: {SSM100: warning}\nper_file: {\"legacy/**\": {rules: {SSM201: off}}}\n",
+        )
+        .unwrap();
+        std::fs::write(root.join("team/.ssmlint.yml"), "rules: {SSM100: off}\n").unwrap();
+        let resolver =
+            Resolver::new(root.clone(), ConfigChoice::Nearest, Overrides::default()).unwrap();
+        let a = resolver.settings_for(Path::new("a.yaml"));
+        let b = resolver.settings_for(&root.join("b.yaml"));
+        assert!(
+            Arc::ptr_eq(&a, &b),
+            "one Settings for the files of one configuration"
+        );
+        let old = resolver.settings_for(Path::new("legacy/deep/x.yaml"));
+        let old2 = resolver.settings_for(Path::new("legacy/y.json"));
+        assert!(Arc::ptr_eq(&old, &old2));
+        assert!(!Arc::ptr_eq(&a, &old));
+        assert!(old.options.ignore.contains(&"SSM201") && !a.options.ignore.contains(&"SSM201"));
+        let team = resolver.settings_for(Path::new("team/t.yaml"));
+        assert_eq!(team.config.as_deref(), Some("team/.ssmlint.yml"));
+        assert!(team.options.ignore.contains(&"SSM100"));
+        assert_eq!(lock(&resolver.state).files.len(), 2, "each file read once");
+        assert!(resolver.errors().is_empty());
+        let _ = std::fs::remove_dir_all(&root);
+    }
+}
