@@ -1,18 +1,25 @@
 //! The command line: arguments (clap derive) and [`run`], which turns them into output
 //! and an exit code without printing anything itself.
 
-use std::collections::{HashMap, HashSet};
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use globset::Glob;
 
+use std::sync::Arc;
+
 use crate::engine::config::{self, Config};
-use crate::engine::discover::{self, Filters, InputSource, STDIN_NAME};
+use crate::engine::discover::{self, FilterLookup, InputSource, STDIN_NAME};
+use crate::engine::settings::{ConfigChoice, Overrides, Resolver, Settings};
 use crate::engine::{FileKind, FileReport, LintOptions};
-use crate::report::{self, github, human, json, junit, sarif, summary, EXIT_ERROR, EXIT_OK};
+use crate::report::{
+    self, concise, github, human, json, junit, sarif, summary, EXIT_ERROR, EXIT_OK,
+};
 use crate::rules::{find_rule, RuleMeta, Severity, ALL_RULES};
+
+mod adopt;
+mod show;
 
 /// Lint CloudFormation templates for AWS Systems Manager Session Manager readiness.
 #[derive(Debug, Parser)]
@@ -55,6 +62,12 @@ pub enum Command {
     },
     /// Write a commented starter `.ssmlint.yaml` in the current directory.
     Init,
+    /// Print a shell completion script: `ssmlint completions bash > /etc/bash_completion.d/ssmlint`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -63,18 +76,20 @@ pub struct CheckArgs {
     #[arg(value_name = "PATHS")]
     pub paths: Vec<PathBuf>,
 
-    /// Output format: human (the default), json, sarif, github, junit or summary (Markdown
-    /// for a GitHub job summary); FORMAT=PATH writes it to a file, creating its directory.
+    /// Output format: human (the default), concise (one line per finding), json, sarif,
+    /// github, junit or summary (Markdown for a GitHub job summary); FORMAT=PATH writes
+    /// it to a file, creating its directory.
     /// Repeatable; at most one format goes to stdout.
-    #[arg(long, value_name = "FORMAT[=PATH]", value_parser = parse_format_spec)]
+    #[arg(long, value_name = "FORMAT[=PATH]", value_parser = FormatParser)]
     pub format: Vec<FormatSpec>,
 
     /// Exit with status 1 when a finding is at least this severe [default: `fail_on` of
-    /// the configuration file, else error].
+    /// the working directory's configuration file, else error].
     #[arg(long, value_name = "LEVEL", value_parser = level_parser())]
     pub fail_on: Option<Severity>,
 
-    /// Read this configuration file instead of the nearest `.ssmlint.yaml`.
+    /// Read this configuration file for every file, instead of the nearest `.ssmlint.yaml`
+    /// above each.
     #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,
 
@@ -134,6 +149,35 @@ pub struct CheckArgs {
     /// $GITHUB_SERVER_URL/$GITHUB_REPOSITORY/blob/$GITHUB_SHA].
     #[arg(long, value_name = "URL")]
     pub link_base: Option<String>,
+
+    /// Count the findings by rule (code, name, severity, count, fixable): the human and
+    /// concise formats print the table instead of each finding, JSON adds
+    /// `summary.by_rule`.
+    #[arg(long)]
+    pub statistics: bool,
+
+    /// Report only the findings this baseline file does not record, and how many of its
+    /// entries are gone.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record the findings in this baseline file; with --baseline, write that baseline
+    /// without its entries that are gone (adding no new finding).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Exit with status 0 even when findings reach the --fail-on level (a usage error or
+    /// a file that cannot be read or parsed still exits 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// Print the settings that apply to this file, and where each comes from, then exit.
+    #[arg(long, value_name = "FILE")]
+    pub show_settings: Option<PathBuf>,
+
+    /// List the files that would be linted, and why the others are skipped, then exit.
+    #[arg(long)]
+    pub show_files: bool,
 }
 
 /// The formats of `ssmlint rules`.
@@ -154,11 +198,14 @@ pub enum OutputFormat {
     Github,
     Junit,
     Summary,
+    /// One line per finding: `path:line:col: CODE name message`.
+    Concise,
 }
 
 impl OutputFormat {
     pub const ALL: &'static [(&'static str, OutputFormat)] = &[
         ("human", OutputFormat::Human),
+        ("concise", OutputFormat::Concise),
         ("json", OutputFormat::Json),
         ("sarif", OutputFormat::Sarif),
         ("github", OutputFormat::Github),
@@ -223,6 +270,7 @@ pub fn run(cli: Cli, terminal: &Terminal, stdin: &mut dyn Read) -> Outcome {
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Rules { format }) => rules(format),
         Some(Command::Init) => init(),
+        Some(Command::Completions { shell }) => completions(shell),
         Some(Command::Check(args)) => check(args, terminal, stdin),
         None => check(cli.check, terminal, stdin),
     }
@@ -244,7 +292,7 @@ fn check(args: CheckArgs, terminal: &Terminal, stdin: &mut dyn Read) -> Outcome 
         );
     }
     let mut paths = args.paths.clone();
-    if paths.is_empty() {
+    if paths.is_empty() && args.show_settings.is_none() {
         if args.stdin_filename.is_none() {
             let err = Cli::command().error(
                 clap::error::ErrorKind::MissingRequiredArgument,
@@ -259,63 +307,69 @@ fn check(args: CheckArgs, terminal: &Terminal, stdin: &mut dyn Read) -> Outcome 
         paths.push(PathBuf::from("-"));
     }
     let cwd = std::env::current_dir().ok();
-    let config = match load_config(&args, cwd.as_deref()) {
-        Ok(config) => config,
-        Err(err) => {
-            return Outcome {
-                stdout: String::new(),
-                stderr: err.lines().map(|line| format!("error: {line}\n")).collect(),
-                code: EXIT_ERROR,
-            }
-        }
+    let choice = if args.no_config {
+        ConfigChoice::NoConfig
+    } else if let Some(path) = &args.config {
+        ConfigChoice::Named(path.clone())
+    } else {
+        ConfigChoice::Nearest
     };
-    let mut options = lint_options(&args, &config);
-    let guard_paths: Vec<PathBuf> = config
-        .guard_rules
-        .iter()
-        .chain(&args.rules)
-        .cloned()
-        .collect();
-    options.guard = match crate::guard::GuardSet::load(&guard_paths) {
-        Ok(guard) => guard,
-        Err(errors) => {
-            return Outcome {
-                stdout: String::new(),
-                stderr: errors.iter().map(|e| format!("error: {e}\n")).collect(),
-                code: EXIT_ERROR,
-            }
-        }
+    let root = cwd.clone().unwrap_or_else(|| PathBuf::from("."));
+    let resolver = match Resolver::new(root, choice, overrides(&args)) {
+        Ok(resolver) => Arc::new(resolver),
+        Err(err) => return errors_outcome(err.lines()),
     };
-    let guard = options.guard.clone();
-    if let Err(message) = resolve_guard_codes(&mut options, &guard) {
-        return usage_error(&message);
+    let (fail_on, fail_on_origin) = resolver.fail_on();
+    if let Some(file) = &args.show_settings {
+        let settings = resolver.settings_for(file);
+        let errors = resolver.errors();
+        if !errors.is_empty() {
+            return errors_outcome(errors.iter().map(String::as_str));
+        }
+        return show::show_settings(file, &settings, fail_on, &fail_on_origin);
     }
-    let fail_on = args.fail_on.or(config.fail_on).unwrap_or(Severity::Error);
-    let include = if args.include.is_empty() {
-        &config.include
-    } else {
-        &args.include
-    };
-    let exclude = if args.exclude.is_empty() {
-        &config.exclude
-    } else {
-        &args.exclude
-    };
-    let filters = match Filters::new(include, exclude) {
-        Ok(filters) => filters,
-        Err(err) => return usage_error(&format!("invalid glob: {err}")),
-    };
     let stdin_name = args.stdin_filename.as_deref().unwrap_or(STDIN_NAME);
-    let inputs = discover::discover(&paths, stdin_name, &filters);
-    let read: Vec<&Path> = inputs
+    let lookup: Arc<dyn FilterLookup> = resolver.clone();
+    let mut skipped = args.show_files.then(Vec::new);
+    let inputs = discover::discover_with(&paths, stdin_name, &lookup, skipped.as_mut());
+    let settings: Vec<Arc<Settings>> = inputs
+        .iter()
+        .map(|input| resolver.settings_for_input(input))
+        .collect();
+    // The rules that run anywhere (for SARIF's and JUnit's lists of rules that ran): those
+    // of the files' settings, or, without files, of the working directory's.
+    let mut distinct: Vec<Arc<Settings>> = Vec::new();
+    for s in &settings {
+        if !distinct.iter().any(|d| Arc::ptr_eq(d, s)) {
+            distinct.push(Arc::clone(s));
+        }
+    }
+    if distinct.is_empty() {
+        distinct.push(resolver.settings_for(Path::new(stdin_name)));
+    }
+    let errors = resolver.errors();
+    if !errors.is_empty() {
+        return errors_outcome(errors.iter().map(String::as_str));
+    }
+    if let Some(skipped) = skipped {
+        return show::show_files(&inputs, &settings, &skipped, args.skip_unsupported);
+    }
+    // A report never overwrites what the run reads: an input, a configuration, a Guard file.
+    let read: Vec<PathBuf> = inputs
         .iter()
         .filter_map(|i| match &i.source {
-            InputSource::File(path) => Some(path.as_path()),
+            InputSource::File(path) => Some(path.clone()),
             _ => None,
         })
-        .chain(args.config.as_deref())
-        .chain(guard_paths.iter().map(PathBuf::as_path))
+        .chain(args.config.clone())
+        .chain(args.rules.iter().cloned())
+        .chain(distinct.iter().flat_map(|s| {
+            let config = s.config.clone().map(PathBuf::from);
+            let guards = s.origins.guard_rules.iter().map(|(p, _)| p.clone());
+            config.into_iter().chain(guards).collect::<Vec<_>>()
+        }))
         .collect();
+    let read: Vec<&Path> = read.iter().map(PathBuf::as_path).collect();
     if let Err(message) = check_report_paths(&formats, &read) {
         return usage_error(&message);
     }
@@ -323,25 +377,33 @@ fn check(args: CheckArgs, terminal: &Terminal, stdin: &mut dyn Read) -> Outcome 
         .iter()
         .any(|i| i.source == InputSource::Stdin)
         .then(|| crate::base::io::read_limited(stdin));
-    let mut reports = crate::engine::lint_inputs(&inputs, stdin_bytes.as_ref(), &options);
+    let mut reports =
+        crate::engine::lint_inputs_with(&inputs, stdin_bytes.as_ref(), &|i| &settings[i].options);
+    let all_options: Vec<&LintOptions> = distinct.iter().map(|s| &s.options).collect();
     if args.skip_unsupported {
         reports.retain(|r| r.kind != FileKind::Unsupported);
     }
 
+    let cwd_or_dot = cwd.clone().unwrap_or_else(|| PathBuf::from("."));
+    let baseline = match adopt::apply_baseline(&args, &mut reports, &cwd_or_dot) {
+        Ok(applied) => applied,
+        Err(message) => return usage_error(&message),
+    };
     let mut outcome = Outcome {
         stdout: String::new(),
         stderr: String::new(),
-        code: report::exit_code(&reports, fail_on),
+        code: adopt::exit_code(report::exit_code(&reports, fail_on), &args),
     };
     let link_base = args.link_base.clone().or_else(github_blob_base);
     for spec in &formats {
         let render = Render {
             reports: &reports,
             args: &args,
-            options: &options,
+            options: &all_options,
             fail_on,
             cwd: cwd.as_deref(),
             link_base: link_base.as_deref(),
+            baseline: baseline.as_ref(),
         };
         match &spec.path {
             None => outcome.stdout = render.render(spec.format, Some(terminal)),
@@ -363,6 +425,7 @@ fn check(args: CheckArgs, terminal: &Terminal, stdin: &mut dyn Read) -> Outcome 
             }
         }
     }
+    adopt::notes_to_stderr(&formats, &args, baseline.as_ref(), &reports, &mut outcome);
     outcome
 }
 
@@ -417,10 +480,12 @@ fn format_name(format: OutputFormat) -> &'static str {
 struct Render<'a> {
     reports: &'a [FileReport],
     args: &'a CheckArgs,
-    options: &'a LintOptions,
+    /// The options of the files (each distinct one once).
+    options: &'a [&'a LintOptions],
     fail_on: Severity,
     cwd: Option<&'a Path>,
     link_base: Option<&'a str>,
+    baseline: Option<&'a crate::engine::baseline::Applied>,
 }
 
 /// `$GITHUB_SERVER_URL/$GITHUB_REPOSITORY/blob/$GITHUB_SHA` when all three are set (in a
@@ -440,19 +505,25 @@ impl Render<'_> {
     fn render(&self, format: OutputFormat, terminal: Option<&Terminal>) -> String {
         let reports = self.reports;
         match format {
-            OutputFormat::Json => json::render_json(reports),
+            OutputFormat::Json => json::render_json_with(
+                reports,
+                json::JsonExtras {
+                    statistics: self.args.statistics,
+                    baseline: self.baseline,
+                },
+            ),
             OutputFormat::Sarif => {
-                let user_rules = self.options.guard.user_rules();
-                sarif::render_sarif(
-                    reports,
-                    self.cwd,
-                    &|code| self.options.is_enabled(code),
-                    &user_rules,
-                )
+                let mut user_rules: Vec<&'static RuleMeta> = Vec::new();
+                for meta in self.options.iter().flat_map(|o| o.guard.user_rules()) {
+                    if !user_rules.iter().any(|m| std::ptr::eq(*m, meta)) {
+                        user_rules.push(meta);
+                    }
+                }
+                sarif::render_sarif(reports, self.cwd, &|code| self.enabled(code), &user_rules)
             }
             OutputFormat::Github => github::render_github(reports),
             OutputFormat::Junit => {
-                junit::render_junit(reports, self.fail_on, &|code| self.options.is_enabled(code))
+                junit::render_junit(reports, self.fail_on, &|code| self.enabled(code))
             }
             OutputFormat::Summary => summary::render_summary(
                 reports,
@@ -463,17 +534,21 @@ impl Render<'_> {
                     top: summary::DEFAULT_TOP,
                 },
             ),
+            OutputFormat::Human | OutputFormat::Concise
+                if self.args.statistics || self.baseline.is_some() =>
+            {
+                adopt::render_text(self, format, terminal)
+            }
+            OutputFormat::Concise => {
+                let color = self.color(terminal);
+                if self.args.quiet {
+                    concise::render_concise_findings(reports, color)
+                } else {
+                    concise::render_concise(reports, color)
+                }
+            }
             OutputFormat::Human => {
-                let color = match (self.args.color, terminal) {
-                    (ColorChoice::Always, _) => true,
-                    (ColorChoice::Auto, Some(t)) => t.stdout_is_terminal && !t.no_color,
-                    _ => false,
-                };
-                let width = terminal
-                    .and_then(|t| t.width)
-                    .filter(|w| *w >= 40)
-                    .unwrap_or(100);
-                let options = human::HumanOptions { color, width };
+                let options = self.human_options(terminal);
                 if self.args.quiet {
                     human::render_findings(reports, &options)
                 } else {
@@ -484,23 +559,41 @@ impl Render<'_> {
     }
 }
 
-/// The configuration: none with `--no-config`, the file named by `--config`, or the
-/// nearest `.ssmlint.yaml` from `cwd` upward. Errors come one per line.
-fn load_config(args: &CheckArgs, cwd: Option<&Path>) -> Result<Config, String> {
-    if args.no_config {
-        return Ok(Config::default());
+impl Render<'_> {
+    /// Whether the rule ran on some file.
+    fn enabled(&self, code: &str) -> bool {
+        self.options.iter().any(|o| o.is_enabled(code))
     }
-    if let Some(path) = &args.config {
-        return Config::load(path, &path.to_string_lossy()).map_err(|e| e.to_string());
-    }
-    let Some(cwd) = cwd else {
-        return Ok(Config::default());
-    };
-    match config::discover(cwd) {
-        Some(path) => {
-            Config::load(&path, &config::shown_path(&path, cwd)).map_err(|e| e.to_string())
+
+    /// Colours: `--color always`, or `auto` on a terminal without `NO_COLOR`.
+    fn color(&self, terminal: Option<&Terminal>) -> bool {
+        match (self.args.color, terminal) {
+            (ColorChoice::Always, _) => true,
+            (ColorChoice::Auto, Some(t)) => t.stdout_is_terminal && !t.no_color,
+            _ => false,
         }
-        None => Ok(Config::default()),
+    }
+
+    fn human_options(&self, terminal: Option<&Terminal>) -> human::HumanOptions {
+        let width = terminal
+            .and_then(|t| t.width)
+            .filter(|w| *w >= 40)
+            .unwrap_or(100);
+        human::HumanOptions {
+            color: self.color(terminal),
+            width,
+        }
+    }
+}
+
+/// The completion script for `shell`, generated from the clap definition.
+fn completions(shell: clap_complete::Shell) -> Outcome {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "ssmlint", &mut script);
+    Outcome {
+        stdout: String::from_utf8_lossy(&script).into_owned(),
+        stderr: String::new(),
+        code: EXIT_OK,
     }
 }
 
@@ -522,61 +615,32 @@ fn init() -> Outcome {
     }
 }
 
-/// Turns the configuration's settings, then `--select`, `--ignore`, `--severity` and
-/// `--parameter`, into lint options: flags override the file, later `--severity` flags
-/// for the same rule win, and a rule named in `--select` runs even if the file turns it
-/// off.
-pub fn lint_options(args: &CheckArgs, config: &Config) -> LintOptions {
-    let mut severities = HashMap::new();
-    let mut off = HashSet::new();
-    for &(code, level) in &config.rules {
-        set_level(&mut severities, &mut off, code, level);
-    }
-    for code in &args.select {
-        off.remove(code);
-    }
-    for &(code, level) in &args.severity {
-        set_level(&mut severities, &mut off, code, level);
-    }
-    let mut ignore = args.ignore.clone();
-    ignore.extend(off.iter().copied());
-    ignore.sort_unstable();
-    ignore.dedup();
-    let select = (!args.select.is_empty()).then(|| {
-        let mut select = args.select.clone();
-        select.sort_unstable();
-        select.dedup();
-        select
-    });
-    LintOptions {
-        parameters: config
-            .parameters
-            .iter()
-            .chain(&args.parameters)
-            .cloned()
-            .collect(),
-        severities,
-        select,
-        ignore,
-        rule_settings: config.rule_settings(),
-        guard: crate::guard::GuardSet::default(),
+/// The command line's settings, which override every configuration file.
+fn overrides(args: &CheckArgs) -> Overrides {
+    Overrides {
+        fail_on: args.fail_on,
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        severity: args.severity.clone(),
+        parameters: args.parameters.clone(),
+        include: args.include.clone(),
+        exclude: args.exclude.clone(),
+        guard_rules: args.rules.clone(),
     }
 }
 
-fn set_level(
-    severities: &mut HashMap<&'static str, Severity>,
-    off: &mut HashSet<&'static str>,
-    code: &'static str,
-    level: Option<Severity>,
-) {
-    match level {
-        Some(level) => {
-            severities.insert(code, level);
-            off.remove(code);
-        }
-        None => {
-            off.insert(code);
-        }
+/// Turns the configuration's settings, then `--select`, `--ignore`, `--severity` and
+/// `--parameter`, into lint options (see [`crate::engine::settings::options_for`]).
+pub fn lint_options(args: &CheckArgs, config: &Config) -> LintOptions {
+    crate::engine::settings::options_for(config, &[], &overrides(args)).0
+}
+
+/// A usage error of several lines (a configuration's mistakes).
+fn errors_outcome<'a>(lines: impl Iterator<Item = &'a str>) -> Outcome {
+    Outcome {
+        stdout: String::new(),
+        stderr: lines.map(|line| format!("error: {line}\n")).collect(),
+        code: EXIT_ERROR,
     }
 }
 
@@ -695,43 +759,6 @@ fn parse_rule(text: &str) -> Result<&'static str, String> {
     Ok(Box::leak(text.to_string().into_boxed_str()))
 }
 
-/// Turns the rule names given to `--select`, `--ignore` and `--severity` that are not
-/// built-in into the codes of the run's Guard rules; an unknown one is an error.
-fn resolve_guard_codes(
-    options: &mut LintOptions,
-    guard: &crate::guard::GuardSet,
-) -> Result<(), String> {
-    let resolve = |code: &'static str| -> Result<&'static str, String> {
-        if find_rule(code).is_some() {
-            return Ok(code);
-        }
-        guard.find(code).map(|m| m.code).ok_or_else(|| {
-            let user = guard.user_rules();
-            let names = user.iter().flat_map(|m| [m.code, m.name]);
-            match crate::base::text::closest(code, names) {
-                Some(best) => format!("unknown rule `{code}`; did you mean `{best}`?"),
-                None => format!(
-                    "unknown rule `{code}`: no built-in rule and no Guard rule of --rules has \
-                     this code or name; `ssmlint rules` lists the built-in ones"
-                ),
-            }
-        })
-    };
-    if let Some(select) = &mut options.select {
-        for code in select.iter_mut() {
-            *code = resolve(code)?;
-        }
-    }
-    for code in options.ignore.iter_mut() {
-        *code = resolve(code)?;
-    }
-    let severities = std::mem::take(&mut options.severities);
-    for (code, level) in severities {
-        options.severities.insert(resolve(code)?, level);
-    }
-    Ok(())
-}
-
 /// `info`, `warning` or `error`, listed in `--help`.
 fn level_parser() -> impl clap::builder::TypedValueParser<Value = Severity> {
     use clap::builder::TypedValueParser as _;
@@ -762,6 +789,34 @@ fn parse_parameter(text: &str) -> Result<(String, String), String> {
     }
 }
 
+/// `FORMAT[=PATH]`, whose formats shell completions offer.
+#[derive(Debug, Clone, Copy)]
+struct FormatParser;
+
+impl clap::builder::TypedValueParser for FormatParser {
+    type Value = FormatSpec;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<FormatSpec, clap::Error> {
+        let parse: fn(&str) -> Result<FormatSpec, String> = parse_format_spec;
+        parse.parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            OutputFormat::ALL
+                .iter()
+                .map(|(name, _)| clap::builder::PossibleValue::new(*name)),
+        ))
+    }
+}
+
 fn parse_format_spec(text: &str) -> Result<FormatSpec, String> {
     let (name, path) = match text.split_once('=') {
         Some((name, path)) if !path.is_empty() => (name, Some(PathBuf::from(path))),
@@ -776,7 +831,7 @@ fn parse_format_spec(text: &str) -> Result<FormatSpec, String> {
             None => String::new(),
         };
         return Err(format!(
-            "unknown format `{name}`{hint} (expected human, json, sarif, github, junit or summary)"
+            "unknown format `{name}`{hint} (expected human, concise, json, sarif, github, junit or summary)"
         ));
     };
     Ok(FormatSpec { format, path })

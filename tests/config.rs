@@ -1,4 +1,4 @@
-//! `.ssmlint.yaml` end to end: discovery from the working directory upward, `--config`,
+//! `.ssmlint.yaml` end to end: the nearest above each linted file, `--config`,
 //! `--no-config`, errors with a place and a hint, flags overriding the file, and `init`.
 
 mod common;
@@ -36,7 +36,7 @@ fn project(name: &str, template: &str, config: &str) -> Scratch {
 }
 
 #[test]
-fn the_nearest_file_is_found_from_the_working_directory_upward() {
+fn the_nearest_file_above_each_linted_file_applies() {
     let root = project(
         "discover",
         "stacks/app/t.yaml",
@@ -66,9 +66,11 @@ fn the_nearest_file_is_found_from_the_working_directory_upward() {
             .as_str()
             .map(str::to_string)
     };
-    assert_eq!(severity(&["stacks/app/t.yaml"]).as_deref(), Some("error"));
-    let named = ["--config", "stacks/.ssmlint.yml", "stacks/app/t.yaml"];
-    assert_eq!(severity(&named).as_deref(), Some("warning"));
+    // From the root too, the file's nearest configuration applies, not the working
+    // directory's; `--config` gives every file the one it names.
+    assert_eq!(severity(&["stacks/app/t.yaml"]).as_deref(), Some("warning"));
+    let named = ["--config", ".ssmlint.yaml", "stacks/app/t.yaml"];
+    assert_eq!(severity(&named).as_deref(), Some("error"));
     let run = ssmlint_in(&root, &["--config", "nope.yaml", "stacks"]);
     run.assert_usage_error("nope.yaml: cannot read");
     let run = ssmlint_in(&root, &["--config", "x.yaml", "--no-config", "stacks"]);

@@ -6,7 +6,9 @@
 //!   pass, then by name), each under a rule `ssmlint rules` knows; the descriptions are
 //!   kept, and a new fixture is described by its leading `# ` comment.
 //!
-//! `UPDATE_DOCS=1 cargo test --test docs` rewrites both files instead of failing.
+//! - docs/ssmlint.1, the man page, is generated from the clap definition (clap_mangen).
+//!
+//! `UPDATE_DOCS=1 cargo test --test docs` rewrites these files instead of failing.
 
 mod common;
 
@@ -57,6 +59,32 @@ fn cell(text: &str) -> String {
 /// `UPDATE_DOCS` is set: rewrite the files instead of failing.
 fn updating() -> bool {
     std::env::var_os("UPDATE_DOCS").is_some()
+}
+
+const MAN_PAGE: &str = "docs/ssmlint.1";
+
+#[test]
+fn the_man_page_is_generated_from_the_command_line_definition() {
+    use clap::CommandFactory as _;
+    let mut page = Vec::new();
+    clap_mangen::Man::new(ssmlint::cli::Cli::command())
+        .render(&mut page)
+        .expect("the man page renders");
+    let expected = String::from_utf8(page).expect("roff is UTF-8");
+    for flag in [
+        "--baseline",
+        "--write-baseline",
+        "--statistics",
+        "--show-settings",
+        "completions",
+    ] {
+        assert!(
+            expected.contains(&flag.replace('-', "\\-")),
+            "the page shows {flag}"
+        );
+    }
+    let actual = std::fs::read_to_string(common::manifest_dir().join(MAN_PAGE)).unwrap_or_default();
+    check_or_update(MAN_PAGE, &actual, &expected);
 }
 
 /// Compares `file` with `expected`, or writes it when `UPDATE_DOCS` is set.

@@ -53,7 +53,7 @@ fn check_fixture(path: &str, snapshot: &str) {
 /// Every directory below `fixtures/` is a registered rule's, or one of the shared ones.
 #[test]
 fn fixture_directories_name_registered_rules() {
-    const SHARED: &[&str] = &["conditions", "examples", "guard"];
+    const SHARED: &[&str] = &["adopt", "conditions", "examples", "guard"];
     let root = common::manifest_dir().join("fixtures");
     let mut unknown = Vec::new();
     for entry in std::fs::read_dir(&root).expect("fixtures/").flatten() {

@@ -2,6 +2,7 @@
 //! Everything else builds on these; nothing here knows about templates or rules.
 
 pub mod io;
+pub mod paths;
 pub mod source;
 pub mod text;
 pub mod tri;

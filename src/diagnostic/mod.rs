@@ -2,6 +2,7 @@
 //! engine and every report speak this vocabulary; it knows nothing of templates.
 
 pub mod emit;
+pub mod fingerprint;
 
 use serde::Serialize;
 

@@ -1,4 +1,5 @@
-//! `.ssmlint.yaml`: found from the working directory upward, or named with `--config`.
+//! `.ssmlint.yaml`: the nearest above each linted file (see [`super::settings`]), or the
+//! one named with `--config`.
 //!
 //! The file is read with the same spanned YAML parser as templates, so every mistake is
 //! reported with its place (`.ssmlint.yaml:3:1: unknown key `exlude`; did you mean
@@ -29,7 +30,30 @@ pub const KEYS: &[&str] = &[
     "parameters",
     "require_session_logging",
     "trusted_principals",
+    "per_file",
 ];
+
+/// The keys of a `per_file` section: the settings that may differ between the files of
+/// one configuration.
+pub const PER_FILE_KEYS: &[&str] = &[
+    "rules",
+    "parameters",
+    "require_session_logging",
+    "trusted_principals",
+];
+
+/// A `per_file` section: settings for the files that a glob matches (by their path
+/// relative to the configuration file's directory, or by their name).
+#[derive(Debug, Clone)]
+pub struct PerFile {
+    pub pattern: Glob,
+    /// Where the pattern is written: `file:line:col`.
+    pub at: String,
+    pub rules: Vec<(&'static str, Option<Severity>)>,
+    pub parameters: Vec<(String, String)>,
+    pub require_session_logging: Option<bool>,
+    pub trusted_principals: Vec<String>,
+}
 
 /// What a configuration file sets. `None` and empty lists mean "not set".
 #[derive(Debug, Clone, Default)]
@@ -47,33 +71,44 @@ pub struct Config {
     /// Guard rule files or directories (`guard_rules`), relative to the configuration
     /// file's directory once loaded with [`Config::load`].
     pub guard_rules: Vec<PathBuf>,
+    /// `per_file` sections, in file order (a later one wins).
+    pub per_file: Vec<PerFile>,
 }
 
 impl Config {
     /// The rules' options this configuration sets.
     pub fn rule_settings(&self) -> crate::rules::RuleSettings {
-        use crate::rules::OptionValue;
-        let mut settings = crate::rules::RuleSettings::default();
-        if let Some(required) = self.require_session_logging {
-            settings.set(
-                "SSM301",
-                &[(
-                    "require_session_logging".to_string(),
-                    OptionValue::Bool(required),
-                )],
-            );
-        }
-        if !self.trusted_principals.is_empty() {
-            settings.set(
-                "SSM307",
-                &[(
-                    "trusted_principals".to_string(),
-                    OptionValue::Strings(self.trusted_principals.clone()),
-                )],
-            );
-        }
-        settings
+        rule_settings(self.require_session_logging, &self.trusted_principals)
     }
+}
+
+/// The rules' options for these values of `require_session_logging` and
+/// `trusted_principals`.
+pub fn rule_settings(
+    require_session_logging: Option<bool>,
+    trusted_principals: &[String],
+) -> crate::rules::RuleSettings {
+    use crate::rules::OptionValue;
+    let mut settings = crate::rules::RuleSettings::default();
+    if let Some(required) = require_session_logging {
+        settings.set(
+            "SSM301",
+            &[(
+                "require_session_logging".to_string(),
+                OptionValue::Bool(required),
+            )],
+        );
+    }
+    if !trusted_principals.is_empty() {
+        settings.set(
+            "SSM307",
+            &[(
+                "trusted_principals".to_string(),
+                OptionValue::Strings(trusted_principals.to_vec()),
+            )],
+        );
+    }
+    settings
 }
 
 /// Every problem found in a configuration file, each with its place.
@@ -184,6 +219,7 @@ impl Config {
                         .map(PathBuf::from)
                         .collect()
                 }
+                "per_file" => config.per_file = errors.per_file(value),
                 key => {
                     let hint = match crate::base::text::closest(key, KEYS.iter().copied()) {
                         Some(best) => format!("; did you mean `{best}`?"),
@@ -361,6 +397,80 @@ impl Errors<'_> {
         out
     }
 
+    /// `per_file: {GLOB: {rules: ..., parameters: ..., ...}, ...}`.
+    fn per_file(&mut self, node: &Node) -> Vec<PerFile> {
+        let Some(entries) = node.as_map() else {
+            self.expected(node, "a mapping of glob pattern to settings");
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for entry in entries {
+            let pattern = match Glob::new(entry.key.trim()) {
+                Ok(glob) => glob,
+                Err(err) => {
+                    self.at(
+                        entry.key_span,
+                        format!("invalid glob `{}`: {}", entry.key, err.kind()),
+                    );
+                    continue;
+                }
+            };
+            let at = self.source.line_col(entry.key_span.start);
+            let mut section = PerFile {
+                pattern,
+                at: format!("{}:{}:{}", self.source.name, at.line, at.column),
+                rules: Vec::new(),
+                parameters: Vec::new(),
+                require_session_logging: None,
+                trusted_principals: Vec::new(),
+            };
+            let value = &entry.value;
+            let settings: &[crate::syntax::Entry] = match &value.kind {
+                NodeKind::Map(settings) => settings,
+                NodeKind::Null => &[],
+                _ => {
+                    self.expected(value, "a mapping of settings");
+                    continue;
+                }
+            };
+            for setting in settings {
+                let value = &setting.value;
+                if value.is_null() {
+                    continue;
+                }
+                match setting.key.as_str() {
+                    "rules" => section.rules = self.rules(value),
+                    "parameters" => section.parameters = self.parameters(value),
+                    "require_session_logging" => match value.kind {
+                        NodeKind::Bool(b) => section.require_session_logging = Some(b),
+                        _ => self.expected(value, "`true` or `false`"),
+                    },
+                    "trusted_principals" => section.trusted_principals = self.strings(value),
+                    key if KEYS.contains(&key) => self.at(
+                        setting.key_span,
+                        format!(
+                            "`{key}` cannot be set per file; a `per_file` section sets {}",
+                            backticked(PER_FILE_KEYS)
+                        ),
+                    ),
+                    key => {
+                        let hint =
+                            match crate::base::text::closest(key, PER_FILE_KEYS.iter().copied()) {
+                                Some(best) => format!("; did you mean `{best}`?"),
+                                None => format!(
+                                    "; a `per_file` section sets {}",
+                                    backticked(PER_FILE_KEYS)
+                                ),
+                            };
+                        self.at(setting.key_span, format!("unknown key `{key}`{hint}"));
+                    }
+                }
+            }
+            out.push(section);
+        }
+        out
+    }
+
     fn into_error(self) -> ConfigError {
         ConfigError {
             messages: self.messages,
@@ -369,9 +479,10 @@ impl Errors<'_> {
 }
 
 /// What `ssmlint init` writes: every setting, commented, with its default.
-pub const STARTER: &str = r#"# ssmlint configuration. ssmlint reads the nearest .ssmlint.yaml from the working
-# directory upward; `--config PATH` names another file and `--no-config` ignores it.
-# Flags on the command line override what is set here.
+pub const STARTER: &str = r#"# ssmlint configuration. For each file it lints, ssmlint reads the nearest
+# .ssmlint.yaml above that file (else the one above the working directory);
+# `--config PATH` names one file for all and `--no-config` reads none. Flags on the
+# command line override what is set here.
 
 # Exit with status 1 when a finding is at least this severe: error, warning or info.
 fail_on: error
@@ -408,6 +519,13 @@ guard_rules:
 # SSM307 does not report them.
 trusted_principals:
   # - arn:aws:iam::123456789012:role/SecurityAudit
+
+# Settings for some files only: glob patterns, matched against the path relative to
+# this file's directory (or the file name), each with rules, parameters,
+# require_session_logging or trusted_principals. A later section wins.
+per_file:
+  # "legacy/**":
+  #   rules: {SSM201: off}
 
 # Suppress a finding in the template itself:
 #   Metadata: {ssmlint: {ignore: [{rule: SSM201, reason: "bastion"}]}}   (on a resource)

@@ -1,12 +1,13 @@
 //! Which files to lint: files named on the command line, directories walked (hidden and
 //! `.gitignore`d entries skipped, include/exclude globs applied), and stdin.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
-use crate::base::io_reason;
+use crate::base::{io_reason, paths};
 
 /// The file patterns linted when walking a directory, before `--include` adds more.
 pub const DEFAULT_INCLUDE: &[&str] = &["*.yaml", "*.yml", "*.json", "*.template", "*.cfn"];
@@ -38,9 +39,32 @@ pub struct Input {
 pub struct Filters {
     include: GlobSet,
     exclude: GlobSet,
+    /// The exclude patterns as written, by index in `exclude`.
+    exclude_patterns: Vec<String>,
+    /// Where the patterns come from (`.ssmlint.yaml`, `--exclude`), for `--show-files`.
+    pub origin: Option<String>,
+    /// The configuration file's directory and the working directory, both absolute:
+    /// patterns of a configuration file also match paths relative to its directory.
+    base: Option<(PathBuf, PathBuf)>,
 }
 
 impl Filters {
+    /// The same filters, whose patterns also match paths relative to `dir`, a
+    /// configuration file's directory (both `dir` and `cwd` absolute), naming `origin`.
+    #[must_use]
+    pub fn relative_to(mut self, dir: PathBuf, cwd: PathBuf, origin: Option<String>) -> Filters {
+        self.base = Some((dir, cwd));
+        self.origin = origin;
+        self
+    }
+
+    /// The path `shown` (as walked) relative to the configuration's directory.
+    fn below_base(&self, shown: &Path) -> Option<PathBuf> {
+        let (dir, cwd) = self.base.as_ref()?;
+        let absolute = paths::absolute(cwd, shown);
+        absolute.strip_prefix(dir).ok().map(Path::to_path_buf)
+    }
+
     /// The default include patterns plus `include`, and the `exclude` patterns.
     pub fn new(include: &[Glob], exclude: &[Glob]) -> Result<Filters, globset::Error> {
         let mut inc = GlobSetBuilder::new();
@@ -57,18 +81,41 @@ impl Filters {
         Ok(Filters {
             include: inc.build()?,
             exclude: exc.build()?,
+            exclude_patterns: exclude.iter().map(|g| g.glob().to_string()).collect(),
+            origin: None,
+            base: None,
         })
     }
 
-    /// A walked file is linted when its name or its path below the walked directory matches.
-    fn is_included(&self, relative: &Path) -> bool {
+    /// A walked file is linted when its name, its path below the walked directory or its
+    /// path below the configuration's directory matches.
+    fn is_included(&self, relative: &Path, shown: &Path) -> bool {
         matches_any(&self.include, relative)
+            || self
+                .below_base(shown)
+                .is_some_and(|p| self.include.is_match(p))
     }
 
-    /// Excludes match the file name, the path below the walked directory, or the path shown.
+    /// Excludes match the file name, the path below the walked directory, the path shown,
+    /// or the path below the configuration's directory.
+    #[cfg(test)]
     fn is_excluded(&self, relative: &Path, shown: &Path) -> bool {
-        !self.exclude.is_empty()
-            && (matches_any(&self.exclude, relative) || self.exclude.is_match(shown))
+        self.exclusion(relative, shown).is_some()
+    }
+
+    /// The exclude pattern that matches, if one does.
+    fn exclusion(&self, relative: &Path, shown: &Path) -> Option<&str> {
+        if self.exclude.is_empty() {
+            return None;
+        }
+        let mut candidates = vec![relative.to_path_buf(), shown.to_path_buf()];
+        candidates.extend(relative.file_name().map(PathBuf::from));
+        candidates.extend(self.below_base(shown));
+        candidates
+            .iter()
+            .find_map(|p| self.exclude.matches(p).first().copied())
+            .and_then(|i| self.exclude_patterns.get(i))
+            .map(String::as_str)
     }
 }
 
@@ -77,8 +124,55 @@ impl Default for Filters {
         Filters::new(&[], &[]).unwrap_or_else(|_| Filters {
             include: GlobSet::empty(),
             exclude: GlobSet::empty(),
+            exclude_patterns: Vec::new(),
+            origin: None,
+            base: None,
         })
     }
+}
+
+/// Which filters apply to the entries of a directory: those of the nearest
+/// configuration file (see [`super::settings`]).
+pub trait FilterLookup: Send + Sync {
+    /// The filters for the entries of `dir` (as walked: relative to the working
+    /// directory, or absolute).
+    fn filters(&self, dir: &Path) -> Arc<Filters>;
+}
+
+/// The same filters everywhere.
+struct Everywhere(Arc<Filters>);
+
+impl FilterLookup for Everywhere {
+    fn filters(&self, _dir: &Path) -> Arc<Filters> {
+        Arc::clone(&self.0)
+    }
+}
+
+/// Why a path is not linted (`--show-files`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SkipReason {
+    /// An exclude pattern matches; where it is written.
+    Excluded {
+        pattern: String,
+        origin: Option<String>,
+    },
+    /// Walked, but its name matches no include pattern.
+    NotIncluded,
+    /// A hidden file or directory (its name starts with `.`).
+    Hidden,
+    /// A configuration file of ssmlint.
+    Configuration,
+    /// Ignored by a `.gitignore`, `.ignore` or git exclude file.
+    Ignored,
+}
+
+/// A path that is not linted, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// As shown: joined from the directory given.
+    pub name: String,
+    pub is_dir: bool,
+    pub reason: SkipReason,
 }
 
 fn matches_any(set: &GlobSet, path: &Path) -> bool {
@@ -90,6 +184,19 @@ fn matches_any(set: &GlobSet, path: &Path) -> bool {
 /// twice (named twice, or named and found in a directory given too, under any spelling of
 /// its path) is linted once, where it first comes, and counts as named if it was named.
 pub fn discover(paths: &[PathBuf], stdin_name: &str, filters: &Filters) -> Vec<Input> {
+    let lookup: Arc<dyn FilterLookup> = Arc::new(Everywhere(Arc::new(filters.clone())));
+    discover_with(paths, stdin_name, &lookup, None)
+}
+
+/// [`discover`] with the filters of each directory from `lookup`; when `skipped` is
+/// given, every path not linted is recorded there with the reason (for `--show-files`:
+/// this walks the hidden and ignored entries too, without descending into them).
+pub fn discover_with(
+    paths: &[PathBuf],
+    stdin_name: &str,
+    lookup: &Arc<dyn FilterLookup>,
+    mut skipped: Option<&mut Vec<Skipped>>,
+) -> Vec<Input> {
     let mut inputs = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
@@ -102,15 +209,30 @@ pub fn discover(paths: &[PathBuf], stdin_name: &str, filters: &Filters) -> Vec<I
         }
         let shown = display(path);
         match std::fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => walk(path, filters, &mut inputs),
+            Ok(meta) if meta.is_dir() => {
+                walk(path, lookup, &mut inputs, skipped.as_deref_mut());
+            }
             Ok(_) => {
                 let relative = Path::new(path.file_name().unwrap_or(path.as_os_str()));
-                if !filters.is_excluded(relative, path) {
-                    inputs.push(Input {
+                let filters = lookup.filters(parent_of(path));
+                match filters.exclusion(relative, path) {
+                    None => inputs.push(Input {
                         name: shown,
                         source: InputSource::File(path.clone()),
                         explicit: true,
-                    });
+                    }),
+                    Some(pattern) => {
+                        if let Some(skipped) = skipped.as_deref_mut() {
+                            skipped.push(Skipped {
+                                name: shown,
+                                is_dir: false,
+                                reason: SkipReason::Excluded {
+                                    pattern: pattern.to_string(),
+                                    origin: filters.origin.clone(),
+                                },
+                            });
+                        }
+                    }
                 }
             }
             Err(err) => inputs.push(Input {
@@ -154,9 +276,23 @@ fn dedup(inputs: Vec<Input>) -> Vec<Input> {
     out
 }
 
-fn walk(root: &Path, filters: &Filters, inputs: &mut Vec<Input>) {
-    let prune = filters.clone();
+/// The directory of a path as walked (`a.yaml` → ``, which is the working directory).
+fn parent_of(path: &Path) -> &Path {
+    path.parent().unwrap_or(Path::new(""))
+}
+
+fn walk(
+    root: &Path,
+    lookup: &Arc<dyn FilterLookup>,
+    inputs: &mut Vec<Input>,
+    mut skipped: Option<&mut Vec<Skipped>>,
+) {
+    let prune = Arc::clone(lookup);
     let prune_root = root.to_path_buf();
+    let recording = skipped.is_some();
+    let pruned: Arc<Mutex<Vec<Skipped>>> = Arc::default();
+    let pruned_in_walk = Arc::clone(&pruned);
+    let mut seen: HashSet<PathBuf> = HashSet::new();
     let walker = ignore::WalkBuilder::new(root)
         .hidden(true)
         .ignore(true)
@@ -169,15 +305,37 @@ fn walk(root: &Path, filters: &Filters, inputs: &mut Vec<Input>) {
         .sort_by_file_name(|a, b| a.cmp(b))
         .filter_entry(move |entry| {
             // Prune excluded directories; files are filtered below.
-            entry.depth() == 0
-                || !entry.file_type().is_some_and(|t| t.is_dir())
-                || !prune.is_excluded(relative_to(&prune_root, entry.path()), entry.path())
+            if entry.depth() == 0 || !entry.file_type().is_some_and(|t| t.is_dir()) {
+                return true;
+            }
+            let path = entry.path();
+            let filters = prune.filters(parent_of(path));
+            let relative = relative_to(&prune_root, path);
+            let Some(pattern) = filters.exclusion(relative, path) else {
+                return true;
+            };
+            if recording {
+                if let Ok(mut pruned) = pruned_in_walk.lock() {
+                    pruned.push(Skipped {
+                        name: display(&shown_path(&prune_root, relative)),
+                        is_dir: true,
+                        reason: SkipReason::Excluded {
+                            pattern: pattern.to_string(),
+                            origin: filters.origin.clone(),
+                        },
+                    });
+                }
+            }
+            false
         })
         .build();
     for entry in walker {
         match entry {
             Ok(entry) => {
                 let path = entry.path();
+                if recording {
+                    seen.insert(path.to_path_buf());
+                }
                 let is_file = match entry.file_type() {
                     Some(t) if t.is_file() => true,
                     Some(t) if t.is_symlink() => path.is_file(),
@@ -188,16 +346,38 @@ fn walk(root: &Path, filters: &Filters, inputs: &mut Vec<Input>) {
                 }
                 let relative = relative_to(root, path);
                 let shown = shown_path(root, relative);
-                if filters.is_included(relative) && !filters.is_excluded(relative, &shown) {
-                    inputs.push(Input {
+                let filters = lookup.filters(parent_of(path));
+                let reason = if !filters.is_included(relative, &shown) {
+                    Some(SkipReason::NotIncluded)
+                } else {
+                    filters
+                        .exclusion(relative, &shown)
+                        .map(|pattern| SkipReason::Excluded {
+                            pattern: pattern.to_string(),
+                            origin: filters.origin.clone(),
+                        })
+                };
+                match (reason, skipped.as_deref_mut()) {
+                    (None, _) => inputs.push(Input {
                         name: display(&shown),
                         source: InputSource::File(path.to_path_buf()),
                         explicit: false,
-                    });
+                    }),
+                    (Some(reason), Some(skipped)) => skipped.push(Skipped {
+                        name: display(&shown),
+                        is_dir: false,
+                        reason,
+                    }),
+                    (Some(_), None) => {}
                 }
             }
             Err(err) => {
                 let name = error_path(&err).map_or_else(|| display(root), display);
+                if recording {
+                    if let Some(path) = error_path(&err) {
+                        seen.insert(path.to_path_buf());
+                    }
+                }
                 inputs.push(Input {
                     name,
                     source: InputSource::Unreadable(walk_reason(&err)),
@@ -205,6 +385,56 @@ fn walk(root: &Path, filters: &Filters, inputs: &mut Vec<Input>) {
                 });
             }
         }
+    }
+    if let Some(skipped) = skipped {
+        let pruned = pruned.lock().map(|p| p.clone()).unwrap_or_default();
+        let mut known: HashSet<String> = pruned.iter().map(|s| s.name.clone()).collect();
+        known.extend(skipped.iter().map(|s| s.name.clone()));
+        skipped.extend(pruned);
+        hidden_and_ignored(root, root, &seen, &known, skipped);
+    }
+}
+
+/// The entries below `dir` that the walk did not see and that are not recorded as
+/// excluded: hidden or ignored. Directories the walk saw are descended into; others are
+/// reported whole.
+fn hidden_and_ignored(
+    root: &Path,
+    dir: &Path,
+    seen: &HashSet<PathBuf>,
+    known: &HashSet<String>,
+    out: &mut Vec<Skipped>,
+) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<(PathBuf, bool)> = entries
+        .flatten()
+        .map(|e| (e.path(), e.file_type().is_ok_and(|t| t.is_dir())))
+        .collect();
+    entries.sort();
+    for (path, is_dir) in entries {
+        if seen.contains(&path) {
+            if is_dir {
+                hidden_and_ignored(root, &path, seen, known, out);
+            }
+            continue;
+        }
+        let name = display(&shown_path(root, relative_to(root, &path)));
+        if known.contains(&name) {
+            continue;
+        }
+        let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        let reason = match file_name.as_deref() {
+            Some(n) if super::config::CONFIG_NAMES.contains(&n) => SkipReason::Configuration,
+            Some(n) if n.starts_with('.') => SkipReason::Hidden,
+            _ => SkipReason::Ignored,
+        };
+        out.push(Skipped {
+            name,
+            is_dir,
+            reason,
+        });
     }
 }
 
@@ -268,8 +498,8 @@ mod tests {
             Glob::new("*.json").unwrap(),
         ];
         let filters = Filters::new(&[], &exclude).unwrap();
-        assert!(filters.is_included(Path::new("a/b.cfn")));
-        assert!(!filters.is_included(Path::new("a/b.txt")));
+        assert!(filters.is_included(Path::new("a/b.cfn"), Path::new("a/b.cfn")));
+        assert!(!filters.is_included(Path::new("a/b.txt"), Path::new("a/b.txt")));
         assert!(filters.is_excluded(Path::new("vendor/x.yaml"), Path::new("d/vendor/x.yaml")));
         assert!(filters.is_excluded(Path::new("x.json"), Path::new("d/x.json")));
         assert!(!filters.is_excluded(Path::new("x.yaml"), Path::new("d/x.yaml")));

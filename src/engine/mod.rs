@@ -14,9 +14,11 @@ use crate::syntax::{Entry, Node, NodeKind};
 use crate::template::eval::Evaluator;
 use crate::template::model::{classify, DocumentKind, Template};
 
+pub mod baseline;
 pub mod config;
 pub mod discover;
 pub mod paths;
+pub mod settings;
 pub mod suppress;
 
 use discover::{Input as InputFile, InputSource};
@@ -462,9 +464,20 @@ pub fn lint_inputs(
     stdin: Option<&Result<Vec<u8>, String>>,
     options: &LintOptions,
 ) -> Vec<FileReport> {
+    lint_inputs_with(inputs, stdin, &|_| options)
+}
+
+/// [`lint_inputs`] with the options of each input, by its index (see [`settings`]).
+pub fn lint_inputs_with<'o>(
+    inputs: &[InputFile],
+    stdin: Option<&Result<Vec<u8>, String>>,
+    options_of: &(dyn Fn(usize) -> &'o LintOptions + Sync),
+) -> Vec<FileReport> {
     let reports: Vec<Option<FileReport>> = inputs
         .par_iter()
-        .map(|input| {
+        .enumerate()
+        .map(|(index, input)| {
+            let options = options_of(index);
             let report = match &input.source {
                 InputSource::File(path) => match crate::base::io::read_regular_file(path) {
                     Ok(bytes) => lint_owned_bytes(&input.name, bytes, input.explicit, options),

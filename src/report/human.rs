@@ -46,9 +46,14 @@ pub fn render_findings(reports: &[FileReport], options: &HumanOptions) -> String
     } else {
         GraphicalTheme::unicode_nocolor()
     };
+    // Texts wrap at spaces only: a URL or a hyphenated name is never cut in two (a word
+    // longer than the line overflows it instead).
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_links(false)
-        .with_width(options.width);
+        .with_width(options.width)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .with_break_words(false);
     let mut out = String::new();
     for report in reports {
         if let Some(note) = &report.note {
@@ -85,6 +90,9 @@ pub fn render_findings(reports: &[FileReport], options: &HumanOptions) -> String
                 };
                 let _ = handler.render_report(&mut rendered, &bare);
             }
+            let start = source_span(&text, finding.span).offset();
+            let at = report.source.line_col(start);
+            let rendered = primary_first(&rendered, &format!("{name}:{}:{}]", at.line, at.column));
             // No trailing whitespace (miette indents blank lines of the help).
             for line in rendered.trim_end().lines() {
                 out.push_str(line.trim_end());
@@ -94,6 +102,42 @@ pub fn render_findings(reports: &[FileReport], options: &HumanOptions) -> String
         }
     }
     out
+}
+
+/// miette draws a finding's snippets in file order, each under a header with the place
+/// of its first label: when a secondary label comes before the finding's own place, the
+/// first header would be that label's. This moves the snippet whose header is
+/// `primary` (`file:line:col]`, the finding's place) before the others.
+fn primary_first<'a>(rendered: &'a str, primary: &str) -> Cow<'a, str> {
+    let lines: Vec<&str> = rendered.split_inclusive('\n').collect();
+    let is_header = |line: &str| line.trim_start().starts_with("╭─[");
+    let is_end = |line: &str| line.trim() == "╰────";
+    let Some(first) = lines.iter().position(|l| is_header(l)) else {
+        return Cow::Borrowed(rendered);
+    };
+    if lines[first].contains(primary) {
+        return Cow::Borrowed(rendered);
+    }
+    let Some(start) = lines
+        .iter()
+        .enumerate()
+        .position(|(i, l)| i > first && is_header(l) && l.contains(primary))
+    else {
+        return Cow::Borrowed(rendered);
+    };
+    let Some(end) = lines[start..]
+        .iter()
+        .position(|l| is_end(l))
+        .map(|i| start + i)
+    else {
+        return Cow::Borrowed(rendered);
+    };
+    let mut out = String::with_capacity(rendered.len());
+    out.extend(lines[..first].iter().copied());
+    out.extend(lines[start..=end].iter().copied());
+    out.extend(lines[first..start].iter().copied());
+    out.extend(lines[end + 1..].iter().copied());
+    Cow::Owned(out)
 }
 
 /// Replaces control characters other than tab, CR and LF with a character of the same
@@ -268,6 +312,8 @@ struct ShownLine {
     /// Where the line and its kept part start in the excerpt.
     at: usize,
     kept_at: usize,
+    /// How many characters of the line come before its kept part.
+    chars_before_kept: usize,
 }
 
 /// A run of consecutive lines of an excerpt.
@@ -370,6 +416,7 @@ impl Excerpt {
                 kept: (start, content_end),
                 at,
                 kept_at: at,
+                chars_before_kept: 0,
             });
             return;
         }
@@ -403,6 +450,7 @@ impl Excerpt {
             kept: (from, to),
             at,
             kept_at,
+            chars_before_kept: text[start..from].chars().count(),
         });
     }
 
@@ -430,12 +478,13 @@ impl Excerpt {
         line.kept_at + (offset - line.kept.0)
     }
 
-    /// The column (in bytes, as miette counts) of an excerpt offset in the file.
-    fn column_in_file(&self, at: usize) -> Option<usize> {
+    /// The column, in characters as JSON, SARIF and concise count it, of an excerpt
+    /// offset in the file.
+    fn char_column_in_file(&self, at: usize) -> Option<usize> {
         let index = self.lines.partition_point(|l| l.at <= at).saturating_sub(1);
         let line = self.lines.get(index)?;
-        let cut = line.kept != (line.start, line.content_end);
-        cut.then(|| line.kept.0 - line.start + at.saturating_sub(line.kept_at))
+        let shown = self.text.get(line.kept_at..at.max(line.kept_at))?;
+        Some(line.chars_before_kept + shown.chars().count())
     }
 }
 
@@ -457,7 +506,11 @@ impl SourceCode for Excerpt {
         let data = &self.text[piece.start..piece.end];
         let inner = SourceSpan::new((span.offset() - piece.start).into(), span.len());
         let contents = data.read_span(&inner, context_lines_before, context_lines_after)?;
-        let column = match (context_lines_before, self.column_in_file(span.offset())) {
+        // The header's column (miette reads it with no context lines) in characters.
+        let column = match (
+            context_lines_before,
+            self.char_column_in_file(span.offset()),
+        ) {
             (0, Some(column)) => column,
             _ => contents.column(),
         };

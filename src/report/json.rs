@@ -6,7 +6,9 @@
 use serde::Serialize;
 
 use crate::base::SourceFile;
+use crate::engine::baseline::Applied;
 use crate::engine::FileReport;
+use crate::report::statistics::{self, RuleCount};
 use crate::report::Summary;
 use crate::rules::Finding;
 
@@ -18,10 +20,31 @@ pub struct JsonOutput<'a> {
     pub version: u32,
     pub findings: Vec<JsonFinding<'a>>,
     pub files: Vec<JsonFile<'a>>,
-    pub summary: Summary,
+    pub summary: JsonSummary,
     /// Findings hidden by suppressions (added in version 1; not counted in `summary`
     /// except as `suppressed`).
     pub suppressions: Vec<JsonSuppressed<'a>>,
+    /// What `--baseline` (or `--write-baseline`) did; only with one of them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<&'a Applied>,
+}
+
+/// The counts, and with `--statistics` the findings counted by rule.
+#[derive(Debug, Serialize)]
+pub struct JsonSummary {
+    #[serde(flatten)]
+    pub counts: Summary,
+    /// With `--statistics`: code, name, severity, count and fixable, by count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by_rule: Option<Vec<RuleCount>>,
+}
+
+/// What the JSON report holds besides the reports.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct JsonExtras<'a> {
+    /// `--statistics`: add `summary.by_rule`.
+    pub statistics: bool,
+    pub baseline: Option<&'a Applied>,
 }
 
 /// A suppressed finding: the finding's fields, the reason, and where the suppression is.
@@ -84,6 +107,10 @@ impl<'a> JsonFinding<'a> {
 
 impl<'a> JsonOutput<'a> {
     pub fn new(reports: &'a [FileReport]) -> JsonOutput<'a> {
+        JsonOutput::with(reports, JsonExtras::default())
+    }
+
+    pub fn with(reports: &'a [FileReport], extras: JsonExtras<'a>) -> JsonOutput<'a> {
         let mut findings = Vec::new();
         let mut suppressions = Vec::new();
         for report in reports {
@@ -115,8 +142,12 @@ impl<'a> JsonOutput<'a> {
             version: JSON_VERSION,
             findings,
             files,
-            summary: Summary::of(reports),
+            summary: JsonSummary {
+                counts: Summary::of(reports),
+                by_rule: extras.statistics.then(|| statistics::by_rule(reports)),
+            },
             suppressions,
+            baseline: extras.baseline,
         }
     }
 }
@@ -124,6 +155,11 @@ impl<'a> JsonOutput<'a> {
 /// Pretty-printed JSON with a trailing newline.
 pub fn render_json(reports: &[FileReport]) -> String {
     to_pretty(&JsonOutput::new(reports))
+}
+
+/// [`render_json`] with `--statistics` or a baseline.
+pub fn render_json_with(reports: &[FileReport], extras: JsonExtras<'_>) -> String {
+    to_pretty(&JsonOutput::with(reports, extras))
 }
 
 /// Pretty-prints any serializable value, with a trailing newline.

@@ -8,11 +8,13 @@ use serde::Serialize;
 use crate::engine::{FileKind, FileReport};
 use crate::rules::Severity;
 
+pub mod concise;
 pub mod github;
 pub mod human;
 pub mod json;
 pub mod junit;
 pub mod sarif;
+pub mod statistics;
 pub mod summary;
 
 /// No finding at or above the `--fail-on` level.

@@ -14,6 +14,7 @@ use std::path::{Component, Path, PathBuf};
 use serde::Serialize;
 
 use crate::base::{SourceFile, Span};
+use crate::diagnostic::fingerprint;
 use crate::engine::suppress::Suppressed;
 use crate::engine::FileReport;
 use crate::rules::{Category, Finding, RuleMeta, Severity, ALL_RULES};
@@ -23,7 +24,7 @@ pub const SARIF_VERSION: &str = "2.1.0";
 /// The URI base id of the directory that relative paths start from.
 pub const SRCROOT: &str = "%SRCROOT%";
 /// The key of ssmlint's partial fingerprint; the suffix changes if the recipe does.
-pub const FINGERPRINT_KEY: &str = "ssmlintFingerprint/v1";
+pub const FINGERPRINT_KEY: &str = crate::diagnostic::fingerprint::KEY;
 
 /// Where the tool is described: the crate's repository or homepage when the manifest
 /// names one, else the Session Manager documentation the rules are built on.
@@ -233,7 +234,6 @@ pub fn render_sarif(
     for report in reports {
         let source = &report.source;
         let artifact = artifact_location(&source.name, root);
-        let mut seen: HashMap<u64, usize> = HashMap::new();
         let mut all: Vec<(&Finding, Option<&Suppressed>)> = report
             .findings
             .iter()
@@ -241,11 +241,8 @@ pub fn render_sarif(
             .chain(report.suppressed.iter().map(|s| (&s.finding, Some(s))))
             .collect();
         all.sort_by_key(|(f, _)| (f.span.start, f.code));
-        for (finding, suppressed) in all {
-            let base = fingerprint_base(finding);
-            let occurrence = seen.entry(base).or_insert(0);
-            *occurrence += 1;
-            let fingerprint = format!("{base:016x}:{occurrence}");
+        let prints = fingerprint::fingerprints(&all.iter().map(|(f, _)| *f).collect::<Vec<_>>());
+        for ((finding, suppressed), fingerprint) in all.into_iter().zip(prints) {
             let location = |id: Option<usize>, span: Span, message: Option<&str>| Location {
                 id,
                 physical_location: PhysicalLocation {
@@ -440,22 +437,6 @@ fn region(source: &SourceFile, span: Span) -> Region {
     }
 }
 
-/// A stable 64-bit FNV-1a hash of the rule, the resource and the message.
-fn fingerprint_base(finding: &Finding) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in [
-        finding.code,
-        finding.resource.as_deref().unwrap_or(""),
-        &finding.message,
-    ] {
-        for byte in part.bytes().chain([0]) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    hash
-}
-
 /// The percent-encoded path of the file shown as `name` relative to `root`, when it is
 /// inside `root` (or relative without `..` when there is no root); for links to a
 /// repository's files.
@@ -590,15 +571,5 @@ mod tests {
             assert!(band.contains(&score), "{} {score}", meta.code);
             assert_eq!(tags(meta)[0], "security", "{}", meta.code);
         }
-    }
-
-    #[test]
-    fn fingerprints_ignore_the_position() {
-        let meta = ALL_RULES[2].meta();
-        let a = Finding::new(meta, Span::new(1, 2), "m").resource("X");
-        let b = Finding::new(meta, Span::new(100, 200), "m").resource("X");
-        let c = Finding::new(meta, Span::new(1, 2), "m").resource("Y");
-        assert_eq!(fingerprint_base(&a), fingerprint_base(&b));
-        assert_ne!(fingerprint_base(&a), fingerprint_base(&c));
     }
 }
