@@ -225,6 +225,77 @@ fn the_parser_is_chosen_by_extension_then_content() {
 // ---------------------------------------------------------------------------------------
 // Through the binary: inputs, outputs, exit codes.
 
+/// Item 7: a condition that uses the one before it twice, 60 levels deep (2^60 paths
+/// for a naive evaluator) is decided within its budget; `C59` is a tautology, so the
+/// world-open branch is the one that exists.
+#[test]
+fn conditions_that_double_at_each_level_are_bounded() {
+    let mut text = String::from(
+        "Parameters:\n  P: {Type: String, Default: a}\nConditions:\n  C0: !Equals [!Ref P, a]\n",
+    );
+    for i in 1..60 {
+        let p = i - 1;
+        text.push_str(&format!(
+            "  C{i}: !Or [!And [{{Condition: C{p}}}, {{Condition: C{p}}}], !Not [{{Condition: C{p}}}]]\n"
+        ));
+    }
+    text.push_str("Resources:\n  G:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: g\n      SecurityGroupIngress:\n        - {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: !If [C59, 0.0.0.0/0, 10.0.0.0/8]}\n");
+    let report = lint("deep.yaml", &text);
+    assert!(codes(&report).contains(&"SSM200"), "{:?}", codes(&report));
+}
+
+/// Item 6: `Fn::FindInMap` nested seven deep, each level with four `Fn::If`
+/// alternatives (4^7 combinations), stays within the evaluation budget.
+#[test]
+fn nested_find_in_map_with_if_alternatives_is_bounded() {
+    let alts = "!If [A, x, !If [B, y, !If [C, z, w]]]";
+    let mut expr = format!("!FindInMap [M, {alts}, {alts}]");
+    for _ in 0..6 {
+        expr = format!("{{'Fn::FindInMap': [M, {expr}, {alts}]}}");
+    }
+    let mut text = String::from("Parameters:\n  P: {Type: String}\nConditions:\n  A: !Equals [!Ref P, a]\n  B: !Equals [!Ref P, b]\n  C: !Equals [!Ref P, c]\nMappings:\n  M:\n");
+    for k in ["x", "y", "z", "w"] {
+        text.push_str(&format!("    {k}: {{x: x, y: y, z: z, w: w}}\n"));
+    }
+    text.push_str(&format!("Resources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-1\n      KeyName: {expr}\n"));
+    let report = lint("fim.yaml", &text);
+    assert!(report.error.is_none(), "{:?}", report.error);
+    assert!(codes(&report).contains(&"SSM204"), "{:?}", codes(&report));
+}
+
+/// Item 8: `Fn::Sub` with 3,000 variables is linear: the one value is known.
+#[test]
+fn sub_with_thousands_of_variables_is_linear() {
+    let names: String = (0..3000).map(|i| format!("${{V{i}}}")).collect();
+    let values: Vec<String> = (0..3000).map(|i| format!("V{i}: v{i}")).collect();
+    let text = format!(
+        "Resources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-1\n      KeyName: !Sub\n        - '{names}'\n        - {{{}}}\n",
+        values.join(", ")
+    );
+    let report = lint("sub.yaml", &text);
+    let key = report
+        .findings
+        .iter()
+        .find(|f| f.code == "SSM204")
+        .expect("the key pair is known");
+    assert!(key.message.contains("v0v1v2"), "{}", key.message);
+}
+
+/// Item 13: the identity chains are linear in roles: 3,000 roles, each with a profile
+/// and an instance, are linted (every instance reachable: one SSM301 naming them).
+#[test]
+fn identity_chains_are_linear_in_roles() {
+    let mut text = String::from("Resources:\n");
+    for i in 0..3000 {
+        text.push_str(&format!(
+            "  Role{i}:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement: [{{Effect: Allow, Principal: {{Service: ec2.amazonaws.com}}, Action: sts:AssumeRole}}]\n      ManagedPolicyArns: [arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore]\n  Profile{i}:\n    Type: AWS::IAM::InstanceProfile\n    Properties: {{Roles: [!Ref Role{i}]}}\n  Web{i}:\n    Type: AWS::EC2::Instance\n    Properties: {{ImageId: ami-1, IamInstanceProfile: !Ref Profile{i}, MetadataOptions: {{HttpTokens: required}}}}\n"
+        ));
+    }
+    let report = lint("roles.yaml", &text);
+    assert_eq!(codes(&report), ["SSM301"]);
+    assert!(report.findings[0].message.contains("and 2999 more"));
+}
+
 mod binary {
     use std::io::Write;
     use std::path::{Path, PathBuf};
