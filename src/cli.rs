@@ -377,8 +377,10 @@ fn check(args: CheckArgs, terminal: &Terminal, stdin: &mut dyn Read) -> Outcome 
         .iter()
         .any(|i| i.source == InputSource::Stdin)
         .then(|| crate::base::io::read_limited(stdin));
-    let mut reports =
-        crate::engine::lint_inputs_with(&inputs, stdin_bytes.as_ref(), &|i| &settings[i].options);
+    // One settings per input, in order; the fallback is never used.
+    let fallback = LintOptions::default();
+    let options_of = |i: usize| settings.get(i).map_or(&fallback, |s| &s.options);
+    let mut reports = crate::engine::lint_inputs_with(&inputs, stdin_bytes.as_ref(), &options_of);
     let all_options: Vec<&LintOptions> = distinct.iter().map(|s| &s.options).collect();
     if args.skip_unsupported {
         reports.retain(|r| r.kind != FileKind::Unsupported);

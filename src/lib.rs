@@ -20,6 +20,10 @@
 //! The library never prints and never exits: [`engine::lint_source`] turns one file into
 //! a [`engine::FileReport`], and the `report` module renders reports.
 
+// Data from the input never makes ssmlint panic: slices and indices go through `get`,
+// or through an `allow` that names the invariant that bounds them.
+#![cfg_attr(not(test), warn(clippy::string_slice, clippy::indexing_slicing))]
+
 pub mod aws_data;
 pub mod base;
 pub mod cli;

@@ -45,7 +45,9 @@ pub fn relative_up(path: &Path, dir: &Path) -> Option<String> {
     }
     let mut parts: Vec<String> = vec!["..".to_string(); dir_parts.len() - common];
     parts.extend(
-        path_parts[common..]
+        path_parts
+            .get(common..)
+            .unwrap_or_default()
             .iter()
             .map(|c| c.as_os_str().to_string_lossy().into_owned()),
     );

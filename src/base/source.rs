@@ -84,7 +84,11 @@ impl SourceFile {
         }
         let block = offset / CHAR_MARK_EVERY;
         let from = block * CHAR_MARK_EVERY;
-        let counted = self.text.as_bytes()[from..offset]
+        let counted = self
+            .text
+            .as_bytes()
+            .get(from..offset)
+            .unwrap_or_default()
             .iter()
             .filter(|&&b| starts_char(b))
             .count();

@@ -1,6 +1,10 @@
 //! Small text helpers: IAM-style wildcard matching, and "did you mean".
 
 /// Levenshtein distance between two short strings.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the two DP rows have one slot per character of `b`, plus one"
+)]
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
@@ -19,6 +23,10 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 /// Candidates whose length differs by more than 2 cannot be that close and are not
 /// compared, and nothing is allocated per candidate (a suppression naming 100,000
 /// unknown rules asks this 100,000 times).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the two DP rows have one slot per byte of `word`, plus one"
+)]
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let word: Vec<char> = word.chars().flat_map(char::to_lowercase).collect();
     let mut prev: Vec<usize> = Vec::with_capacity(word.len() + 1);

@@ -27,6 +27,10 @@ pub fn base(finding: &Finding) -> u64 {
 /// The fingerprints of the findings of one file — all of them, reported and suppressed —
 /// in the order given: `{base:016x}:{n}`, where `n` counts the findings with the same
 /// base in the file, by position (then code).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "`order` holds the indices of `findings`, and `out` has one slot per finding"
+)]
 pub fn fingerprints(findings: &[&Finding]) -> Vec<String> {
     let mut order: Vec<usize> = (0..findings.len()).collect();
     order.sort_by_key(|&i| (findings[i].span.start, findings[i].code));

@@ -533,6 +533,10 @@ per_file:
 "#;
 
 /// Writes [`STARTER`] to `.ssmlint.yaml` in `dir`; refuses to overwrite a configuration.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "CONFIG_NAMES is a non-empty constant"
+)]
 pub fn init(dir: &Path) -> Result<PathBuf, String> {
     if let Some(existing) = CONFIG_NAMES
         .iter()

@@ -266,7 +266,11 @@ fn dedup(inputs: Vec<Input>) -> Vec<Input> {
             InputSource::Unreadable(_) => Identity::Unreadable(input.name.clone()),
         };
         match first_at.get(&identity) {
-            Some(&i) => out[i].explicit |= input.explicit,
+            Some(&i) => {
+                if let Some(first) = out.get_mut(i) {
+                    first.explicit |= input.explicit;
+                }
+            }
             None => {
                 first_at.insert(identity, out.len());
                 out.push(input);

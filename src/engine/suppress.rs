@@ -159,6 +159,10 @@ struct CodeIndex {
 }
 
 impl CodeIndex {
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "group indices come from the index's own map"
+    )]
     fn add(&mut self, i: usize, d: &Directive) {
         let key = match &d.scope {
             Scope::File => ScopeKey::File,
@@ -226,6 +230,10 @@ impl Stabbing {
         self.items.push((extent.start, end, group));
     }
 
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "a segment tree: nodes 1..2*size, leaves at size.."
+    )]
     fn build(&mut self) {
         self.items.sort_unstable();
         self.size = self.items.len().next_power_of_two();
@@ -239,6 +247,10 @@ impl Stabbing {
     }
 
     /// Adds the groups of the intervals holding `at`.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "a segment tree: nodes 1..2*size, leaves at size.."
+    )]
     fn containing(&self, at: usize, out: &mut Vec<usize>) {
         if self.items.is_empty() {
             return;
@@ -401,6 +413,10 @@ impl Suppressions {
     /// The suppressed finding when a directive selected by `which` matches it (every
     /// such directive is marked used), `Ok(None)` when one does but the rule is not
     /// enabled (the finding is dropped), `Err(finding)` when none does.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "group and directive indices come from the index built over `directives`, and groups are never empty"
+    )]
     fn suppress(
         &mut self,
         mut finding: Finding,
@@ -452,6 +468,10 @@ impl Suppressions {
 
     /// SSM002 findings for the malformed suppressions (on the first call) and for the
     /// directives selected by `which` that are unknown or unused.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "indices of `directives` from its own enumeration"
+    )]
     fn unused_findings(&mut self, which: impl Fn(&Directive) -> bool) -> Vec<Finding> {
         for index in self.by_code.values() {
             for group in index.groups.iter().filter(|g| g.used) {
@@ -638,6 +658,10 @@ impl Suppressions {
 
     /// Reads `# ssmlint: ignore[...]` comments (full-line YAML comments, not text inside
     /// a multi-line string).
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "per-line tables sized to the line count, plus one"
+    )]
     fn comments(&mut self, source: &SourceFile, root: &Node) {
         let text: &str = &source.text;
         if !text.contains("ssmlint") {
@@ -713,8 +737,10 @@ impl Suppressions {
                 )));
                 continue;
             };
-            let inner = &inner[..close - 1];
-            let reason = list[close + 1..]
+            let inner = inner.get(..close - 1).unwrap_or_default();
+            let reason = list
+                .get(close + 1..)
+                .unwrap_or_default()
                 .trim()
                 .trim_start_matches([':', '-', '—'])
                 .trim();
@@ -797,6 +823,10 @@ fn line_offsets(text: &str) -> Vec<(usize, &str)> {
 /// For each line, whether it is content of a block scalar (`key: |`, `- >-`): such a
 /// line starting with `#` is text. Content is every following line that is blank or
 /// indented past the column of the key (or of the `-` of a bare item).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "one flag per line, indices from the lines' enumeration"
+)]
 fn block_scalar_lines(lines: &[(usize, &str)]) -> Vec<bool> {
     let mut out = vec![false; lines.len()];
     let mut parent: Option<usize> = None;
@@ -842,12 +872,22 @@ fn block_scalar_lines(lines: &[(usize, &str)]) -> Vec<bool> {
 fn split_key(text: &str) -> Option<(&str, &str)> {
     let end = if text.starts_with(['"', '\'']) {
         let quote = text.chars().next()?;
-        text[1..].find(quote).map(|i| i + 2)?
+        text.get(1..)
+            .unwrap_or_default()
+            .find(quote)
+            .map(|i| i + 2)?
     } else {
         0
     };
-    let colon = text[end..].find(": ").map(|i| i + end)?;
-    Some((&text[..colon], text[colon + 2..].trim()))
+    let colon = text
+        .get(end..)
+        .unwrap_or_default()
+        .find(": ")
+        .map(|i| i + end)?;
+    Some((
+        text.get(..colon).unwrap_or_default(),
+        text.get(colon + 2..).unwrap_or_default().trim(),
+    ))
 }
 
 /// A block scalar header: `|` or `>` with optional chomping and indentation indicators,

@@ -128,7 +128,7 @@ impl<'a, 'e> Normaliser<'a, 'e> {
         });
         std::iter::once(rest.len())
             .chain(rest.rmatch_indices('/').map(|(i, _)| i))
-            .find_map(|end| index.get(&rest[..end]).copied())
+            .find_map(|end| index.get(rest.get(..end).unwrap_or_default()).copied())
     }
 
     /// `in_args`: inside an intrinsic kept as written, where `Fn::If` keeps both branches
@@ -398,7 +398,11 @@ impl<'a, 'e> Normaliser<'a, 'e> {
             let Some((child, consumed)) = next else {
                 break;
             };
-            rest = rest[consumed..].strip_prefix('/').unwrap_or_default();
+            rest = rest
+                .get(consumed..)
+                .unwrap_or_default()
+                .strip_prefix('/')
+                .unwrap_or_default();
             node = child;
             located.node = node;
             depth += 1;
@@ -455,7 +459,7 @@ fn is_json_number(text: &str) -> bool {
             if digits == 0 {
                 return false;
             }
-            &frac[digits..]
+            frac.get(digits..).unwrap_or_default()
         }
         None => rest,
     };

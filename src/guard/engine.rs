@@ -144,6 +144,10 @@ pub const MAX_GUARD_DEPTH: usize = 64;
 
 /// Refuses nesting deeper than [`MAX_GUARD_DEPTH`], as `file:line:col: ...`. Brackets in
 /// comments, strings and regular expressions (`/.../`) do not count.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "byte offsets tested against the length before use"
+)]
 fn check_depth(shown: &str, text: &str) -> Result<(), Vec<String>> {
     let mut depth = 0usize;
     for (index, line) in text.lines().enumerate() {
@@ -164,7 +168,7 @@ fn check_depth(shown: &str, text: &str) -> Result<(), Vec<String>> {
                 b'{' | b'[' | b'(' => {
                     depth += 1;
                     if depth > MAX_GUARD_DEPTH {
-                        let column = line[..i].chars().count() + 1;
+                        let column = line.get(..i).unwrap_or_default().chars().count() + 1;
                         return Err(vec![format!(
                             "{shown}:{}:{column}: nested deeper than {MAX_GUARD_DEPTH} levels",
                             index + 1
@@ -184,7 +188,9 @@ fn check_depth(shown: &str, text: &str) -> Result<(), Vec<String>> {
 fn syntax_error(shown: &str, message: &str) -> String {
     let number_after = |marker: &str| -> Option<usize> {
         let at = message.find(marker)? + marker.len();
-        let digits: String = message[at..]
+        let digits: String = message
+            .get(at..)
+            .unwrap_or_default()
             .chars()
             .take_while(char::is_ascii_digit)
             .collect();
@@ -305,6 +311,10 @@ struct Cx<'a> {
 
 /// Evaluates the rule files on the template of `cx`: rules for which `should_run` is
 /// false, and rules whose `types` the template lacks, are left out.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "call indices come from the position of the call just found"
+)]
 pub fn check<'r>(
     cx: &Context<'_>,
     files: impl Iterator<Item = &'r RuleFile>,
@@ -366,6 +376,10 @@ pub fn check<'r>(
     }
 }
 
+#[allow(
+    clippy::indexing_slicing,
+    reason = "variant indices come from the position of the variant just found"
+)]
 fn evaluate(cx: &Cx<'_>, call: &Call<'_>, cache: &Cache, out: &mut Vec<Finding>) {
     let template = cx.template;
     // Only the targeted resources when every rule names its types.
@@ -644,12 +658,16 @@ fn resource_of(cx: &Cx<'_>, path: &str) -> Option<String> {
     let rest = path.strip_prefix("/Resources/")?;
     std::iter::once(rest.len())
         .chain(rest.rmatch_indices('/').map(|(i, _)| i))
-        .find_map(|end| cx.template.resource(&rest[..end]))
+        .find_map(|end| cx.template.resource(rest.get(..end).unwrap_or_default()))
         .map(|r| r.id.to_string())
 }
 
 /// The failing clauses under a report node. A disjunction fails for a resource only when
 /// every alternative does: if one of them is unknown for it, none is reported.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "leaf indices come from the map of leaves already pushed"
+)]
 fn gather<'v>(cx: &Cx<'_>, node: &'v Json, out: &mut Vec<Leaf<'v>>) {
     let checks = |n: &'v Json| {
         n.get("checks")
@@ -882,11 +900,11 @@ fn clean_guard_message(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
     let mut rest = message;
     while let Some(at) = rest.find("[L:") {
-        out.push_str(&rest[..at]);
-        match rest[at..].find(']') {
-            Some(end) => rest = &rest[at + end + 1..],
+        out.push_str(rest.get(..at).unwrap_or_default());
+        match rest.get(at..).unwrap_or_default().find(']') {
+            Some(end) => rest = rest.get(at + end + 1..).unwrap_or_default(),
             None => {
-                rest = &rest[at..];
+                rest = rest.get(at..).unwrap_or_default();
                 break;
             }
         }

@@ -60,6 +60,10 @@ pub struct RuleDecl {
 }
 
 /// The named rules of a Guard file and their headers. Errors are `file:line:col: message`.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "`at` is checked against the block's length by the loop"
+)]
 pub fn scan(text: &str, shown: &str) -> Result<Vec<RuleDecl>, Vec<String>> {
     let lines: Vec<&str> = text.lines().collect();
     let mut rules = Vec::new();
@@ -77,14 +81,16 @@ pub fn scan(text: &str, shown: &str) -> Result<Vec<RuleDecl>, Vec<String>> {
             .position(|(_, l)| comment_body(l).trim_end() == "ssmlint:");
         let rule_name = rule_name(trimmed);
         match (header_at, rule_name) {
-            (Some(at), Some(name)) => match parse_header(&block[at..], shown) {
-                Ok(header) => rules.push(RuleDecl {
-                    name,
-                    line: index + 1,
-                    header: Some(header),
-                }),
-                Err(mut e) => errors.append(&mut e),
-            },
+            (Some(at), Some(name)) => {
+                match parse_header(block.get(at..).unwrap_or_default(), shown) {
+                    Ok(header) => rules.push(RuleDecl {
+                        name,
+                        line: index + 1,
+                        header: Some(header),
+                    }),
+                    Err(mut e) => errors.append(&mut e),
+                }
+            }
             (None, Some(name)) => rules.push(RuleDecl {
                 name,
                 line: index + 1,
@@ -151,9 +157,12 @@ fn parse_header(block: &[(usize, &str)], shown: &str) -> Result<Header, Vec<Stri
     let mut places = Vec::new();
     for (index, line) in block {
         let hash = line.find('#').unwrap_or(0);
-        yaml.push_str(&line[hash + 1..]);
+        yaml.push_str(line.get(hash + 1..).unwrap_or_default());
         yaml.push('\n');
-        places.push((*index, line[..=hash].chars().count()));
+        places.push((
+            *index,
+            line.get(..=hash).unwrap_or_default().chars().count(),
+        ));
     }
     let source = SourceFile::new(shown, yaml.as_str());
     let at = |offset: usize| {

@@ -337,14 +337,14 @@ pub fn variables_as_wildcards(pattern: &str) -> std::borrow::Cow<'_, str> {
     let mut out = String::new();
     let mut rest = pattern;
     while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        match rest[start..].find('}') {
+        out.push_str(rest.get(..start).unwrap_or_default());
+        match rest.get(start..).unwrap_or_default().find('}') {
             Some(end) => {
                 out.push('*');
-                rest = &rest[start + end + 1..];
+                rest = rest.get(start + end + 1..).unwrap_or_default();
             }
             None => {
-                out.push_str(&rest[start..]);
+                out.push_str(rest.get(start..).unwrap_or_default());
                 rest = "";
             }
         }

@@ -54,7 +54,7 @@ pub fn tokens(text: &str) -> Vec<&str> {
         match (start, c) {
             (None, CLOSED | OPEN) => start = Some((i, c)),
             (Some((s, mark)), c) if c == mark => {
-                out.push(&text[s..i + c.len_utf8()]);
+                out.push(text.get(s..i + c.len_utf8()).unwrap_or_default());
                 start = None;
             }
             _ => {}

@@ -108,6 +108,10 @@ pub fn render_findings(reports: &[FileReport], options: &HumanOptions) -> String
 /// of its first label: when a secondary label comes before the finding's own place, the
 /// first header would be that label's. This moves the snippet whose header is
 /// `primary` (`file:line:col]`, the finding's place) before the others.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "line indices come from positions found in the same list"
+)]
 fn primary_first<'a>(rendered: &'a str, primary: &str) -> Cow<'a, str> {
     let lines: Vec<&str> = rendered.split_inclusive('\n').collect();
     let is_header = |line: &str| line.trim_start().starts_with("╭─[");
@@ -125,7 +129,9 @@ fn primary_first<'a>(rendered: &'a str, primary: &str) -> Cow<'a, str> {
     else {
         return Cow::Borrowed(rendered);
     };
-    let Some(end) = lines[start..]
+    let Some(end) = lines
+        .get(start..)
+        .unwrap_or_default()
         .iter()
         .position(|l| is_end(l))
         .map(|i| start + i)
@@ -133,10 +139,10 @@ fn primary_first<'a>(rendered: &'a str, primary: &str) -> Cow<'a, str> {
         return Cow::Borrowed(rendered);
     };
     let mut out = String::with_capacity(rendered.len());
-    out.extend(lines[..first].iter().copied());
-    out.extend(lines[start..=end].iter().copied());
-    out.extend(lines[first..start].iter().copied());
-    out.extend(lines[end + 1..].iter().copied());
+    out.extend(lines.get(..first).unwrap_or_default().iter().copied());
+    out.extend(lines.get(start..=end).unwrap_or_default().iter().copied());
+    out.extend(lines.get(first..start).unwrap_or_default().iter().copied());
+    out.extend(lines.get(end + 1..).unwrap_or_default().iter().copied());
     Cow::Owned(out)
 }
 
@@ -405,7 +411,7 @@ impl Excerpt {
     }
 
     fn push_line(&mut self, text: &str, start: usize, end: usize, spans: &[SourceSpan]) {
-        let line = &text[start..end];
+        let line = text.get(start..end).unwrap_or_default();
         let content_end = start + line.trim_end_matches(['\n', '\r']).len();
         let at = self.text.len();
         if content_end - start <= MAX_SHOWN_LINE {
@@ -439,18 +445,19 @@ impl Excerpt {
             self.text.push_str(ELLIPSIS);
         }
         let kept_at = self.text.len();
-        self.text.push_str(&text[from..to]);
+        self.text.push_str(text.get(from..to).unwrap_or_default());
         if to < content_end {
             self.text.push_str(ELLIPSIS);
         }
-        self.text.push_str(&text[content_end..end]);
+        self.text
+            .push_str(text.get(content_end..end).unwrap_or_default());
         self.lines.push(ShownLine {
             start,
             content_end,
             kept: (from, to),
             at,
             kept_at,
-            chars_before_kept: text[start..from].chars().count(),
+            chars_before_kept: text.get(start..from).unwrap_or_default().chars().count(),
         });
     }
 
@@ -503,7 +510,7 @@ impl SourceCode for Excerpt {
             .iter()
             .find(|p| p.start <= span.offset() && end <= p.end)
             .ok_or(MietteError::OutOfBounds)?;
-        let data = &self.text[piece.start..piece.end];
+        let data = self.text.get(piece.start..piece.end).unwrap_or_default();
         let inner = SourceSpan::new((span.offset() - piece.start).into(), span.len());
         let contents = data.read_span(&inner, context_lines_before, context_lines_after)?;
         // The header's column (miette reads it with no context lines) in characters.
@@ -517,7 +524,10 @@ impl SourceCode for Excerpt {
         let data_start = piece.start + contents.span().offset();
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
-            &self.text.as_bytes()[data_start..data_start + contents.data().len()],
+            self.text
+                .as_bytes()
+                .get(data_start..data_start + contents.data().len())
+                .unwrap_or_default(),
             SourceSpan::new(data_start.into(), contents.span().len()),
             piece.first_line + contents.line(),
             column,
@@ -534,7 +544,9 @@ impl SourceCode for Excerpt {
 fn source_span(text: &str, span: Span) -> SourceSpan {
     let content_end = text.trim_end().len();
     if span.is_empty() && span.start >= content_end && content_end > 0 {
-        let last = text[..content_end]
+        let last = text
+            .get(..content_end)
+            .unwrap_or_default()
             .char_indices()
             .next_back()
             .map_or(0, |(i, _)| i);

@@ -122,7 +122,9 @@ pub fn render_summary(reports: &[FileReport], options: &SummaryOptions<'_>) -> S
         .map(|r| {
             let mut counts = [0; 3];
             for f in &r.findings {
-                counts[severity_rank(f.severity)] += 1;
+                if let Some(count) = counts.get_mut(severity_rank(f.severity)) {
+                    *count += 1;
+                }
             }
             (r, counts)
         })

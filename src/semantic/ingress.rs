@@ -561,7 +561,8 @@ fn describe_reference(kind: &str, source: &Resolved<'_>) -> String {
     match &source.value {
         Value::Ref(r) => format!("{kind} `{}`", r.id),
         Value::Str(_) | Value::Unknown(Unknown::Parameter(_)) if !source.defaults.is_empty() => {
-            format!("the {kind} given by parameter `{}`", source.defaults[0])
+            let parameter = source.defaults.first().copied().unwrap_or_default();
+            format!("the {kind} given by parameter `{parameter}`")
         }
         Value::Unknown(Unknown::Parameter(p)) => format!("the {kind} given by parameter `{p}`"),
         Value::Str(s) => format!("{kind} `{s}`"),

@@ -188,6 +188,10 @@ pub struct Preferences<'a> {
 
 impl<'a> Preferences<'a> {
     /// The alternatives of `key` (at least one: [`Input::Absent`] when not written).
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "the settings table has one slot per `Key` discriminant"
+    )]
     pub fn setting(&self, key: Key) -> &[Setting<'a>] {
         &self.settings[key as usize]
     }
@@ -421,10 +425,10 @@ fn block_lines(source: &str, node: &Node, value: &str) -> Option<Vec<(usize, usi
         return crate::policy::block_scalar_lines(source, node, value);
     }
     let header = rest.find('\n')?;
-    if !rest[..header].contains('|') {
+    if !rest.get(..header).unwrap_or_default().contains('|') {
         return None;
     }
-    let line = &rest[header + 1..];
+    let line = rest.get(header + 1..).unwrap_or_default();
     let indent = line.len() - line.trim_start_matches(' ').len();
     let content = Node::new(
         NodeKind::Null,
@@ -467,6 +471,10 @@ struct SubContext<'n> {
 }
 
 /// Reads the inputs of a content mapping in the template, through the evaluator.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the settings table has one slot per `Key` discriminant"
+)]
 fn read_mapping<'a>(
     template: &'a Template<'a>,
     eval: &Evaluator<'a>,
@@ -581,6 +589,10 @@ fn text_input<'a>(s: &str) -> Input<'a> {
 
 /// Reads a content tree that is not evaluated by CloudFormation (a standalone document or
 /// a string): `None` unless its `sessionType` is `Standard_Stream`.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "the settings table has one slot per `Key` discriminant"
+)]
 fn read_plain<'a>(
     template: Option<&'a Template<'a>>,
     eval: &Evaluator<'_>,

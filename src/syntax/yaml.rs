@@ -109,6 +109,10 @@ pub fn parse(text: &str) -> Result<Node, ParseError> {
 /// mapped back to the original text. The repair is kept only when every line it moved is
 /// inside a flow collection or a quoted scalar of the result (where indentation means
 /// nothing), so it cannot change the structure of a document.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "`furthest` has one slot per moved line, `before` counts them"
+)]
 pub fn parse_stream(text: &str) -> Result<Stream, ParseError> {
     let first_error = match parse_strict(text, false) {
         Ok((stream, _)) => return Ok(stream),
@@ -127,13 +131,13 @@ pub fn parse_stream(text: &str) -> Result<Stream, ParseError> {
     let mut shifts: Vec<(usize, usize)> = Vec::with_capacity(insertions.len());
     let mut moved: Vec<usize> = Vec::with_capacity(insertions.len());
     for &(line_start, indent, added) in &insertions {
-        repaired.push_str(&text[copied..line_start]);
+        repaired.push_str(text.get(copied..line_start).unwrap_or_default());
         repaired.extend(std::iter::repeat_n(' ', added));
         copied = line_start;
         moved.push(repaired.len() + indent);
         shifts.push((line_start, added));
     }
-    repaired.push_str(&text[copied..]);
+    repaired.push_str(text.get(copied..).unwrap_or_default());
     let Ok((mut stream, flow_spans)) = parse_strict(&repaired, true) else {
         return Err(first_error);
     };
@@ -167,6 +171,10 @@ pub fn parse_stream(text: &str) -> Result<Stream, ParseError> {
 /// indented no more than the line it began on (past its `- ` markers): for each, the byte
 /// where the line starts, its indentation and the spaces that put it one column past. One
 /// pass over the text, skipping comments and block scalars.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "byte offsets tested against the length before use"
+)]
 fn under_indented_lines(text: &str) -> Vec<(usize, usize, usize)> {
     let mut out = Vec::new();
     let mut flow_depth = 0usize;

@@ -38,6 +38,7 @@ pub fn capped(conditions: &[&str], cap: usize) -> bool {
 /// The fewest assignments that cover the same deployments as `scenarios`: two that
 /// differ only in one condition's value become one without it, until none do. A finding
 /// true "when A is false", whatever B, then says just that.
+#[allow(clippy::indexing_slicing, reason = "i < j < out.len() by the loops")]
 pub fn combine<'a>(scenarios: &[When<'a>]) -> Vec<When<'a>> {
     let mut out: Vec<When<'a>> = scenarios.to_vec();
     'again: loop {

@@ -11,14 +11,14 @@ pub fn split_sub(text: &str) -> Vec<SubPiece<'_>> {
     let mut literal = String::new();
     let mut rest = text;
     while let Some(start) = rest.find("${") {
-        literal.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
+        literal.push_str(rest.get(..start).unwrap_or_default());
+        let after = rest.get(start + 2..).unwrap_or_default();
         let Some(end) = after.find('}') else {
-            literal.push_str(&rest[start..]);
+            literal.push_str(rest.get(start..).unwrap_or_default());
             rest = "";
             break;
         };
-        let inner = &after[..end];
+        let inner = after.get(..end).unwrap_or_default();
         if let Some(escaped) = inner.strip_prefix('!') {
             literal.push_str("${");
             literal.push_str(escaped);
@@ -29,7 +29,7 @@ pub fn split_sub(text: &str) -> Vec<SubPiece<'_>> {
             }
             pieces.push(SubPiece::Variable(inner.trim()));
         }
-        rest = &after[end + 1..];
+        rest = after.get(end + 1..).unwrap_or_default();
     }
     literal.push_str(rest);
     if !literal.is_empty() {

@@ -132,7 +132,9 @@ impl Rule for InstanceCannotWriteSessionLogs {
                             (scenario, missing, deniers)
                         })
                         .collect();
-                let same = results.windows(2).all(|w| w[0].1 == w[1].1);
+                let same = results
+                    .windows(2)
+                    .all(|w| matches!(w, [a, b] if a.1 == b.1));
                 for (scenario, missing, deniers) in &results {
                     if missing.is_empty() {
                         continue;
@@ -309,10 +311,9 @@ fn help(need: &Need<'_, '_>, missing: &[&str], denied: bool) -> String {
         if actions.is_empty() {
             return;
         }
-        let actions = if actions.len() == 1 {
-            actions[0].to_string()
-        } else {
-            format!("[{}]", actions.join(", "))
+        let actions = match actions.as_slice() {
+            [one] => one.to_string(),
+            _ => format!("[{}]", actions.join(", ")),
         };
         statements.push_str(&format!(
             "\n      - Effect: Allow\n        Action: {actions}\n        Resource: {resource}"

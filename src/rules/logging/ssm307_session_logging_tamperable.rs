@@ -230,7 +230,9 @@ impl Rule for SessionLoggingTamperable {
             }
         }
         for ((primary, t), hit) in hits {
-            let threat = &threats[t];
+            let Some(threat) = threats.get(t) else {
+                continue;
+            };
             let when = hit.when.clone();
             let who = match hit.principals.as_slice() {
                 [one] => one.clone(),

@@ -139,11 +139,11 @@ pub(crate) fn report_placement<'a>(
             _ => None,
         })
         .collect();
-    if missing.is_empty() {
+    let Some(&(_, first)) = missing.first() else {
         return;
-    }
+    };
     if missing.len() == leaves.len() {
-        let (_, m) = missing[0];
+        let m = first;
         out.push(finding(meta, cx, net, p, m, &p.when));
         return;
     }

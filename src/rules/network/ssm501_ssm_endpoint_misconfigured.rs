@@ -219,7 +219,7 @@ impl SsmEndpointMisconfigured {
             if refused.is_empty() {
                 continue;
             }
-            out.push(self.refusal(cx, vpc, groups, members, &refused));
+            out.extend(self.refusal(cx, vpc, groups, members, &refused));
         }
     }
 
@@ -230,7 +230,12 @@ impl SsmEndpointMisconfigured {
         groups: &[&'a str],
         members: &[&Endpoint<'a>],
         refused: &[Refused<'_, 'a>],
-    ) -> Finding {
+    ) -> Option<Finding> {
+        let (Some(&group), Some(member), Some(first_refused)) =
+            (groups.first(), members.first(), refused.first())
+        else {
+            return None;
+        };
         let group_names = list(groups);
         let endpoint_names = list(&members.iter().map(|e| e.resource.id).collect::<Vec<_>>());
         let subjects: Vec<String> = refused
@@ -264,18 +269,15 @@ impl SsmEndpointMisconfigured {
             subjects.join(", "),
             qualifiers(&[], None, &defaults),
         );
-        let first = cx.resource(groups[0]);
+        let first = cx.resource(group);
         let (span, has_ingress) = match first.and_then(|g| g.property_entry("SecurityGroupIngress"))
         {
             Some(entry) => (entry.key_span, true),
-            None => (
-                first.map_or(members[0].resource.id_span, |g| g.id_span),
-                false,
-            ),
+            None => (first.map_or(member.resource.id_span, |g| g.id_span), false),
         };
         let mut f = Finding::new(self.meta(), span, message)
             .label("no rule admits TCP 443 from the instances")
-            .resource(groups[0]);
+            .resource(group);
         for e in members {
             if let Some(node) = e.groups_node {
                 f = f.with_label(node.span, format!("endpoint `{}` uses this", e.resource.id));
@@ -288,27 +290,24 @@ impl SsmEndpointMisconfigured {
             }
         }
         f = label_defaults(f, cx.template(), &defaults);
-        let source = match &refused[0].0.groups {
-            Groups::Known(ids) if !ids.is_empty() => {
-                format!("SourceSecurityGroupId: !Ref {}", ids[0])
-            }
+        let source = match &first_refused.0.groups {
+            Groups::Known(ids) => match ids.first() {
+                Some(id) => format!("SourceSecurityGroupId: !Ref {id}"),
+                None => format!("CidrIp: !GetAtt {vpc}.CidrBlock"),
+            },
             _ => format!("CidrIp: !GetAtt {vpc}.CidrBlock"),
         };
         let rule = format!("- IpProtocol: tcp\n  FromPort: 443\n  ToPort: 443\n  {source}");
         let help = if has_ingress {
-            format!(
-                "add to `SecurityGroupIngress` of `{}`:\n\n{rule}",
-                groups[0]
-            )
+            format!("add to `SecurityGroupIngress` of `{group}`:\n\n{rule}")
         } else {
             let indented: String = rule.lines().map(|l| format!("  {l}\n")).collect();
             format!(
-                "add to the properties of `{}`:\n\nSecurityGroupIngress:\n{}",
-                groups[0],
+                "add to the properties of `{group}`:\n\nSecurityGroupIngress:\n{}",
                 indented.trim_end()
             )
         };
-        f.help(help)
+        Some(f.help(help))
     }
 }
 

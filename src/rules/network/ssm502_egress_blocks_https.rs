@@ -131,7 +131,9 @@ impl Rule for EgressBlocksHttps {
                 names.join(", "),
                 qualifiers(&[], r.condition, &[]),
             );
-            let (first, span) = blocked[0];
+            let Some(&(first, span)) = blocked.first() else {
+                continue;
+            };
             let mut f = Finding::new(self.meta(), span, message)
                 .label("no rule allows TCP 443 out")
                 .resource(r.id);
