@@ -74,11 +74,11 @@ pub struct PolicyArn<'a> {
     pub name: &'a str,
 }
 
-/// Splits an AWS managed policy ARN (account `aws`) in any partition; `None` for anything
-/// else, including customer managed policies (a numeric account).
-pub fn parse_policy_arn(arn: &str) -> Option<PolicyArn<'_>> {
+/// The partition, account and resource of an IAM ARN,
+/// `arn:<partition>:iam::<account>:<resource>`.
+pub fn iam_arn_parts(arn: &str) -> Option<(&str, &str, &str)> {
     let mut parts = arn.splitn(6, ':');
-    let (Some("arn"), Some(partition), Some("iam"), Some(""), Some("aws"), Some(resource)) = (
+    let (Some("arn"), Some(partition), Some("iam"), Some(""), Some(account), Some(resource)) = (
         parts.next(),
         parts.next(),
         parts.next(),
@@ -86,6 +86,15 @@ pub fn parse_policy_arn(arn: &str) -> Option<PolicyArn<'_>> {
         parts.next(),
         parts.next(),
     ) else {
+        return None;
+    };
+    Some((partition, account, resource))
+}
+
+/// Splits an AWS managed policy ARN (account `aws`) in any partition; `None` for anything
+/// else, including customer managed policies (a numeric account).
+pub fn parse_policy_arn(arn: &str) -> Option<PolicyArn<'_>> {
+    let Some((partition, "aws", resource)) = iam_arn_parts(arn) else {
         return None;
     };
     if !is_partition(partition) {

@@ -14,8 +14,8 @@ pub mod managed_policies;
 
 pub use actions::{actions, AccessLevel, ActionCatalog, ActionInfo};
 pub use managed_policies::{
-    managed_policies, managed_policy, managed_policy_by_arn, managed_policy_ignore_case,
-    managed_policy_names, parse_policy_arn, ManagedPolicy, PolicyArn,
+    iam_arn_parts, managed_policies, managed_policy, managed_policy_by_arn,
+    managed_policy_ignore_case, managed_policy_names, parse_policy_arn, ManagedPolicy, PolicyArn,
 };
 
 const VERSION: &str = include_str!("../../data/aws/VERSION");

@@ -45,20 +45,8 @@ pub fn lookup_arn(arn: &str) -> ArnLookup {
             did_you_mean,
         };
     }
-    let mut parts = arn.splitn(6, ':');
-    match (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) {
-        (Some("arn"), Some(_), Some("iam"), Some(""), Some(_), Some(rest))
-            if rest.starts_with("policy/") =>
-        {
-            ArnLookup::Customer
-        }
+    match aws_data::iam_arn_parts(arn) {
+        Some((_, _, resource)) if resource.starts_with("policy/") => ArnLookup::Customer,
         _ => ArnLookup::NotAPolicyArn,
     }
 }

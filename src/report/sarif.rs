@@ -8,8 +8,9 @@
 //! depends on the rule, resource and message but not on the line, so an alert survives
 //! edits above it. Suppressed findings are results with `suppressions`.
 
+use crate::base::paths::normalize;
 use std::collections::HashMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Component, Path};
 
 use serde::Serialize;
 
@@ -489,23 +490,6 @@ fn directory_uri(dir: &Path) -> String {
         uri.push('/');
     }
     uri
-}
-
-/// Removes `.` and resolves `..` lexically.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// Percent-encodes a path for a URI, keeping `/` between segments.

@@ -121,13 +121,25 @@ pub const GAMELIFT_FLEET: &str = "AWS::GameLift::Fleet";
 pub const BEANSTALK_ENVIRONMENT: &str = "AWS::ElasticBeanstalk::Environment";
 pub const BEANSTALK_TEMPLATE: &str = "AWS::ElasticBeanstalk::ConfigurationTemplate";
 
+/// What a launcher leaves unset: settings in `Properties`, nothing else.
+const NOTHING: Launcher = Launcher {
+    type_name: "",
+    kind: "",
+    settings: PROPERTIES,
+    each: false,
+    identity: Identity::None,
+    key_pairs: &[],
+    metadata: None,
+    launch_template: None,
+    subnets: None,
+    security_groups: None,
+};
+
 /// Every launcher ssmlint models.
 pub const LAUNCHERS: &[Launcher] = &[
     Launcher {
         type_name: INSTANCE,
         kind: "instance",
-        settings: PROPERTIES,
-        each: false,
         identity: Identity::Profile {
             at: Locator::Path(&["IamInstanceProfile"]),
             expects: Expects::Name,
@@ -136,26 +148,20 @@ pub const LAUNCHERS: &[Launcher] = &[
         key_pairs: &[Locator::Path(&["KeyName"])],
         metadata: Some(EC2_METADATA),
         launch_template: Some(Locator::Path(&["LaunchTemplate"])),
-        subnets: None,
-        security_groups: None,
+        ..NOTHING
     },
     Launcher {
         type_name: LAUNCH_TEMPLATE,
         kind: "launch template",
         settings: &["Properties", "LaunchTemplateData"],
-        each: false,
         identity: Identity::LaunchTemplateProfile,
         key_pairs: &[Locator::Path(&["KeyName"])],
         metadata: Some(EC2_METADATA),
-        launch_template: None,
-        subnets: None,
-        security_groups: None,
+        ..NOTHING
     },
     Launcher {
         type_name: LAUNCH_CONFIGURATION,
         kind: "launch configuration",
-        settings: PROPERTIES,
-        each: false,
         identity: Identity::Profile {
             at: Locator::Path(&["IamInstanceProfile"]),
             expects: Expects::NameOrArn,
@@ -163,39 +169,33 @@ pub const LAUNCHERS: &[Launcher] = &[
         },
         key_pairs: &[Locator::Path(&["KeyName"])],
         metadata: Some(EC2_METADATA),
-        launch_template: None,
-        subnets: None,
-        security_groups: None,
+        ..NOTHING
     },
     Launcher {
         type_name: EKS_NODEGROUP,
         kind: "EKS node group",
-        settings: PROPERTIES,
-        each: false,
         identity: Identity::Role {
             at: Locator::Path(&["NodeRole"]),
         },
         key_pairs: &[Locator::Path(&["RemoteAccess", "Ec2SshKey"])],
-        metadata: None,
         launch_template: Some(Locator::Path(&["LaunchTemplate"])),
         subnets: Some(Locator::Path(&["Subnets"])),
-        security_groups: None,
+        ..NOTHING
     },
     Launcher {
         type_name: BATCH_COMPUTE,
         kind: "Batch compute environment",
         settings: &["Properties", "ComputeResources"],
-        each: false,
         identity: Identity::Profile {
             at: Locator::Path(&["InstanceRole"]),
             expects: Expects::NameOrArn,
             required: true,
         },
         key_pairs: &[Locator::Path(&["Ec2KeyPair"])],
-        metadata: None,
         launch_template: Some(Locator::Path(&["LaunchTemplate"])),
         subnets: Some(Locator::Path(&["Subnets"])),
         security_groups: Some(Locator::Path(&["SecurityGroupIds"])),
+        ..NOTHING
     },
     Launcher {
         type_name: "AWS::EC2::SpotFleet",
@@ -212,72 +212,29 @@ pub const LAUNCHERS: &[Launcher] = &[
             required: true,
         },
         key_pairs: &[Locator::Path(&["KeyName"])],
-        metadata: None,
-        launch_template: None,
         subnets: Some(Locator::Path(&["SubnetId"])),
-        security_groups: None,
+        ..NOTHING
     },
-    Launcher {
-        type_name: BEANSTALK_ENVIRONMENT,
-        kind: "Elastic Beanstalk environment",
-        settings: PROPERTIES,
-        each: false,
-        identity: Identity::Profile {
-            at: Locator::Option(BEANSTALK_LAUNCH, "IamInstanceProfile"),
-            expects: Expects::NameOrArn,
-            required: true,
-        },
-        key_pairs: &[Locator::Option(BEANSTALK_LAUNCH, "EC2KeyName")],
-        metadata: Some(Metadata {
-            tokens: Locator::Option(BEANSTALK_LAUNCH, "DisableIMDSv1"),
-            secure: "true",
-            endpoint: None,
-        }),
-        launch_template: None,
-        subnets: None,
-        security_groups: None,
-    },
-    Launcher {
-        type_name: BEANSTALK_TEMPLATE,
-        kind: "Elastic Beanstalk configuration template",
-        settings: PROPERTIES,
-        each: false,
-        identity: Identity::Profile {
-            at: Locator::Option(BEANSTALK_LAUNCH, "IamInstanceProfile"),
-            expects: Expects::NameOrArn,
-            required: true,
-        },
-        key_pairs: &[Locator::Option(BEANSTALK_LAUNCH, "EC2KeyName")],
-        metadata: Some(Metadata {
-            tokens: Locator::Option(BEANSTALK_LAUNCH, "DisableIMDSv1"),
-            secure: "true",
-            endpoint: None,
-        }),
-        launch_template: None,
-        subnets: None,
-        security_groups: None,
-    },
+    beanstalk(BEANSTALK_ENVIRONMENT, "Elastic Beanstalk environment"),
+    beanstalk(
+        BEANSTALK_TEMPLATE,
+        "Elastic Beanstalk configuration template",
+    ),
     Launcher {
         type_name: "AWS::EMR::Cluster",
         kind: "EMR cluster",
-        settings: PROPERTIES,
-        each: false,
         identity: Identity::Profile {
             at: Locator::Path(&["JobFlowRole"]),
             expects: Expects::NameOrArn,
             required: true,
         },
         key_pairs: &[Locator::Path(&["Instances", "Ec2KeyName"])],
-        metadata: None,
-        launch_template: None,
         subnets: Some(Locator::Path(&["Instances", "Ec2SubnetId"])),
-        security_groups: None,
+        ..NOTHING
     },
     Launcher {
         type_name: "AWS::ImageBuilder::InfrastructureConfiguration",
         kind: "Image Builder infrastructure configuration",
-        settings: PROPERTIES,
-        each: false,
         identity: Identity::Profile {
             at: Locator::Path(&["InstanceProfileName"]),
             expects: Expects::Name,
@@ -289,79 +246,76 @@ pub const LAUNCHERS: &[Launcher] = &[
             secure: "required",
             endpoint: None,
         }),
-        launch_template: None,
         subnets: Some(Locator::Path(&["SubnetId"])),
         security_groups: Some(Locator::Path(&["SecurityGroupIds"])),
+        ..NOTHING
     },
     Launcher {
         type_name: CLOUD9,
         kind: "Cloud9 environment",
-        settings: PROPERTIES,
-        each: false,
         identity: Identity::Cloud9,
-        key_pairs: &[],
-        metadata: None,
-        launch_template: None,
         subnets: Some(Locator::Path(&["SubnetId"])),
-        security_groups: None,
+        ..NOTHING
     },
     Launcher {
         type_name: "AWS::OpsWorks::Stack",
         kind: "OpsWorks stack",
-        settings: PROPERTIES,
-        each: false,
         identity: Identity::Profile {
             at: Locator::Path(&["DefaultInstanceProfileArn"]),
             expects: Expects::Arn,
             required: true,
         },
         key_pairs: &[Locator::Path(&["DefaultSshKeyName"])],
-        metadata: None,
-        launch_template: None,
-        subnets: None,
-        security_groups: None,
+        ..NOTHING
     },
     Launcher {
         type_name: "AWS::OpsWorks::Layer",
         kind: "OpsWorks layer",
-        settings: PROPERTIES,
-        each: false,
         identity: Identity::Profile {
             at: Locator::Path(&["CustomInstanceProfileArn"]),
             expects: Expects::Arn,
             required: false,
         },
-        key_pairs: &[],
-        metadata: None,
-        launch_template: None,
-        subnets: None,
-        security_groups: None,
+        ..NOTHING
     },
     Launcher {
         type_name: "AWS::OpsWorks::Instance",
         kind: "OpsWorks instance",
-        settings: PROPERTIES,
-        each: false,
-        identity: Identity::None,
         key_pairs: &[Locator::Path(&["SshKeyName"])],
-        metadata: None,
-        launch_template: None,
         subnets: Some(Locator::Path(&["SubnetId"])),
-        security_groups: None,
+        ..NOTHING
     },
     Launcher {
         type_name: GAMELIFT_FLEET,
         kind: "GameLift fleet",
+        ..NOTHING
+    },
+];
+
+/// An Elastic Beanstalk environment or configuration template: the options of the
+/// `aws:autoscaling:launchconfiguration` namespace.
+const fn beanstalk(type_name: &'static str, kind: &'static str) -> Launcher {
+    Launcher {
+        type_name,
+        kind,
         settings: PROPERTIES,
         each: false,
-        identity: Identity::None,
-        key_pairs: &[],
-        metadata: None,
+        identity: Identity::Profile {
+            at: Locator::Option(BEANSTALK_LAUNCH, "IamInstanceProfile"),
+            expects: Expects::NameOrArn,
+            required: true,
+        },
+        key_pairs: &[Locator::Option(BEANSTALK_LAUNCH, "EC2KeyName")],
+        metadata: Some(Metadata {
+            tokens: Locator::Option(BEANSTALK_LAUNCH, "DisableIMDSv1"),
+            secure: "true",
+            endpoint: None,
+        }),
         launch_template: None,
         subnets: None,
         security_groups: None,
-    },
-];
+    }
+}
 
 /// The launcher of a resource type.
 pub fn launcher(type_name: &str) -> Option<&'static Launcher> {
@@ -609,7 +563,7 @@ fn beanstalk_option<'a>(
     name: &str,
 ) -> Vec<Reached<'a>> {
     let settings = &launch.settings;
-    let (mut out, unknown_entries) = option_values(eval, settings, namespace, name);
+    let (mut out, unknown_entries) = option_values(eval, settings, (namespace, name));
     if !out.is_empty() || unknown_entries {
         return out;
     }
@@ -638,7 +592,7 @@ fn beanstalk_option<'a>(
         };
         let start = template.properties.map(Resolved::literal);
         let (found, unknown) = match &start {
-            Some(start) => option_values(eval, start, namespace, name),
+            Some(start) => option_values(eval, start, (namespace, name)),
             None => (Vec::new(), false),
         };
         if !found.is_empty() || unknown {
@@ -661,8 +615,7 @@ fn beanstalk_option<'a>(
 fn option_values<'a>(
     eval: &Evaluator<'a>,
     settings: &Resolved<'a>,
-    namespace: &str,
-    name: &str,
+    (namespace, name): (&str, &str),
 ) -> (Vec<Reached<'a>>, bool) {
     let options = eval.field(settings, "OptionSettings");
     let mut out = Vec::new();

@@ -170,6 +170,11 @@ pub struct Setting<'a> {
     pub defaults: Vec<String>,
 }
 
+/// A destination a preferences document sets (see [`Preferences::configured`]): its
+/// kind, the setting, the branches it rests on (the document's included), where it
+/// leads, and its physical name (tokens for unknown pieces).
+pub type Configured<'s, 'a> = (DestKind, &'s Setting<'a>, When<'a>, Link<'a>, String);
+
 /// A Session Manager preferences document (`sessionType: Standard_Stream`).
 #[derive(Debug)]
 pub struct Preferences<'a> {
@@ -194,6 +199,29 @@ impl<'a> Preferences<'a> {
     )]
     pub fn setting(&self, key: Key) -> &[Setting<'a>] {
         &self.settings[key as usize]
+    }
+
+    /// The destinations the document sets, of `kinds` in that order: each alternative
+    /// that is set, in the branches it rests on (with the document's), resolved, with
+    /// its physical name.
+    pub fn configured(&self, eval: &Evaluator<'a>, kinds: &[DestKind]) -> Vec<Configured<'_, 'a>> {
+        let mut out = Vec::new();
+        for &kind in kinds {
+            for setting in self.setting(kind.key()) {
+                if setting.input.state() != State::Set {
+                    continue;
+                }
+                let Some(when) = self.when.merge(&setting.when) else {
+                    continue;
+                };
+                let dest = destination(eval, kind, &setting.input);
+                let Some(physical) = physical_name(eval, kind, &dest) else {
+                    continue;
+                };
+                out.push((kind, setting, when, dest, physical));
+            }
+        }
+        out
     }
 
     /// The snippet `inputs` with these values, in the syntax of a standalone JSON document

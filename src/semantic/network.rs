@@ -1543,21 +1543,37 @@ pub(crate) mod tests {
 
     #[test]
     fn main_route_table_and_external_subnets_are_unknown() {
-        let text = BASE.replace(
-            "      SubnetId: !Ref Subnet\n      RouteTableId: !Ref Table\n",
-            "      SubnetId: !Ref Other\n      RouteTableId: !Ref Table\n",
-        );
-        assert_eq!(one(&text), "App@Subnet unknown");
-        let text = BASE.replace(
-            "      RouteTableId: !Ref Table\n",
-            "      RouteTableId: !ImportValue shared-rt\n",
-        );
-        assert_eq!(one(&text), "App@Subnet unknown");
-        let text = BASE.replace(
-            "      ImageId: ami-12345678\n      SubnetId: !Ref Subnet\n",
-            "      ImageId: ami-12345678\n      SubnetId: subnet-0123\n",
-        );
-        assert_eq!(one(&text), "App@? unknown");
+        let image = "      ImageId: ami-12345678\n";
+        let cases = [
+            (
+                "      SubnetId: !Ref Subnet\n      RouteTableId: !Ref Table\n",
+                "      SubnetId: !Ref Other\n      RouteTableId: !Ref Table\n",
+                "App@Subnet unknown",
+            ),
+            (
+                "      RouteTableId: !Ref Table\n",
+                "      RouteTableId: !ImportValue shared-rt\n",
+                "App@Subnet unknown",
+            ),
+            (
+                "      SubnetId: !Ref Subnet\n",
+                "      SubnetId: subnet-0123\n",
+                "App@? unknown",
+            ),
+        ];
+        for (from, to, expected) in cases {
+            let from = if from.contains("RouteTableId") {
+                from.to_string()
+            } else {
+                format!("{image}{from}")
+            };
+            let to = if to.contains("RouteTableId") {
+                to.to_string()
+            } else {
+                format!("{image}{to}")
+            };
+            assert_eq!(one(&BASE.replace(&from, &to)), expected, "{to}");
+        }
         // No subnet at all: the default VPC, not a placement.
         let text = BASE.replace(
             "      ImageId: ami-12345678\n      SubnetId: !Ref Subnet\n",
@@ -1571,14 +1587,12 @@ pub(crate) mod tests {
         let text = format!("{BASE}{IGW_ROUTE}");
         assert_eq!(one(&text), "App@Subnet missing ssm,ssmmessages,ec2messages");
         // MapPublicIpOnLaunch on the subnet.
-        let mapped = text.replace(
-            "      CidrBlock: 10.0.1.0/24\n",
-            "      CidrBlock: 10.0.1.0/24\n      MapPublicIpOnLaunch: true\n",
-        );
+        let cidr = "      CidrBlock: 10.0.1.0/24\n";
+        let mapped = text.replace(cidr, &format!("{cidr}      MapPublicIpOnLaunch: true\n"));
         assert_eq!(one(&mapped), "App@Subnet reachable");
         let unknown = text.replace(
-            "      CidrBlock: 10.0.1.0/24\n",
-            "      CidrBlock: 10.0.1.0/24\n      MapPublicIpOnLaunch: !Ref Public\n",
+            cidr,
+            &format!("{cidr}      MapPublicIpOnLaunch: !Ref Public\n"),
         );
         assert_eq!(one(&unknown), "App@Subnet unknown");
         // An Elastic IP on the instance, directly or by association.

@@ -58,10 +58,7 @@ impl Rule for InstanceProfileUnresolved {
                         resource: target,
                         attribute,
                     } => {
-                        let written = match attribute {
-                            Some(a) => format!("!GetAtt {}.{a}", target.id),
-                            None => format!("!Ref {}", target.id),
-                        };
+                        let written = written(target.id, attribute.as_deref());
                         let (message, help) = if target.type_name == INSTANCE_PROFILE {
                             (
                                 format!(
@@ -138,10 +135,7 @@ impl Rule for InstanceProfileUnresolved {
                         resource: target,
                         attribute,
                     } => {
-                        let written = match attribute {
-                            Some(a) => format!("!GetAtt {}.{a}", target.id),
-                            None => format!("!Ref {}", target.id),
-                        };
+                        let written = written(target.id, attribute.as_deref());
                         let what = if target.type_name == ROLE {
                             "the role's name".to_string()
                         } else {
@@ -174,5 +168,13 @@ impl Rule for InstanceProfileUnresolved {
                 out.push(finding.resource(resource.id));
             }
         }
+    }
+}
+
+/// How a reference to `id` is written: `!Ref Id` or `!GetAtt Id.Attribute`.
+fn written(id: &str, attribute: Option<&str>) -> String {
+    match attribute {
+        Some(a) => format!("!GetAtt {id}.{a}"),
+        None => format!("!Ref {id}"),
     }
 }

@@ -87,48 +87,36 @@ impl Rule for ExternalInstanceProfile {
                 out.push(label_defaults(finding, cx.template(), &link.defaults));
             }
         }
-        // A role named directly (an EKS node group's `NodeRole`).
-        for compute in &chains.computes {
-            for link in &compute.roles {
-                let Link::External(from) = &link.target else {
-                    continue;
-                };
-                out.push(
-                    Finding::new(
-                        self.meta(),
-                        link.span,
-                        format!(
-                            "the role of {} comes from {from}{}: its permissions cannot be verified here",
-                            compute.subject(),
-                            qualifiers(&link.when, compute.resource.condition, &[])
-                        ),
-                    )
-                    .label("defined outside this template")
-                    .resource(compute.resource.id)
-                    .help("lint the template that defines the role as well, or define the role in this template"),
-                );
-            }
-        }
-        for p in &chains.profiles {
-            for link in &p.roles {
-                let Link::External(from) = &link.target else {
-                    continue;
-                };
-                out.push(
-                    Finding::new(
-                        self.meta(),
-                        link.span,
-                        format!(
-                            "the role of instance profile `{}` comes from {from}{}: its permissions cannot be verified here",
-                            p.profile.id,
-                            qualifiers(&link.when, p.profile.condition, &[])
-                        ),
-                    )
-                    .label("defined outside this template")
-                    .resource(p.profile.id)
-                    .help("lint the template that defines the role as well, or define the role in this template"),
-                );
-            }
+        // A role from outside: named directly (an EKS node group's `NodeRole`), or by an
+        // instance profile of the template.
+        let direct = chains.computes.iter().flat_map(|c| {
+            c.roles
+                .iter()
+                .map(move |l| (l, c.subject(), c.resource.id, c.resource.condition))
+        });
+        let of_profiles = chains.profiles.iter().flat_map(|p| {
+            p.roles.iter().map(move |l| {
+                let subject = format!("instance profile `{}`", p.profile.id);
+                (l, subject, p.profile.id, p.profile.condition)
+            })
+        });
+        for (link, subject, id, condition) in direct.chain(of_profiles) {
+            let Link::External(from) = &link.target else {
+                continue;
+            };
+            out.push(
+                Finding::new(
+                    self.meta(),
+                    link.span,
+                    format!(
+                        "the role of {subject} comes from {from}{}: its permissions cannot be verified here",
+                        qualifiers(&link.when, condition, &[])
+                    ),
+                )
+                .label("defined outside this template")
+                .resource(id)
+                .help("lint the template that defines the role as well, or define the role in this template"),
+            );
         }
         for instance_role in &chains.instance_roles {
             for (source, boundary, actions) in unverified(instance_role) {

@@ -6,10 +6,7 @@ use crate::policy::probes::{
 use crate::policy::{refs, Decision, Tri};
 use crate::rules::{qualifiers, Context, Finding, Rule, RuleInfo};
 use crate::semantic::identity::InstanceRole;
-use crate::semantic::logging::{
-    compatible, destination, physical_name, s3_prefix, DestKind, Key, Link, Preferences, Setting,
-    State,
-};
+use crate::semantic::logging::{compatible, s3_prefix, DestKind, Key, Link, Preferences, Setting};
 use crate::template::When;
 
 crate::declare_rule! {
@@ -160,83 +157,72 @@ where
 {
     let mut out = Vec::new();
     for prefs in documents {
-        for kind in [DestKind::Bucket, DestKind::LogGroup, DestKind::Key] {
-            for setting in prefs.setting(kind.key()) {
-                if setting.input.state() != State::Set {
-                    continue;
-                }
-                let Some(when) = prefs.when.merge(&setting.when) else {
-                    continue;
-                };
-                let dest = destination(cx.eval, kind, &setting.input);
-                let Some(physical) = physical_name(cx.eval, kind, &dest) else {
-                    continue;
-                };
-                let (name, resource_snippet) = match &dest {
-                    Link::Resource(r) => (
-                        format!("{} `{}`", kind.noun(), r.id),
-                        format!("!GetAtt {}.Arn", r.id),
-                    ),
-                    _ => {
-                        let shown = refs::display(&physical);
-                        let arn = match kind {
+        let kinds = [DestKind::Bucket, DestKind::LogGroup, DestKind::Key];
+        for (kind, setting, when, dest, physical) in prefs.configured(cx.eval, &kinds) {
+            let (name, resource_snippet) = match &dest {
+                Link::Resource(r) => (
+                    format!("{} `{}`", kind.noun(), r.id),
+                    format!("!GetAtt {}.Arn", r.id),
+                ),
+                _ => {
+                    let shown = refs::display(&physical);
+                    let arn = match kind {
                             DestKind::Bucket => format!("arn:aws:s3:::{shown}"),
                             DestKind::LogGroup => format!(
                                 "!Sub arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{shown}:*"
                             ),
                             DestKind::Key => shown.clone(),
                         };
-                        (format!("{} `{shown}`", kind.noun()), arn)
-                    }
-                };
-                let mut actions: Vec<(&'static str, String)> = Vec::new();
-                let mut object_snippet = String::new();
-                match kind {
-                    DestKind::Bucket => {
-                        let prefix = s3_prefix(prefs, &when);
-                        actions.push(("s3:PutObject", object_arn(&physical, &prefix)));
-                        let encrypted = compatible(prefs, Key::S3Encryption, &when)
-                            .iter()
-                            .any(|(s, _)| s.input.is_true() == Tri::Yes);
-                        if encrypted {
-                            actions.push(("s3:GetEncryptionConfiguration", bucket_arn(&physical)));
-                        }
-                        let prefix = refs::display(prefix.trim_matches('/'));
-                        let tail = if prefix.is_empty() {
-                            "/*".to_string()
-                        } else {
-                            format!("/{prefix}/*")
-                        };
-                        object_snippet = match &dest {
-                            Link::Resource(r) => format!("!Sub ${{{}.Arn}}{tail}", r.id),
-                            _ => format!("arn:aws:s3:::{}{tail}", refs::display(&physical)),
-                        };
-                    }
-                    DestKind::LogGroup => {
-                        actions.push(("logs:CreateLogStream", log_group_arn(&physical)));
-                        actions.push(("logs:PutLogEvents", log_stream_arn(&physical)));
-                        actions.push(("logs:DescribeLogGroups", any_log_group_arn()));
-                        actions.push(("logs:DescribeLogStreams", log_group_arn(&physical)));
-                    }
-                    DestKind::Key => {
-                        let Some(arn) = key_arn(&physical) else {
-                            continue;
-                        };
-                        actions.push(("kms:Decrypt", arn.clone()));
-                        actions.push(("kms:GenerateDataKey", arn));
-                    }
+                    (format!("{} `{shown}`", kind.noun()), arn)
                 }
-                out.push(Need {
-                    prefs,
-                    setting,
-                    kind,
-                    name,
-                    when,
-                    actions,
-                    resource_snippet,
-                    object_snippet,
-                });
+            };
+            let mut actions: Vec<(&'static str, String)> = Vec::new();
+            let mut object_snippet = String::new();
+            match kind {
+                DestKind::Bucket => {
+                    let prefix = s3_prefix(prefs, &when);
+                    actions.push(("s3:PutObject", object_arn(&physical, &prefix)));
+                    let encrypted = compatible(prefs, Key::S3Encryption, &when)
+                        .iter()
+                        .any(|(s, _)| s.input.is_true() == Tri::Yes);
+                    if encrypted {
+                        actions.push(("s3:GetEncryptionConfiguration", bucket_arn(&physical)));
+                    }
+                    let prefix = refs::display(prefix.trim_matches('/'));
+                    let tail = if prefix.is_empty() {
+                        "/*".to_string()
+                    } else {
+                        format!("/{prefix}/*")
+                    };
+                    object_snippet = match &dest {
+                        Link::Resource(r) => format!("!Sub ${{{}.Arn}}{tail}", r.id),
+                        _ => format!("arn:aws:s3:::{}{tail}", refs::display(&physical)),
+                    };
+                }
+                DestKind::LogGroup => {
+                    actions.push(("logs:CreateLogStream", log_group_arn(&physical)));
+                    actions.push(("logs:PutLogEvents", log_stream_arn(&physical)));
+                    actions.push(("logs:DescribeLogGroups", any_log_group_arn()));
+                    actions.push(("logs:DescribeLogStreams", log_group_arn(&physical)));
+                }
+                DestKind::Key => {
+                    let Some(arn) = key_arn(&physical) else {
+                        continue;
+                    };
+                    actions.push(("kms:Decrypt", arn.clone()));
+                    actions.push(("kms:GenerateDataKey", arn));
+                }
             }
+            out.push(Need {
+                prefs,
+                setting,
+                kind,
+                name,
+                when,
+                actions,
+                resource_snippet,
+                object_snippet,
+            });
         }
     }
     out

@@ -10,9 +10,7 @@ use crate::rules::{
     RuleOptions,
 };
 use crate::semantic::access::principal_kind;
-use crate::semantic::logging::{
-    destination, physical_name, s3_prefix, DestKind, Link, DEFAULT_DOCUMENT,
-};
+use crate::semantic::logging::{s3_prefix, DestKind, Link, DEFAULT_DOCUMENT};
 use crate::semantic::{Input, PolicyFile};
 use crate::template::eval::Evaluator;
 use crate::template::model::Resource;
@@ -412,120 +410,109 @@ fn threats<'a>(cx: &Context<'a>) -> Vec<Threat<'a>> {
                 ));
             }
         }
-        for kind in [DestKind::LogGroup, DestKind::Bucket, DestKind::Key] {
-            for setting in prefs.setting(kind.key()) {
-                if setting.input.state() != crate::semantic::logging::State::Set {
-                    continue;
-                }
-                let Some(when) = prefs.when.merge(&setting.when) else {
-                    continue;
-                };
-                let dest = destination(cx.eval, kind, &setting.input);
-                let Some(physical) = physical_name(cx.eval, kind, &dest) else {
-                    continue;
-                };
-                let resource = match dest {
-                    Link::Resource(r) => Some(r),
-                    _ => None,
-                };
-                let shown = refs::display(&physical);
-                let name = match resource {
-                    Some(r) => format!("session {} `{}`", kind.noun(), r.id),
-                    None => format!("session {} `{shown}`", kind.noun()),
-                };
-                if out.iter().any(|t| t.name == name) {
-                    continue;
-                }
-                let arn_snippet = |fallback: String| match resource {
-                    Some(r) => format!("!GetAtt {}.Arn", r.id),
-                    None => fallback,
-                };
-                let (actions, consequence, deny): (Vec<(&'static str, String)>, _, _) = match kind {
-                    DestKind::LogGroup => {
-                        let mut actions: Vec<(&'static str, String)> = LOG_GROUP_ACTIONS
-                            .iter()
-                            .map(|a| (*a, log_group_arn(&physical)))
-                            .collect();
-                        actions.insert(1, ("logs:DeleteLogStream", log_stream_arn(&physical)));
-                        let resource = arn_snippet(format!(
+        let kinds = [DestKind::LogGroup, DestKind::Bucket, DestKind::Key];
+        for (kind, setting, when, dest, physical) in prefs.configured(cx.eval, &kinds) {
+            let resource = match dest {
+                Link::Resource(r) => Some(r),
+                _ => None,
+            };
+            let shown = refs::display(&physical);
+            let name = match resource {
+                Some(r) => format!("session {} `{}`", kind.noun(), r.id),
+                None => format!("session {} `{shown}`", kind.noun()),
+            };
+            if out.iter().any(|t| t.name == name) {
+                continue;
+            }
+            let arn_snippet = |fallback: String| match resource {
+                Some(r) => format!("!GetAtt {}.Arn", r.id),
+                None => fallback,
+            };
+            let (actions, consequence, deny): (Vec<(&'static str, String)>, _, _) = match kind {
+                DestKind::LogGroup => {
+                    let mut actions: Vec<(&'static str, String)> = LOG_GROUP_ACTIONS
+                        .iter()
+                        .map(|a| (*a, log_group_arn(&physical)))
+                        .collect();
+                    actions.insert(1, ("logs:DeleteLogStream", log_stream_arn(&physical)));
+                    let resource = arn_snippet(format!(
                             "!Sub arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{shown}:*"
                         ));
-                        (
-                            actions,
-                            "the session logs can be erased, or kept for less time",
-                            deny_snippet(
-                                &[
-                                    "logs:DeleteLogGroup",
-                                    "logs:DeleteLogStream",
-                                    "logs:PutRetentionPolicy",
-                                    "logs:DeleteRetentionPolicy",
-                                    "logs:DisassociateKmsKey",
-                                ],
-                                &[resource],
-                            ),
-                        )
-                    }
-                    DestKind::Bucket => {
-                        let prefix = s3_prefix(prefs, &when);
-                        let object = object_arn(&physical, &prefix);
-                        let mut actions: Vec<(&'static str, String)> = vec![
-                            ("s3:DeleteObject", object.clone()),
-                            ("s3:DeleteObjectVersion", object),
-                        ];
-                        actions.extend(BUCKET_ACTIONS.iter().map(|a| (*a, bucket_arn(&physical))));
-                        let (bucket, objects) = match resource {
-                            Some(r) => (
-                                format!("!GetAtt {}.Arn", r.id),
-                                format!("!Sub ${{{}.Arn}}/*", r.id),
-                            ),
-                            None => (
-                                format!("arn:aws:s3:::{shown}"),
-                                format!("arn:aws:s3:::{shown}/*"),
-                            ),
-                        };
-                        (
-                            actions,
-                            "the session logs can be deleted or exposed",
-                            deny_snippet(
-                                &[
-                                    "s3:DeleteObject",
-                                    "s3:DeleteObjectVersion",
-                                    "s3:DeleteBucket",
-                                    "s3:PutBucketPolicy",
-                                    "s3:DeleteBucketPolicy",
-                                    "s3:PutLifecycleConfiguration",
-                                    "s3:PutBucketVersioning",
-                                ],
-                                &[bucket, objects],
-                            ),
-                        )
-                    }
-                    DestKind::Key => {
-                        let Some(arn) = key_arn(&physical) else {
-                            continue;
-                        };
-                        (
-                            KEY_ACTIONS.iter().map(|a| (*a, arn.clone())).collect(),
-                            "the encrypted sessions and logs can be made unreadable",
-                            deny_snippet(&KEY_ACTIONS, &[arn_snippet(shown.clone())]),
-                        )
-                    }
-                };
-                out.push(Threat {
-                    name,
-                    consequence,
-                    resource,
-                    setting: Some(setting.span),
-                    when,
-                    actions,
-                    setting_text: match kind {
-                        DestKind::Key => "sessions are encrypted with this key",
-                        _ => "session logs go here",
-                    },
-                    deny_intro: "add an explicit Deny",
-                    deny,
-                });
-            }
+                    (
+                        actions,
+                        "the session logs can be erased, or kept for less time",
+                        deny_snippet(
+                            &[
+                                "logs:DeleteLogGroup",
+                                "logs:DeleteLogStream",
+                                "logs:PutRetentionPolicy",
+                                "logs:DeleteRetentionPolicy",
+                                "logs:DisassociateKmsKey",
+                            ],
+                            &[resource],
+                        ),
+                    )
+                }
+                DestKind::Bucket => {
+                    let prefix = s3_prefix(prefs, &when);
+                    let object = object_arn(&physical, &prefix);
+                    let mut actions: Vec<(&'static str, String)> = vec![
+                        ("s3:DeleteObject", object.clone()),
+                        ("s3:DeleteObjectVersion", object),
+                    ];
+                    actions.extend(BUCKET_ACTIONS.iter().map(|a| (*a, bucket_arn(&physical))));
+                    let (bucket, objects) = match resource {
+                        Some(r) => (
+                            format!("!GetAtt {}.Arn", r.id),
+                            format!("!Sub ${{{}.Arn}}/*", r.id),
+                        ),
+                        None => (
+                            format!("arn:aws:s3:::{shown}"),
+                            format!("arn:aws:s3:::{shown}/*"),
+                        ),
+                    };
+                    (
+                        actions,
+                        "the session logs can be deleted or exposed",
+                        deny_snippet(
+                            &[
+                                "s3:DeleteObject",
+                                "s3:DeleteObjectVersion",
+                                "s3:DeleteBucket",
+                                "s3:PutBucketPolicy",
+                                "s3:DeleteBucketPolicy",
+                                "s3:PutLifecycleConfiguration",
+                                "s3:PutBucketVersioning",
+                            ],
+                            &[bucket, objects],
+                        ),
+                    )
+                }
+                DestKind::Key => {
+                    let Some(arn) = key_arn(&physical) else {
+                        continue;
+                    };
+                    (
+                        KEY_ACTIONS.iter().map(|a| (*a, arn.clone())).collect(),
+                        "the encrypted sessions and logs can be made unreadable",
+                        deny_snippet(&KEY_ACTIONS, &[arn_snippet(shown.clone())]),
+                    )
+                }
+            };
+            out.push(Threat {
+                name,
+                consequence,
+                resource,
+                setting: Some(setting.span),
+                when,
+                actions,
+                setting_text: match kind {
+                    DestKind::Key => "sessions are encrypted with this key",
+                    _ => "session logs go here",
+                },
+                deny_intro: "add an explicit Deny",
+                deny,
+            });
         }
     }
     out
