@@ -23,7 +23,6 @@ use super::header::{self, Header};
 use crate::base::{SourceFile, Span};
 use crate::diagnostic::{Category, Finding, RuleMeta, Severity};
 use crate::rules::{label_defaults, qualifiers, Context};
-use crate::syntax::{Node, NodeKind};
 use crate::template::eval::Evaluator;
 use crate::template::model::{Resource, Template};
 use crate::template::scenario;
@@ -876,23 +875,10 @@ fn make_finding(
 /// The narrowest span to show: a scalar value, an intrinsic on one line, or a value
 /// computed from one (`!Ref Param`); otherwise the key a mapping or list is under.
 fn span_of(cx: &Cx<'_>, located: &Located<'_>) -> Span {
-    let node: &Node = located.node;
-    let one_line = !cx
-        .source
-        .text
-        .get(node.span.start..node.span.end)
-        .unwrap_or_default()
-        .contains('\n');
-    let scalar = matches!(
-        node.kind,
-        NodeKind::Null | NodeKind::Bool(_) | NodeKind::Number(_) | NodeKind::String(_)
-    );
-    let intrinsic = node.as_intrinsic().is_some() && (one_line || !located.defaults.is_empty());
-    match located.key_span {
-        Some(key) if !scalar && !intrinsic => key,
-        _ if node.span.is_empty() => located.key_span.unwrap_or(node.span),
-        _ => node.span,
-    }
+    let via_default = !located.defaults.is_empty();
+    located
+        .node
+        .display_span(&cx.source.text, via_default, located.key_span)
 }
 
 /// cfn-guard's error message without its `[L:0,C:0]` positions (of the JSON it was fed).

@@ -18,7 +18,7 @@ use super::launchers::{
     Launch, Locator, BEANSTALK_ENVIRONMENT, BEANSTALK_LAUNCH, BEANSTALK_TEMPLATE, CLOUD9,
     EKS_NODEGROUP, GAMELIFT_FLEET,
 };
-use super::traffic::{admits, parse_bool, port_match, Port, PortMatch, Protocol, Source};
+use super::traffic::{parse_bool, Port, Protocol, Source, Traffic};
 use crate::base::Tri;
 use crate::syntax::Node;
 use crate::template::eval::{merge_provenance, Evaluator, Resolved, Unknown, Value};
@@ -46,17 +46,7 @@ pub struct IngressRule<'a> {
     pub group: Option<GroupLink<'a>>,
     /// The rule's mapping (the list entry, or the standalone resource's `Properties`).
     pub entry: &'a Node,
-    pub protocol: Protocol,
-    pub protocol_node: Option<&'a Node>,
-    pub from: Port<'a>,
-    pub to: Port<'a>,
-    pub source: Source,
-    /// The node holding the source value: the narrowest span to point at.
-    pub source_node: &'a Node,
-    /// `Fn::If` branches this alternative rests on.
-    pub when: When<'a>,
-    /// Parameters whose `Default` this alternative rests on.
-    pub defaults: Vec<&'a str>,
+    pub traffic: Traffic<'a>,
     /// A security group rule, or an opening a launcher makes itself.
     pub origin: Origin,
 }
@@ -80,17 +70,15 @@ pub enum Origin {
     },
 }
 
+impl<'a> std::ops::Deref for IngressRule<'a> {
+    type Target = Traffic<'a>;
+
+    fn deref(&self) -> &Traffic<'a> {
+        &self.traffic
+    }
+}
+
 impl<'a> IngressRule<'a> {
-    /// Whether the rule admits TCP traffic to `port` (ignoring the source).
-    pub fn admits_tcp_port(&self, port: i64) -> Tri {
-        admits(&self.protocol, self.from.value, self.to.value, port)
-    }
-
-    /// How the port is admitted, when [`admits_tcp_port`](Self::admits_tcp_port) is `Yes`.
-    pub fn port_match(&self, port: i64) -> Option<PortMatch> {
-        port_match(&self.protocol, self.from.value, self.to.value, port)
-    }
-
     /// "security group `WebSG`" or "ingress rule `SshIngress` of security group `WebSG`".
     pub fn subject(&self) -> String {
         if let Origin::Launcher { subject, .. } = &self.origin {
@@ -303,16 +291,18 @@ fn expand_rule<'a>(
                         resource,
                         group: group.clone(),
                         entry,
-                        protocol: p
-                            .as_ref()
-                            .map_or(Protocol::Unknown, |p| Protocol::parse(&p.value)),
-                        protocol_node: p.as_ref().map(|p| p.node),
-                        from: Port::parse(f.as_ref()),
-                        to: Port::parse(t.as_ref()),
-                        source,
-                        source_node: src.node,
-                        when,
-                        defaults,
+                        traffic: Traffic {
+                            protocol: p
+                                .as_ref()
+                                .map_or(Protocol::Unknown, |p| Protocol::parse(&p.value)),
+                            protocol_node: p.as_ref().map(|p| p.node),
+                            from: Port::parse(f.as_ref()),
+                            to: Port::parse(t.as_ref()),
+                            source,
+                            source_node: src.node,
+                            when,
+                            defaults,
+                        },
                         origin: origin.clone(),
                     });
                 }
@@ -431,28 +421,21 @@ fn launcher_openings<'a>(
                     },
                     None => Source::SecurityGroup(format!("security group `{source}`")),
                 };
-                out.push(IngressRule {
-                    protocol: Protocol::parse(&Value::Str((*protocol).into())),
-                    from: Port {
-                        value: from.parse().ok(),
-                        node: None,
+                let mut rule = opening(
+                    resource,
+                    r,
+                    22,
+                    source,
+                    Origin::Launcher {
+                        subject: format!("{subject} (`SSHSourceRestriction`)"),
+                        label: None,
+                        help: BEANSTALK_HELP,
                     },
-                    to: Port {
-                        value: to.parse().ok(),
-                        node: None,
-                    },
-                    ..opening(
-                        resource,
-                        r,
-                        22,
-                        source,
-                        Origin::Launcher {
-                            subject: format!("{subject} (`SSHSourceRestriction`)"),
-                            label: None,
-                            help: BEANSTALK_HELP,
-                        },
-                    )
-                });
+                );
+                rule.traffic.protocol = Protocol::parse(&Value::Str((*protocol).into()));
+                rule.traffic.from.value = from.parse().ok();
+                rule.traffic.to.value = to.parse().ok();
+                out.push(rule);
             }
             if restriction.is_empty() {
                 // A key pair without a restriction: Beanstalk's security group admits
@@ -520,14 +503,16 @@ fn opening<'a>(
         resource,
         group: None,
         entry: at.node,
-        protocol: Protocol::Tcp,
-        protocol_node: None,
-        from: port,
-        to: port,
-        source,
-        source_node: at.node,
-        when: at.when.clone(),
-        defaults: at.defaults.clone(),
+        traffic: Traffic {
+            protocol: Protocol::Tcp,
+            protocol_node: None,
+            from: port,
+            to: port,
+            source,
+            source_node: at.node,
+            when: at.when.clone(),
+            defaults: at.defaults.clone(),
+        },
         origin,
     }
 }
@@ -586,28 +571,25 @@ pub struct NaclEntry<'a> {
     pub allow: Option<bool>,
     pub action_node: Option<&'a Node>,
     pub rule_number: Option<i64>,
-    pub protocol: Protocol,
-    pub protocol_node: Option<&'a Node>,
-    pub from: Port<'a>,
-    pub to: Port<'a>,
-    pub source: Source,
-    pub source_node: &'a Node,
-    pub when: When<'a>,
-    pub defaults: Vec<&'a str>,
+    pub traffic: Traffic<'a>,
+}
+
+impl<'a> std::ops::Deref for NaclEntry<'a> {
+    type Target = Traffic<'a>;
+
+    fn deref(&self) -> &Traffic<'a> {
+        &self.traffic
+    }
 }
 
 impl<'a> NaclEntry<'a> {
     /// Whether the entry matches inbound TCP traffic to `port` (ignoring source and action).
     pub fn matches_inbound_tcp_port(&self, port: i64) -> Tri {
         match self.egress {
-            Some(false) => admits(&self.protocol, self.from.value, self.to.value, port),
+            Some(false) => self.admits_tcp_port(port),
             Some(true) => Tri::No,
             None => Tri::Unknown,
         }
-    }
-
-    pub fn port_match(&self, port: i64) -> Option<PortMatch> {
-        port_match(&self.protocol, self.from.value, self.to.value, port)
     }
 
     /// Whether the entry allows inbound TCP `port` from the whole internet.
@@ -764,20 +746,24 @@ pub fn nacl_entries<'a>(
                                         .as_ref()
                                         .and_then(|n| n.value.as_str())
                                         .and_then(|s| s.trim().parse().ok()),
-                                    protocol: p
-                                        .as_ref()
-                                        .map_or(Protocol::Unknown, |p| Protocol::parse(&p.value)),
-                                    protocol_node: p.as_ref().map(|p| p.node),
-                                    from: Port::parse(
-                                        f.as_ref().filter(|f| !matches!(f.value, Value::Null)),
-                                    ),
-                                    to: Port::parse(
-                                        t.as_ref().filter(|t| !matches!(t.value, Value::Null)),
-                                    ),
-                                    source: Source::cidr(&src.value, &|p| allowed_values(eval, p)),
-                                    source_node: src.node,
-                                    when,
-                                    defaults,
+                                    traffic: Traffic {
+                                        protocol: p.as_ref().map_or(Protocol::Unknown, |p| {
+                                            Protocol::parse(&p.value)
+                                        }),
+                                        protocol_node: p.as_ref().map(|p| p.node),
+                                        from: Port::parse(
+                                            f.as_ref().filter(|f| !matches!(f.value, Value::Null)),
+                                        ),
+                                        to: Port::parse(
+                                            t.as_ref().filter(|t| !matches!(t.value, Value::Null)),
+                                        ),
+                                        source: Source::cidr(&src.value, &|p| {
+                                            allowed_values(eval, p)
+                                        }),
+                                        source_node: src.node,
+                                        when,
+                                        defaults,
+                                    },
                                 });
                             }
                         }

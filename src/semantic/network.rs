@@ -1582,78 +1582,109 @@ pub(crate) mod tests {
         assert!(states(&text).is_empty());
     }
 
+    /// Applies `(from, to)` replacements in order; an empty `from` appends `to`.
+    fn edited(text: &str, edits: &[(&str, &str)]) -> String {
+        edits.iter().fold(text.to_string(), |t, (from, to)| {
+            if from.is_empty() {
+                t + to
+            } else {
+                t.replace(from, to)
+            }
+        })
+    }
+
+    /// What a case does, its `(from, to)` edits, and the states expected.
+    type Case<'s> = (&'s str, Vec<(&'s str, &'s str)>, Vec<&'s str>);
+
+    /// Every case, on `text`.
+    fn check_cases(text: &str, cases: &[Case<'_>]) {
+        for (what, edits, expected) in cases {
+            assert_eq!(states(&edited(text, edits)), *expected, "{what}");
+        }
+    }
+
     #[test]
     fn internet_gateway_needs_a_public_ip() {
-        let text = format!("{BASE}{IGW_ROUTE}");
-        assert_eq!(one(&text), "App@Subnet missing ssm,ssmmessages,ec2messages");
-        // MapPublicIpOnLaunch on the subnet.
         let cidr = "      CidrBlock: 10.0.1.0/24\n";
-        let mapped = text.replace(cidr, &format!("{cidr}      MapPublicIpOnLaunch: true\n"));
-        assert_eq!(one(&mapped), "App@Subnet reachable");
-        let unknown = text.replace(
-            cidr,
-            &format!("{cidr}      MapPublicIpOnLaunch: !Ref Public\n"),
-        );
-        assert_eq!(one(&unknown), "App@Subnet unknown");
-        // An Elastic IP on the instance, directly or by association.
-        let eip = format!(
-            "{text}  Eip:\n    Type: AWS::EC2::EIP\n    Properties:\n      InstanceId: !Ref App\n"
-        );
-        assert_eq!(one(&eip), "App@Subnet reachable");
-        let assoc = format!("{text}  Assoc:\n    Type: AWS::EC2::EIPAssociation\n    Properties:\n      AllocationId: eipalloc-0123\n      InstanceId: !Ref App\n");
-        assert_eq!(one(&assoc), "App@Subnet reachable");
-        let other = assoc.replace(
-            "      InstanceId: !Ref App\n",
-            "      InstanceId: !Ref SomeInstance\n",
-        );
-        assert_eq!(one(&other), "App@Subnet unknown");
-        // A conditional attachment: no path when the gateway is not attached.
-        let detached = mapped.replace(
-            "  Attachment:\n    Type: AWS::EC2::VPCGatewayAttachment\n",
-            "  Attachment:\n    Type: AWS::EC2::VPCGatewayAttachment\n    Condition: Attach\n",
-        );
-        assert_eq!(
-            states(&detached),
-            [
-                "App@Subnet reachable Attach=true",
-                "App@Subnet unknown Attach=false"
-            ]
+        let mapped = format!("{cidr}      MapPublicIpOnLaunch: true\n");
+        let by_ref = format!("{cidr}      MapPublicIpOnLaunch: !Ref Public\n");
+        let eip = "  Eip:\n    Type: AWS::EC2::EIP\n    Properties:\n      InstanceId: !Ref App\n";
+        let assoc = "  Assoc:\n    Type: AWS::EC2::EIPAssociation\n    Properties:\n      AllocationId: eipalloc-0123\n      InstanceId: !Ref App\n";
+        let other = assoc.replace("InstanceId: !Ref App", "InstanceId: !Ref SomeInstance");
+        let attachment = "  Attachment:\n    Type: AWS::EC2::VPCGatewayAttachment\n";
+        let conditional = format!("{attachment}    Condition: Attach\n");
+        let missing = "App@Subnet missing ssm,ssmmessages,ec2messages";
+        let reachable = "App@Subnet reachable";
+        let unknown = "App@Subnet unknown";
+        check_cases(
+            &format!("{BASE}{IGW_ROUTE}"),
+            &[
+                ("no public IP", vec![], vec![missing]),
+                (
+                    "MapPublicIpOnLaunch",
+                    vec![(cidr, &mapped)],
+                    vec![reachable],
+                ),
+                (
+                    "MapPublicIpOnLaunch unknown",
+                    vec![(cidr, &by_ref)],
+                    vec![unknown],
+                ),
+                ("an Elastic IP", vec![("", eip)], vec![reachable]),
+                ("an EIP association", vec![("", assoc)], vec![reachable]),
+                (
+                    "an association to another instance",
+                    vec![("", &other)],
+                    vec![unknown],
+                ),
+                (
+                    "a conditional gateway attachment",
+                    vec![(cidr, &mapped), (attachment, &conditional)],
+                    vec![
+                        "App@Subnet reachable Attach=true",
+                        "App@Subnet unknown Attach=false",
+                    ],
+                ),
+            ],
         );
     }
 
     #[test]
     fn associate_public_ip_address_in_network_interfaces() {
-        let text = format!("{BASE}{IGW_ROUTE}").replace(
-            "      SubnetId: !Ref Subnet\n",
-            "      NetworkInterfaces:\n        - DeviceIndex: 0\n          SubnetId: !Ref Subnet\n          AssociatePublicIpAddress: true\n",
-        );
-        // The association's SubnetId is indented the same way: put it back.
-        let text = text.replacen(
-            "      NetworkInterfaces:\n        - DeviceIndex: 0\n          SubnetId: !Ref Subnet\n          AssociatePublicIpAddress: true\n      RouteTableId",
-            "      SubnetId: !Ref Subnet\n      RouteTableId",
-            1,
-        );
-        assert_eq!(one(&text), "App@Subnet reachable");
-        let off = text
-            .replace(
-                "AssociatePublicIpAddress: true",
-                "AssociatePublicIpAddress: \"false\"",
-            )
-            .replace(
-                "      CidrBlock: 10.0.1.0/24\n",
-                "      CidrBlock: 10.0.1.0/24\n      MapPublicIpOnLaunch: true\n",
-            );
-        assert_eq!(one(&off), "App@Subnet missing ssm,ssmmessages,ec2messages");
-        let conditional = text.replace(
-            "AssociatePublicIpAddress: true",
-            "AssociatePublicIpAddress: !If [Public, true, false]",
-        );
-        assert_eq!(
-            states(&conditional),
-            [
-                "App@Subnet missing ssm,ssmmessages,ec2messages Public=false",
-                "App@Subnet reachable Public=true"
-            ]
+        let instance_subnet = "      ImageId: ami-12345678\n      SubnetId: !Ref Subnet\n";
+        let interface = "      ImageId: ami-12345678\n      NetworkInterfaces:\n        - DeviceIndex: 0\n          SubnetId: !Ref Subnet\n          AssociatePublicIpAddress: true\n";
+        let text = format!("{BASE}{IGW_ROUTE}").replace(instance_subnet, interface);
+        let public = "AssociatePublicIpAddress: true";
+        let cidr = "      CidrBlock: 10.0.1.0/24\n";
+        let mapped = format!("{cidr}      MapPublicIpOnLaunch: true\n");
+        check_cases(
+            &text,
+            &[
+                (
+                    "public address on the interface",
+                    vec![],
+                    vec!["App@Subnet reachable"],
+                ),
+                (
+                    "the interface's false wins over the subnet's mapping",
+                    vec![
+                        (public, "AssociatePublicIpAddress: \"false\""),
+                        (cidr, &mapped),
+                    ],
+                    vec!["App@Subnet missing ssm,ssmmessages,ec2messages"],
+                ),
+                (
+                    "conditional",
+                    vec![(
+                        public,
+                        "AssociatePublicIpAddress: !If [Public, true, false]",
+                    )],
+                    vec![
+                        "App@Subnet missing ssm,ssmmessages,ec2messages Public=false",
+                        "App@Subnet reachable Public=true",
+                    ],
+                ),
+            ],
         );
     }
 }

@@ -8,6 +8,7 @@ use ipnet::IpNet;
 use crate::base::Tri;
 use crate::syntax::Node;
 use crate::template::eval::{Resolved, Unknown, Value};
+use crate::template::When;
 
 /// The `IpProtocol` of an ingress rule (or `Protocol` of a NACL entry).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,6 +156,36 @@ impl<'a> Port<'a> {
                 .and_then(|s| s.trim().parse::<i64>().ok()),
             node: resolved.map(|r| r.node),
         }
+    }
+}
+
+/// What one alternative of a security group rule or a network ACL entry matches: the
+/// shared core of [`IngressRule`](super::ingress::IngressRule) and
+/// [`NaclEntry`](super::ingress::NaclEntry).
+#[derive(Debug, Clone)]
+pub struct Traffic<'a> {
+    pub protocol: Protocol,
+    pub protocol_node: Option<&'a Node>,
+    pub from: Port<'a>,
+    pub to: Port<'a>,
+    pub source: Source,
+    /// The node holding the source value: the narrowest span to point at.
+    pub source_node: &'a Node,
+    /// `Fn::If` branches this alternative rests on.
+    pub when: When<'a>,
+    /// Parameters whose `Default` this alternative rests on.
+    pub defaults: Vec<&'a str>,
+}
+
+impl Traffic<'_> {
+    /// Whether TCP traffic to `port` matches (ignoring the source and direction).
+    pub fn admits_tcp_port(&self, port: i64) -> Tri {
+        admits(&self.protocol, self.from.value, self.to.value, port)
+    }
+
+    /// How the port is admitted, when [`admits_tcp_port`](Self::admits_tcp_port) is `Yes`.
+    pub fn port_match(&self, port: i64) -> Option<PortMatch> {
+        port_match(&self.protocol, self.from.value, self.to.value, port)
     }
 }
 

@@ -189,6 +189,25 @@ impl Node {
             .then_some((key, &entry.value))
     }
 
+    /// The narrowest span that shows this value in a diagnostic: the value itself when
+    /// it is a scalar, or an intrinsic on one line of `text` (or one whose value rests
+    /// on a parameter default, `via_default`), else `key`, the key it is under.
+    pub fn display_span(&self, text: &str, via_default: bool, key: Option<Span>) -> Span {
+        let one_line = !text
+            .get(self.span.start..self.span.end)
+            .unwrap_or_default()
+            .contains('\n');
+        let scalar = matches!(
+            self.kind,
+            NodeKind::Null | NodeKind::Bool(_) | NodeKind::Number(_) | NodeKind::String(_)
+        );
+        let compact = scalar || (self.as_intrinsic().is_some() && (one_line || via_default));
+        match key {
+            Some(key) if !compact || self.span.is_empty() => key,
+            _ => self.span,
+        }
+    }
+
     /// Rewrites every span in the tree (keys included) through `map`.
     pub fn map_spans(&mut self, map: &impl Fn(usize) -> usize) {
         let mut todo = vec![self];

@@ -365,23 +365,10 @@ fn emit_entry(entry: &Node, ports: Option<(&str, i64, i64)>, indent: usize) -> S
 /// The narrowest span that shows a value: the value itself when it is a scalar or an
 /// intrinsic on one line (or one that rests on a parameter default), else its key.
 pub fn value_span(cx: &Context<'_>, value: &Resolved<'_>, key: Span) -> Span {
-    let node = value.node;
-    let one_line = !cx
-        .source
-        .text
-        .get(node.span.start..node.span.end)
-        .unwrap_or_default()
-        .contains('\n');
-    let scalar = matches!(
-        node.kind,
-        NodeKind::Null | NodeKind::Bool(_) | NodeKind::Number(_) | NodeKind::String(_)
-    );
-    let intrinsic = node.as_intrinsic().is_some() && (one_line || !value.defaults.is_empty());
-    if (!scalar && !intrinsic) || node.span.is_empty() {
-        key
-    } else {
-        node.span
-    }
+    let via_default = !value.defaults.is_empty();
+    value
+        .node
+        .display_span(&cx.source.text, via_default, Some(key))
 }
 
 /// One place a setting is reported at: where, what was found, and the alternative it

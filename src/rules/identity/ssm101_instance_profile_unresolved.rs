@@ -1,3 +1,4 @@
+use crate::base::Span;
 use crate::rules::{label_defaults, qualifiers, Context, Finding, Rule, RuleInfo};
 use crate::semantic::identity::{Expects, Link, INSTANCE_PROFILE, ROLE};
 
@@ -54,6 +55,24 @@ impl Rule for InstanceProfileUnresolved {
             for link in &compute.links {
                 let quals = qualifiers(&link.when, resource.condition, &link.defaults);
                 let finding = match &link.target {
+                    Link::Undefined(name) => {
+                        let profiles: Vec<&str> = cx
+                            .resources_of_type(&[INSTANCE_PROFILE])
+                            .map(|p| p.id)
+                            .collect();
+                        let suggestion = crate::base::text::closest(name, profiles.iter().copied())
+                            .or(match profiles.as_slice() {
+                                [only] => Some(*only),
+                                _ => None,
+                            });
+                        let mut finding = undefined(self, link.span, name, &quals);
+                        if let Some(s) = suggestion {
+                            finding = finding.help(format!(
+                                "did you mean `{s}`?\n\nIamInstanceProfile: !Ref {s}"
+                            ));
+                        }
+                        finding
+                    }
                     Link::Wrong {
                         resource: target,
                         attribute,
@@ -94,31 +113,6 @@ impl Rule for InstanceProfileUnresolved {
                             .with_label(target.id_span, format!("`{}` is defined here", target.id))
                             .help(help)
                     }
-                    Link::Undefined(name) => {
-                        let profiles: Vec<&str> = cx
-                            .resources_of_type(&[INSTANCE_PROFILE])
-                            .map(|p| p.id)
-                            .collect();
-                        let suggestion = crate::base::text::closest(name, profiles.iter().copied())
-                            .or(match profiles.as_slice() {
-                                [only] => Some(*only),
-                                _ => None,
-                            });
-                        let mut finding = Finding::new(
-                            self.meta(),
-                            link.span,
-                            format!(
-                                "`{name}` is not a resource or parameter of this template{quals}"
-                            ),
-                        )
-                        .label("undefined logical id");
-                        if let Some(s) = suggestion {
-                            finding = finding.help(format!(
-                                "did you mean `{s}`?\n\nIamInstanceProfile: !Ref {s}"
-                            ));
-                        }
-                        finding
-                    }
                     _ => continue,
                 };
                 out.push(label_defaults(
@@ -131,6 +125,7 @@ impl Rule for InstanceProfileUnresolved {
             for link in &compute.roles {
                 let quals = qualifiers(&link.when, resource.condition, &[]);
                 let finding = match &link.target {
+                    Link::Undefined(name) => undefined(self, link.span, name, &quals),
                     Link::Wrong {
                         resource: target,
                         attribute,
@@ -157,18 +152,22 @@ impl Rule for InstanceProfileUnresolved {
                             "refer to the ARN of an AWS::IAM::Role trusted by ec2.amazonaws.com: `NodeRole: !GetAtt NodeRole.Arn` (EKS makes the instance profile)".to_string()
                         })
                     }
-                    Link::Undefined(name) => Finding::new(
-                        self.meta(),
-                        link.span,
-                        format!("`{name}` is not a resource or parameter of this template{quals}"),
-                    )
-                    .label("undefined logical id"),
                     _ => continue,
                 };
                 out.push(finding.resource(resource.id));
             }
         }
     }
+}
+
+/// A reference to a logical id the template does not define.
+fn undefined(rule: &InstanceProfileUnresolved, at: Span, name: &str, quals: &str) -> Finding {
+    Finding::new(
+        rule.meta(),
+        at,
+        format!("`{name}` is not a resource or parameter of this template{quals}"),
+    )
+    .label("undefined logical id")
 }
 
 /// How a reference to `id` is written: `!Ref Id` or `!GetAtt Id.Attribute`.
