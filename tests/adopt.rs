@@ -331,21 +331,6 @@ fn exit_zero_passes_findings_but_not_input_errors() {
     assert_eq!(run.code, 2, "a file that does not parse still exits 2");
 }
 
-/// An instance without a profile (SSM100) and SSH from the VPC (SSM201).
-const TEMPLATE: &str = "Resources:
-  Web:
-    Type: AWS::EC2::Instance
-    Properties:
-      ImageId: ami-1
-      MetadataOptions: {HttpTokens: required}
-  Group:
-    Type: AWS::EC2::SecurityGroup
-    Properties:
-      GroupDescription: ssh
-      SecurityGroupIngress:
-        - {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 10.0.0.0/8}
-";
-
 /// A repository: a root configuration with a `per_file` section, a team directory with
 /// its own configuration, and files to skip.
 fn estate(name: &str) -> common::Scratch {
@@ -361,7 +346,7 @@ fn estate(name: &str) -> common::Scratch {
         "team/svc.yaml",
         "build/out.yaml",
     ] {
-        write(&root.join(file), TEMPLATE);
+        write(&root.join(file), common::ssh_template("10.0.0.0/8"));
     }
     write(&root.join("team/.ssmlint.yaml"), "rules: {SSM100: off}\n");
     write(&root.join("notes.txt"), "not a template\n");

@@ -7,30 +7,20 @@ use common::{scratch_dir, ssmlint_in, write, Scratch};
 
 /// An instance without a profile (SSM100, error) whose role would also be reached over
 /// SSH from the VPC (SSM201, warning).
-const TEMPLATE: &str = "Parameters:
-  SshFrom:
-    Type: String
-    Default: 10.0.0.0/8
-Resources:
-  Web:
-    Type: AWS::EC2::Instance
-    Properties:
-      ImageId: ami-1
-      MetadataOptions: {HttpTokens: required}
-  Group:
-    Type: AWS::EC2::SecurityGroup
-    Properties:
-      GroupDescription: ssh
-      SecurityGroupIngress:
-        - {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: !Ref SshFrom}
-";
+/// SSH from `SshFrom`, a parameter that defaults to the VPC's range.
+fn ssh_from_parameter() -> String {
+    format!(
+        "Parameters:\n  SshFrom:\n    Type: String\n    Default: 10.0.0.0/8\n{}",
+        common::ssh_template("!Ref SshFrom")
+    )
+}
 
 const RULES: &str = "--select=SSM100,SSM200,SSM201";
 
-/// A scratch directory with `TEMPLATE` at `template` and `config` as `.ssmlint.yaml`.
+/// A scratch directory with `ssh_from_parameter()` at `template` and `config` as `.ssmlint.yaml`.
 fn project(name: &str, template: &str, config: &str) -> Scratch {
     let root = scratch_dir(name);
-    write(&root.join(template), TEMPLATE);
+    write(&root.join(template), ssh_from_parameter());
     write(&root.join(".ssmlint.yaml"), config);
     root
 }
@@ -82,7 +72,7 @@ fn flags_override_the_file() {
     let config = "fail_on: warning\nrules: {SSM100: warning}\n\
                   parameters: {SshFrom: 0.0.0.0/0}\nexclude: [skip/**]\n";
     let root = project("override", "t.yaml", config);
-    write(&root.join("skip/t.yaml"), TEMPLATE);
+    write(&root.join("skip/t.yaml"), ssh_from_parameter());
     let run = ssmlint_in(&root, &[RULES, "--format", "json", "."]);
     assert_eq!(
         run.codes(),
@@ -155,7 +145,7 @@ fn init_writes_a_starter_file_once() {
             "the starter shows `{key}`"
         );
     }
-    write(&root.join("t.yaml"), TEMPLATE);
+    write(&root.join("t.yaml"), ssh_from_parameter());
     let run = ssmlint_in(&root, &[RULES, "t.yaml"]);
     assert_eq!(run.code, 1, "the starter file is valid: {}", run.stderr);
     let run = ssmlint_in(&root, &["init"]);
@@ -165,7 +155,7 @@ fn init_writes_a_starter_file_once() {
 #[test]
 fn skip_unsupported_drops_named_non_templates() {
     let root = scratch_dir("skip");
-    write(&root.join("t.yaml"), TEMPLATE);
+    write(&root.join("t.yaml"), ssh_from_parameter());
     write(
         &root.join("compose.yaml"),
         "services: {web: {image: nginx}}\n",

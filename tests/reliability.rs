@@ -17,6 +17,15 @@ fn codes(report: &FileReport) -> Vec<&'static str> {
 
 // 1. A policy document that is a plain scalar was re-parsed as a string document
 //    without end (stack overflow).
+/// `Resources:` with `count` entries written by `entry(i)`.
+fn resources(count: usize, entry: impl Fn(usize) -> String) -> String {
+    let mut text = String::from("Resources:\n");
+    for i in 0..count {
+        text.push_str(&entry(i));
+    }
+    text
+}
+
 #[test]
 fn scalar_policy_documents_do_not_recurse() {
     for document in [
@@ -138,12 +147,9 @@ fn aliases_count_towards_depth_and_text_budgets() {
 //     more.
 #[test]
 fn every_under_indented_line_is_repaired_in_one_pass() {
-    let mut text = String::from("Resources:\n");
-    for i in 0..200 {
-        text.push_str(&format!(
-            "  Q{i}:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: 'first\n      second'\n      Tags: [\n        {{Key: k, Value: v}}\n      ]\n"
-        ));
-    }
+    let text = resources(200, |i| {
+        format!("  Q{i}:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: 'first\n      second'\n      Tags: [\n        {{Key: k, Value: v}}\n      ]\n")
+    });
     let report = lint("t.yaml", &text);
     assert_eq!(report.kind, FileKind::Template, "{:?}", report.error);
     let root = ssmlint::syntax::yaml::parse(&text).unwrap();
@@ -285,12 +291,9 @@ fn sub_with_thousands_of_variables_is_linear() {
 /// and an instance, are linted (every instance reachable: one SSM301 naming them).
 #[test]
 fn identity_chains_are_linear_in_roles() {
-    let mut text = String::from("Resources:\n");
-    for i in 0..3000 {
-        text.push_str(&format!(
-            "  Role{i}:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement: [{{Effect: Allow, Principal: {{Service: ec2.amazonaws.com}}, Action: sts:AssumeRole}}]\n      ManagedPolicyArns: [arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore]\n  Profile{i}:\n    Type: AWS::IAM::InstanceProfile\n    Properties: {{Roles: [!Ref Role{i}]}}\n  Web{i}:\n    Type: AWS::EC2::Instance\n    Properties: {{ImageId: ami-1, IamInstanceProfile: !Ref Profile{i}, MetadataOptions: {{HttpTokens: required}}}}\n"
-        ));
-    }
+    let text = resources(3000, |i| {
+        format!("  Role{i}:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement: [{{Effect: Allow, Principal: {{Service: ec2.amazonaws.com}}, Action: sts:AssumeRole}}]\n      ManagedPolicyArns: [arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore]\n  Profile{i}:\n    Type: AWS::IAM::InstanceProfile\n    Properties: {{Roles: [!Ref Role{i}]}}\n  Web{i}:\n    Type: AWS::EC2::Instance\n    Properties: {{ImageId: ami-1, IamInstanceProfile: !Ref Profile{i}, MetadataOptions: {{HttpTokens: required}}}}\n")
+    });
     let report = lint("roles.yaml", &text);
     assert_eq!(codes(&report), ["SSM301"]);
     assert!(report.findings[0].message.contains("and 2999 more"));
@@ -516,74 +519,53 @@ fn input_errors_and_stale_suppressions_survive_selection() {
     let dir = scratch("select");
     write(&dir.join("broken.yaml"), "a: [\n");
     write(&dir.join("other.yaml"), "name: x\n");
-    for args in [
-        &["--ignore", "SSM000"][..],
-        &["--select", "SSM100"],
-        &["--severity", "SSM000=off"],
-        &["--severity", "SSM000=info"],
-    ] {
-        let run = ssmlint(
-            &dir,
-            &[
-                &["--no-config", "--format", "json"][..],
-                args,
-                &["broken.yaml"],
-            ]
-            .concat(),
-        );
-        assert_eq!(run.code, 2, "{args:?}");
-        assert_eq!(run_codes(&run), ["SSM000"], "{args:?}");
-        assert!(run.stdout.contains("\"severity\": \"error\""), "{args:?}");
-    }
-    for args in [
-        &["--ignore", "SSM001"][..],
-        &["--select", "SSM100"],
-        &["--severity", "SSM001=off"],
-    ] {
-        let run = ssmlint(
-            &dir,
-            &[
-                &["--no-config", "--format", "json"][..],
-                args,
-                &["other.yaml"],
-            ]
-            .concat(),
-        );
-        assert_eq!(run.code, 2, "{args:?}");
-        assert_eq!(run_codes(&run), ["SSM001"], "{args:?}");
+    let cases = [
+        (
+            "broken.yaml",
+            "SSM000",
+            vec![
+                &["--ignore", "SSM000"][..],
+                &["--select", "SSM100"],
+                &["--severity", "SSM000=off"],
+                &["--severity", "SSM000=info"],
+            ],
+        ),
+        (
+            "other.yaml",
+            "SSM001",
+            vec![
+                &["--ignore", "SSM001"][..],
+                &["--select", "SSM100"],
+                &["--severity", "SSM001=off"],
+            ],
+        ),
+    ];
+    for (file, code, arg_sets) in cases {
+        for args in arg_sets {
+            let options = [&["--no-config", "--format", "json"][..], args, &[file]].concat();
+            let run = ssmlint(&dir, &options);
+            assert_eq!(run.code, 2, "{args:?}");
+            assert_eq!(run_codes(&run), [code], "{args:?}");
+            assert!(run.stdout.contains("\"severity\": \"error\""), "{args:?}");
+        }
     }
     write(
         &dir.join("stale.yaml"),
         &format!("{TEMPLATE}    Metadata: {{ssmlint: {{ignore: [SSM105]}}}}\n"),
     );
-    let run = ssmlint(
-        &dir,
-        &[
-            "--no-config",
-            "--format",
-            "json",
-            "--select",
-            "SSM100",
-            "stale.yaml",
-        ],
-    );
-    let mut found = run_codes(&run);
+    let stale = [
+        "--no-config",
+        "--format",
+        "json",
+        "--select",
+        "SSM100",
+        "stale.yaml",
+    ];
+    let mut found = run_codes(&ssmlint(&dir, &stale));
     found.sort();
     assert_eq!(found, ["SSM002", "SSM100"]);
-    let run = ssmlint(
-        &dir,
-        &[
-            "--no-config",
-            "--format",
-            "json",
-            "--select",
-            "SSM100",
-            "--ignore",
-            "SSM002",
-            "stale.yaml",
-        ],
-    );
-    assert_eq!(run_codes(&run), ["SSM100"]);
+    let ignoring = [&stale[..], &["--ignore", "SSM002"]].concat();
+    assert_eq!(run_codes(&ssmlint(&dir, &ignoring)), ["SSM100"]);
 }
 
 // Issue 17, item 13: SSM001's help told stdin to "pass --exclude to skip this file".
@@ -746,20 +728,16 @@ fn deeply_nested_guard_files_are_refused_with_their_place() {
 //    take a fraction of a second now.
 #[test]
 fn suppressions_scale_linearly() {
-    let mut text = String::from("Resources:\n");
-    for i in 0..20_000 {
-        text.push_str(&format!(
-            "  # ssmlint: ignore[SSM100] lab {i}\n  Web{i}:\n    Type: AWS::EC2::Instance\n"
-        ));
-    }
+    let text = resources(20_000, |i| {
+        format!("  # ssmlint: ignore[SSM100] lab {i}\n  Web{i}:\n    Type: AWS::EC2::Instance\n")
+    });
     let report = lint("t.yaml", &text);
     assert_eq!(report.suppressed.len(), 20_000);
     assert!(report.findings.iter().all(|f| f.code != "SSM100"));
 
-    let mut text = String::from("Resources:\n");
-    for i in 0..20_000 {
-        text.push_str(&format!("  # ssmlint: ignore[SSM105] stale {i}\n"));
-    }
+    let mut text = resources(20_000, |i| {
+        format!("  # ssmlint: ignore[SSM105] stale {i}\n")
+    });
     text.push_str("  Web:\n    Type: AWS::EC2::Instance\n");
     let report = lint("t.yaml", &text);
     assert_eq!(
@@ -796,12 +774,9 @@ fn guard_findings_are_placed_by_lookup() {
         guard,
         ..LintOptions::default()
     };
-    let mut text = String::from("Resources:\n");
-    for i in 0..2000 {
-        text.push_str(&format!(
-            "  Web{i}:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-1\n      KeyName: k{i}\n"
-        ));
-    }
+    let mut text = resources(2000, |i| {
+        format!("  Web{i}:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-1\n      KeyName: k{i}\n")
+    });
     // Logical ids cannot hold `/`, but a Guard path does not escape it: the longest id
     // that the path starts with is the resource.
     text.push_str("  A:\n    Type: AWS::S3::Bucket\n  A/B:\n    Type: AWS::EC2::Instance\n    Properties: {ImageId: ami-1, KeyName: x}\n");

@@ -60,6 +60,26 @@ impl Run {
 }
 
 /// The crate's root directory.
+/// A template with an instance without a profile (SSM100) and a security group that
+/// admits SSH from `cidr_ip` (a CIDR, or an intrinsic such as `!Ref SshFrom`).
+pub fn ssh_template(cidr_ip: &str) -> String {
+    format!(
+        "Resources:
+  Web:
+    Type: AWS::EC2::Instance
+    Properties:
+      ImageId: ami-1
+      MetadataOptions: {{HttpTokens: required}}
+  Group:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: ssh
+      SecurityGroupIngress:
+        - {{IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: {cidr_ip}}}
+"
+    )
+}
+
 pub fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
