@@ -495,6 +495,23 @@ fn check_configuration(at: &str, text: &str) {
             run.stdout
         );
     }
+    // "Every key": the same keys `ssmlint init` writes.
+    let starter = common::scratch_dir("configuration-init");
+    assert_eq!(common::ssmlint_in(&starter, &["init"]).code, 0);
+    let keys = |text: &str| {
+        let mut keys: Vec<String> = text
+            .lines()
+            .filter(|l| l.starts_with(|c: char| c.is_ascii_lowercase()))
+            .filter_map(|l| l.split_once(':').map(|(k, _)| k.to_string()))
+            .collect();
+        keys.sort();
+        keys
+    };
+    assert_eq!(
+        keys(text),
+        keys(&std::fs::read_to_string(starter.join(".ssmlint.yaml")).expect("init wrote it")),
+        "{at}: the example's keys are not those of `ssmlint init`"
+    );
     // A lint with it: the example's errors fail the run, and vendor/ is excluded.
     let run = common::ssmlint_in(&dir, &["--format", "json", "."]);
     assert_eq!(run.code, 1, "{at}: {}", run.stderr);
