@@ -636,3 +636,29 @@ fn every_input_is_passed_and_the_cache_key_follows_the_install() {
     assert_eq!(d.code, 2, "an unknown install: {}", d.stdout);
     cleanup(&ws);
 }
+
+/// Issue 17, item 9: GitHub shows 10 annotations of a level per step; past that the
+/// action says so in the log, and every finding is still annotated (in the log) and in
+/// the SARIF report.
+#[test]
+fn more_than_ten_annotations_of_a_level_are_announced() {
+    let ws = workspace("eleven");
+    let bad = common::read_text("tests/data/missing-profile.yaml");
+    for i in 0..11 {
+        common::write(&ws.join(format!("many/bad{i:02}.yaml")), &bad);
+    }
+    let run = run_action(&ws, &[("paths", "many")]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let errors = annotations(&run.stdout)
+        .into_iter()
+        .filter(|(level, _)| level == "error")
+        .count();
+    assert!(errors >= 11, "{}", run.stdout);
+    assert!(
+        run.stdout.lines().any(|l| l
+            == format!("ssmlint: {errors} error annotations; GitHub shows the first 10 of each level (every finding is in the job summary and the SARIF report)")),
+        "{}",
+        run.stdout
+    );
+    cleanup(&ws);
+}

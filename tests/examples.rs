@@ -1,6 +1,6 @@
 //! The README's example pair, and the real cfn101 Session Manager lab it mirrors: the
 //! before state reports SSM100 (and the SSM205 warning: IMDSv1) on the instance and exits
-//! 1, the after state exits 0.
+//! 1, the after state exits 0 (with the SSM301 info: no session logging preferences).
 
 mod common;
 
@@ -35,12 +35,16 @@ fn example_before_reports_missing_profile_and_exits_1() {
     assert_eq!(codes_on(&json, "WebServer"), EXPECTED_BEFORE);
 }
 
+/// The after state passes with one info, SSM301 (like the lab, it leaves the session
+/// logging preferences out of the template), as the README says (issue 17, item 3).
 #[test]
-fn example_after_is_clean_and_exits_0() {
+fn example_after_passes_with_the_ssm301_info_and_exits_0() {
     let (code, json) = run("fixtures/examples/session-manager-after.yaml");
     assert_eq!(code, 0);
     assert_eq!(errors(&json), 0);
     assert_eq!(json["summary"]["warnings"], 0);
+    assert_eq!(codes_on(&json, "WebServer"), ["SSM301"]);
+    assert_eq!(json["summary"]["infos"], 1);
 }
 
 #[test]

@@ -584,6 +584,31 @@ fn unsupported_stdin_is_not_told_to_use_exclude() {
     assert!(!run.stdout.contains("--exclude"), "{}", run.stdout);
 }
 
+// Issue 17, item 14: an empty role name read as "the role named ``" (SSM106, from
+// outside the template); it names no role: SSM102 for a profile, SSM100 for a node group.
+#[test]
+fn an_empty_role_name_is_no_role() {
+    let text = "Resources:\n  Profile:\n    Type: AWS::IAM::InstanceProfile\n    Properties:\n      Roles: [\"\"]\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n      IamInstanceProfile: !Ref Profile\n      MetadataOptions: {HttpTokens: required}\n  Nodes:\n    Type: AWS::EKS::Nodegroup\n    Properties:\n      ClusterName: c\n      NodeRole: \"arn:aws:iam::123456789012:role/\"\n      Subnets: [subnet-1]\n";
+    let report = lint_bytes("t.yaml", text.as_bytes(), true, &LintOptions::default());
+    let rendered: Vec<String> = report
+        .findings
+        .iter()
+        .map(|f| format!("{} {}", f.code, f.message))
+        .collect();
+    assert!(
+        rendered
+            .iter()
+            .all(|f| !f.contains("``") && !f.starts_with("SSM106")),
+        "{rendered:#?}"
+    );
+    assert!(
+        rendered
+            .iter()
+            .any(|f| f == "SSM102 instance profile `Profile` lists an empty role name: instances using it get no credentials"),
+        "{rendered:#?}"
+    );
+}
+
 // 20. `--format json=t.yaml t.yaml` overwrote the template being linted.
 #[test]
 fn a_report_never_overwrites_an_input() {

@@ -563,6 +563,10 @@ fn role_target<'a>(template: &'a Template<'a>, r: &Resolved<'a>, by: RoleBy) -> 
                 RoleBy::Name => text.as_ref(),
                 RoleBy::Arn => text.rsplit('/').next().unwrap_or(text),
             };
+            // An empty name (or an ARN ending in `/`) names no role: the link is missing.
+            if name.trim().is_empty() {
+                return Link::Missing;
+            }
             match template.named(ROLE, "RoleName", name) {
                 Some(role) => Link::Resource(role),
                 None => Link::External(format!("the role named `{name}`")),

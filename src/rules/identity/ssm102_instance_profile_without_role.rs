@@ -93,6 +93,13 @@ impl Rule for InstanceProfileWithoutRole {
                         ),
                         None,
                     ),
+                    Link::Missing => (
+                        format!(
+                            "instance profile `{}` lists an empty role name{quals}: instances using it get no credentials",
+                            profile.id
+                        ),
+                        None,
+                    ),
                     _ => continue,
                 };
                 let mut finding = Finding::new(self.meta(), link.span, message)

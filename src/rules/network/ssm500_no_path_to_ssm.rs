@@ -101,7 +101,7 @@ crate::declare_rule! {
         name: "no-path-to-ssm",
         category: Connectivity,
         severity: Error,
-        summary: "A compute resource's subnet has no route to the internet and no VPC endpoints for ssm, ssmmessages and ec2messages.",
+        summary: "A compute resource's subnet has no route to the internet and no VPC endpoints for ssm, ssmmessages and ec2messages (and logs, kms or s3 when sessions are logged).",
         url: "https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html",
     }
 }
