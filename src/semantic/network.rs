@@ -441,6 +441,28 @@ fn flags<'a>(eval: &Evaluator<'a>, guard: &When<'a>, node: Option<&'a Node>) -> 
 
 /// The primary network interface of a literal `NetworkInterfaces` list: `DeviceIndex` 0,
 /// or the first entry.
+/// The branches and defaults of `value` taken under `guard`; `None` when they contradict.
+fn under<'a>(guard: &When<'a>, value: &Resolved<'a>) -> Option<(When<'a>, Vec<&'a str>)> {
+    let mut when = guard.clone();
+    let mut defaults = value.defaults.clone();
+    merge_provenance(&mut when, &mut defaults, &value.when, &[]).then_some((when, defaults))
+}
+
+/// The network interface of the template an interface entry attaches
+/// (`NetworkInterfaceId: !Ref Eni`).
+fn existing_interface<'a>(
+    template: &'a Template<'a>,
+    eval: &Evaluator<'a>,
+    interface: Option<&'a Node>,
+) -> Option<&'a Resource<'a>> {
+    let id = interface?.get("NetworkInterfaceId")?;
+    match eval.eval(id).as_slice() {
+        [one] => link(template, &one.value, &[NETWORK_INTERFACE]),
+        _ => None,
+    }
+    .and_then(|id| template.resource(id))
+}
+
 fn primary_interface(list: Option<&Node>) -> Option<&Node> {
     let items = list?.as_seq()?;
     items
@@ -779,13 +801,7 @@ impl<'a> Network<'a> {
         };
         let lt_interface = primary_interface(lt_data.and_then(|d| d.get("NetworkInterfaces")));
         let interface = primary_interface(r.property("NetworkInterfaces"));
-        let eni = interface
-            .and_then(|i| i.get("NetworkInterfaceId"))
-            .and_then(|n| match eval.eval(n).as_slice() {
-                [one] => link(template, &one.value, &[NETWORK_INTERFACE]),
-                _ => None,
-            })
-            .and_then(|id| template.resource(id));
+        let eni = existing_interface(template, eval, interface);
         let lt_public = |guard: &When<'a>| match lt {
             Err(()) => unknown_public_ip(guard),
             Ok(_) => public_ip_of(eval, guard, lt_interface),
@@ -891,11 +907,9 @@ impl<'a> Network<'a> {
         groups: &Groups<'a>,
         groups_node: Option<&'a Node>,
     ) {
-        let mut when = guard.clone();
-        let mut defaults = s.defaults.clone();
-        if !merge_provenance(&mut when, &mut defaults, &s.when, &[]) {
+        let Some((when, defaults)) = under(guard, s) else {
             return;
-        }
+        };
         self.placements.push(Placement {
             compute: r,
             subnet: link(template, &s.value, &[SUBNET]),
@@ -962,11 +976,9 @@ impl<'a> Network<'a> {
             };
         let (groups, groups_node) = groups.map_or((Groups::Unknown, None), |(g, n)| (g, Some(n)));
         for s in eval.items_opt(r.property("VPCZoneIdentifier")) {
-            let mut when = guard.clone();
-            let mut defaults = s.defaults.clone();
-            if !merge_provenance(&mut when, &mut defaults, &s.when, &[]) {
+            let Some((when, defaults)) = under(guard, &s) else {
                 continue;
-            }
+            };
             self.placements.push(Placement {
                 compute: r,
                 subnet: link(template, &s.value, &[SUBNET]),
@@ -1303,13 +1315,7 @@ pub fn declared_groups<'a>(
     let found = match r.type_name {
         INSTANCE => {
             let interface = primary_interface(r.property("NetworkInterfaces"));
-            let eni = interface
-                .and_then(|i| i.get("NetworkInterfaceId"))
-                .and_then(|n| match eval.eval(n).as_slice() {
-                    [one] => link(template, &one.value, &[NETWORK_INTERFACE]),
-                    _ => None,
-                })
-                .and_then(|id| template.resource(id));
+            let eni = existing_interface(template, eval, interface);
             let found = own_instance_groups(template, eval, r, interface, eni);
             if found.is_none() && r.property("LaunchTemplate").is_some() {
                 return None;
