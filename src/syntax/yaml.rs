@@ -544,7 +544,7 @@ impl Builder<'_> {
                     flow,
                     tag,
                     anchor,
-                    NodeKind::Seq(items),
+                    NodeKind::Seq(items.into_boxed_slice()),
                     last,
                     measure,
                 )
@@ -567,7 +567,7 @@ impl Builder<'_> {
                     flow,
                     tag,
                     anchor,
-                    NodeKind::Map(entries),
+                    NodeKind::Map(entries.into_boxed_slice()),
                     last,
                     measure,
                 )
@@ -730,11 +730,11 @@ fn apply_tag(node: Node, tag: Option<Tag>) -> Result<Node, ParseError> {
         if let Some(long) = long_form_of_tag(name) {
             let span = node.span;
             return Ok(Node::new(
-                NodeKind::Map(vec![Entry {
+                NodeKind::Map(Box::new([Entry {
                     key: long.into(),
                     key_span: span,
                     value: node,
-                }]),
+                }])),
                 span,
             ));
         }
@@ -753,7 +753,7 @@ fn apply_tag(node: Node, tag: Option<Tag>) -> Result<Node, ParseError> {
     let span = node.span;
     Ok(Node::new(
         NodeKind::Opaque {
-            tag: format!("{}{}", tag.handle, tag.suffix).into(),
+            tag: Box::new(format!("{}{}", tag.handle, tag.suffix).into()),
             value: Box::new(node),
         },
         span,
