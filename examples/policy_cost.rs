@@ -85,7 +85,8 @@ fn main() {
         }
     }
     let elapsed = start.elapsed() / runs;
-    let written = identity_statements(Input::Template(&template), &eval).len();
+    let documents = ssmlint::policy::Documents::default();
+    let written = identity_statements(Input::Template(&template), &eval, &documents).len();
     let work = (statements * QUESTIONS.len()).max(1);
     println!(
         "{name}: {} principals, {statements} effective statements ({written} written), {questions} questions: {:.2} ms, {:.0} ns per statement x question",

@@ -40,11 +40,66 @@ pub struct LineCol {
 pub struct SourceFile {
     pub name: String,
     pub text: Arc<str>,
-    line_starts: Vec<usize>,
+    line_starts: LineStarts,
     /// The number of characters before each multiple of [`CHAR_MARK_EVERY`] bytes (none
     /// for an ASCII text), so that a column costs at most that many bytes to count, not
     /// the length of its line (a minified template is one line).
     char_marks: Vec<usize>,
+}
+
+/// The byte offset where each line starts, in 32 bits when the text allows (inputs are
+/// capped well below 4 GiB: [`crate::base::io::MAX_INPUT_BYTES`]), with no spare capacity.
+#[derive(Debug)]
+enum LineStarts {
+    Narrow(Box<[u32]>),
+    Wide(Box<[usize]>),
+}
+
+impl LineStarts {
+    fn of(text: &str) -> Self {
+        let starts = || std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1));
+        if u32::try_from(text.len()).is_ok() {
+            let lines = 1 + text.bytes().filter(|&b| b == b'\n').count();
+            let mut narrow = Vec::with_capacity(lines);
+            narrow.extend(starts().map(|s| u32::try_from(s).unwrap_or(u32::MAX)));
+            LineStarts::Narrow(narrow.into_boxed_slice())
+        } else {
+            LineStarts::Wide(starts().collect())
+        }
+    }
+
+    /// The index of the line holding `offset` (at most the text's length).
+    fn line_index(&self, offset: usize) -> usize {
+        let found = match self {
+            LineStarts::Narrow(starts) => match u32::try_from(offset) {
+                Ok(offset) => starts.binary_search(&offset),
+                Err(_) => Err(starts.len()),
+            },
+            LineStarts::Wide(starts) => starts.binary_search(&offset),
+        };
+        match found {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    fn get(&self, index: usize) -> Option<usize> {
+        match self {
+            LineStarts::Narrow(starts) => starts.get(index).map(|&s| s as usize),
+            LineStarts::Wide(starts) => starts.get(index).copied(),
+        }
+    }
+
+    /// The number of lines that start at or before `offset`.
+    fn starting_by(&self, offset: usize) -> usize {
+        match self {
+            LineStarts::Narrow(starts) => match u32::try_from(offset) {
+                Ok(offset) => starts.partition_point(|&s| s <= offset),
+                Err(_) => starts.len(),
+            },
+            LineStarts::Wide(starts) => starts.partition_point(|&s| s <= offset),
+        }
+    }
 }
 
 /// Bytes between two character counts kept by [`SourceFile`].
@@ -58,8 +113,7 @@ const fn starts_char(b: u8) -> bool {
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
         let text: Arc<str> = text.into();
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let line_starts = LineStarts::of(&text);
         let mut char_marks = Vec::new();
         if !text.is_ascii() {
             let mut chars = 0;
@@ -101,11 +155,8 @@ impl SourceFile {
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line_index = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        };
-        let line_start = self.line_starts.get(line_index).copied().unwrap_or(0);
+        let line_index = self.line_starts.line_index(offset);
+        let line_start = self.line_starts.get(line_index).unwrap_or(0);
         let column = self.chars_before(offset) - self.chars_before(line_start.min(offset));
         LineCol {
             line: line_index + 1,
@@ -116,7 +167,7 @@ impl SourceFile {
     /// The 1-based line of a byte offset (clamped to the text), without the column's cost.
     pub fn line_of(&self, offset: usize) -> usize {
         let offset = offset.min(self.text.len());
-        self.line_starts.partition_point(|&s| s <= offset).max(1)
+        self.line_starts.starting_by(offset).max(1)
     }
 
     /// Byte offset of the `index`-th character (saphyr counts characters).

@@ -183,7 +183,7 @@ impl Config {
             ..Config::default()
         };
         let entries = match &root.kind {
-            NodeKind::Map(entries) => entries.as_slice(),
+            NodeKind::Map(entries) => &entries[..],
             NodeKind::Null => &[],
             _ => {
                 errors.at(

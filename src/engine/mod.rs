@@ -290,11 +290,11 @@ fn lint_text(source: SourceFile, given: Given, options: &LintOptions) -> FileRep
                         .to_string(),
                 );
                 Node::new(
-                    NodeKind::Map(vec![Entry {
+                    NodeKind::Map(Box::new([Entry {
                         key: "Statement".into(),
                         key_span: root.span,
                         value: root.clone(),
-                    }]),
+                    }])),
                     root.span,
                 )
             } else {

@@ -181,7 +181,7 @@ fn parse_header(block: &[(usize, &str)], shown: &str) -> Result<Header, Vec<Stri
     let mut errors = Vec::new();
     let body = root.get("ssmlint");
     let entries = match body.map(|b| &b.kind) {
-        Some(NodeKind::Map(entries)) => entries.as_slice(),
+        Some(NodeKind::Map(entries)) => &entries[..],
         Some(NodeKind::Null) | None => &[],
         Some(_) => {
             let node = body.unwrap_or(&root);

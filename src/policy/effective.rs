@@ -11,10 +11,11 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use super::managed::{self, ArnLookup};
-use super::{decide_over, statements_under, Decision, Origin, Statement, Target};
+use super::{decide_over, Decision, Documents, Origin, Statement, Target};
 use crate::base::{Span, Tri};
 use crate::template::eval::{Evaluator, Part, Resolved, Unknown, Value};
 use crate::template::model::Resource;
@@ -121,8 +122,9 @@ pub fn denier_label(entry: Entry<'_, '_>) -> Option<(Span, String)> {
 
 #[derive(Debug, Default)]
 pub struct Permissions<'a> {
-    /// The principal's own statements (inline policies, policy resources of the template).
-    pub statements: Vec<Statement<'a>>,
+    /// The principal's own statements (inline policies, policy resources of the template),
+    /// shared with the other readers of their documents.
+    pub statements: Vec<Rc<Statement<'a>>>,
     /// Managed policy ARNs attached (AWS ones, known to the data or not).
     pub attached: Vec<AttachedPolicy<'a>>,
     /// Policies attached whose content is unknown (customer ARNs, parameters, …).
@@ -410,6 +412,8 @@ pub struct Attachments<'a> {
     /// User key → the `GroupName` values of the `UserToGroupAddition`s that list the
     /// user, in template order.
     additions: HashMap<Key<'a>, Vec<(usize, Vec<Value<'a>>)>>,
+    /// The policy documents read so far (see [`Documents`]).
+    pub documents: Documents<'a>,
 }
 
 impl<'a> Attachments<'a> {
@@ -517,12 +521,12 @@ impl<'a> Attachments<'a> {
             resource: principal.id.to_string(),
         };
         for item in eval.items_opt(principal.property("ManagedPolicyArns")) {
-            attach_managed(eval, &item, &mut perms);
+            attach_managed(&self.documents, eval, &item, &mut perms);
         }
         for policy in eval.items_opt(principal.property("Policies")) {
             // The document of a policy under `Fn::If` exists only in its branch.
             for d in eval.field(&policy, "PolicyDocument") {
-                add_document(eval, d.node, &d.when, &origin, &mut perms);
+                add_document(&self.documents, eval, d.node, &d.when, &origin, &mut perms);
             }
         }
         // Policy resources that name this principal (by Ref or by its literal name), in
@@ -539,17 +543,39 @@ impl<'a> Attachments<'a> {
                 resource: resource.id.to_string(),
             };
             if let Some(doc) = resource.property("PolicyDocument") {
-                add_document(eval, doc, &When::new(), &origin, &mut perms);
+                let none = When::new();
+                add_document(&self.documents, eval, doc, &none, &origin, &mut perms);
             }
         }
         if let Some(boundary) = principal.property("PermissionsBoundary") {
             let mut inner = Permissions::default();
             for b in eval.eval(boundary) {
-                attach_managed(eval, &b, &mut inner);
+                attach_managed(&self.documents, eval, &b, &mut inner);
             }
             perms.boundary = Some(Box::new(inner));
         }
         perms
+    }
+}
+
+fn add_document<'a>(
+    documents: &Documents<'a>,
+    eval: &Evaluator<'a>,
+    doc: &'a crate::syntax::Node,
+    when: &When<'a>,
+    origin: &Origin,
+    perms: &mut Permissions<'a>,
+) {
+    let read = documents.statements_under(eval, doc, when, origin);
+    perms.statements.extend(read.statements.iter().cloned());
+    if read.unknown {
+        perms.unknown_sources.push(UnknownSource {
+            name: origin_name(origin).to_string(),
+            note: "part of its document cannot be evaluated".into(),
+            span: doc.span,
+            when: when.clone(),
+            did_you_mean: None,
+        });
     }
 }
 
@@ -564,26 +590,6 @@ fn literal_name<'a>(principal: &Resource<'a>, kind: &PrincipalKind) -> Option<&'
         .and_then(|n| n.as_str())
 }
 
-fn add_document<'a>(
-    eval: &Evaluator<'a>,
-    doc: &'a crate::syntax::Node,
-    when: &When<'a>,
-    origin: &Origin,
-    perms: &mut Permissions<'a>,
-) {
-    let (statements, unknown) = statements_under(eval, doc, when, origin);
-    perms.statements.extend(statements);
-    if unknown {
-        perms.unknown_sources.push(UnknownSource {
-            name: origin_name(origin).to_string(),
-            note: "part of its document cannot be evaluated".into(),
-            span: doc.span,
-            when: when.clone(),
-            did_you_mean: None,
-        });
-    }
-}
-
 fn origin_name(origin: &Origin) -> &str {
     match origin {
         Origin::Template { resource } => resource,
@@ -592,7 +598,12 @@ fn origin_name(origin: &Origin) -> &str {
 }
 
 /// A managed policy reference (`ManagedPolicyArns` item, `PermissionsBoundary`).
-fn attach_managed<'a>(eval: &Evaluator<'a>, item: &Resolved<'a>, perms: &mut Permissions<'a>) {
+fn attach_managed<'a>(
+    documents: &Documents<'a>,
+    eval: &Evaluator<'a>,
+    item: &Resolved<'a>,
+    perms: &mut Permissions<'a>,
+) {
     let (value, span, when) = (&item.value, item.node.span, &item.when);
     let written = eval
         .source_text()
@@ -655,7 +666,7 @@ fn attach_managed<'a>(eval: &Evaluator<'a>, item: &Resolved<'a>, perms: &mut Per
                     let origin = Origin::Template {
                         resource: res.id.to_string(),
                     };
-                    add_document(eval, doc, when, &origin, perms);
+                    add_document(documents, eval, doc, when, &origin, perms);
                 }
             }
             _ => unknown(

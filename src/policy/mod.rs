@@ -10,6 +10,10 @@ pub mod managed;
 pub mod probes;
 pub mod refs;
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 pub use crate::base::text::wildcard_match;
 use crate::base::Span;
 pub use crate::base::Tri;
@@ -351,6 +355,54 @@ pub fn variables_as_wildcards(pattern: &str) -> std::borrow::Cow<'_, str> {
     }
     out.push_str(rest);
     out.into()
+}
+
+/// The statements of one policy document, read once and shared by every analysis that
+/// asks for them ([`Documents`]).
+#[derive(Debug)]
+pub struct Document<'a> {
+    pub statements: Vec<Rc<Statement<'a>>>,
+    /// Part of the document is unknown.
+    pub unknown: bool,
+    origin: Origin,
+}
+
+/// The policy documents of one file read so far: the identity policies are asked for by
+/// the effective permissions of their principal and by the access rules alike, and are
+/// read once for both.
+#[derive(Debug, Default)]
+pub struct Documents<'a> {
+    /// (document node address, the branches it rests on) → its statements.
+    read: RefCell<HashMap<(usize, When<'a>), Rc<Document<'a>>>>,
+}
+
+impl<'a> Documents<'a> {
+    /// [`statements_under`], read once per document, branches and origin.
+    pub fn statements_under(
+        &self,
+        eval: &Evaluator<'a>,
+        document: &'a Node,
+        outer: &When<'a>,
+        origin: &Origin,
+    ) -> Rc<Document<'a>> {
+        let key = (std::ptr::from_ref(document) as usize, outer.clone());
+        if let Some(known) = self.read.borrow().get(&key) {
+            if known.origin == *origin {
+                return Rc::clone(known);
+            }
+        }
+        let (statements, unknown) = statements_under(eval, document, outer, origin);
+        let read = Rc::new(Document {
+            statements: statements.into_iter().map(Rc::new).collect(),
+            unknown,
+            origin: origin.clone(),
+        });
+        self.read
+            .borrow_mut()
+            .entry(key)
+            .or_insert_with(|| Rc::clone(&read));
+        read
+    }
 }
 
 /// Reads the statements of a policy document node (a mapping with `Statement`, or a

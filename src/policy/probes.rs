@@ -71,7 +71,11 @@ pub fn key_arn(id: &str) -> Option<String> {
 /// statements.
 pub fn scoped_here<'a>(perms: &Permissions<'a>) -> Permissions<'a> {
     Permissions {
-        statements: perms.statements.iter().map(widen).collect(),
+        statements: perms
+            .statements
+            .iter()
+            .map(|st| std::rc::Rc::new(widen(st)))
+            .collect(),
         attached: perms
             .attached
             .iter()

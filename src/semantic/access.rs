@@ -3,12 +3,13 @@
 //! policies they attach.
 
 use std::collections::HashSet;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use super::{Input, PolicyFile};
 use crate::base::{Span, Tri};
 use crate::policy::managed::{self, ArnLookup};
-use crate::policy::{statements_of, wildcard_match, Effect, Origin, Statement};
+use crate::policy::{statements_of, wildcard_match, Documents, Effect, Origin, Statement};
 use crate::syntax::Node;
 use crate::template::eval::Evaluator;
 use crate::template::model::{Resource, Template};
@@ -27,11 +28,17 @@ const PRINCIPALS: &[&str] = &["AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Gro
 /// A statement and the resource of the template that holds it (none in a policy file).
 pub struct Located<'a> {
     pub holder: Option<&'a Resource<'a>>,
-    pub statement: Statement<'a>,
+    /// Shared with the effective permissions that hold it too.
+    pub statement: Rc<Statement<'a>>,
 }
 
-/// Every statement of every identity policy written in the template or the file.
-pub fn identity_statements<'a>(input: Input<'a>, eval: &Evaluator<'a>) -> Vec<Located<'a>> {
+/// Every statement of every identity policy written in the template or the file, read
+/// through `documents` (shared with the effective permissions of the principals).
+pub fn identity_statements<'a>(
+    input: Input<'a>,
+    eval: &Evaluator<'a>,
+    documents: &Documents<'a>,
+) -> Vec<Located<'a>> {
     let mut out = Vec::new();
     let template = match input {
         Input::Template(template) => template,
@@ -44,16 +51,26 @@ pub fn identity_statements<'a>(input: Input<'a>, eval: &Evaluator<'a>) -> Vec<Lo
         }
         Input::Policy(_) | Input::SessionDocument(_) => return out,
     };
+    let mut push = |holder: &'a Resource<'a>, document: &'a Node| {
+        let origin = Origin::Template {
+            resource: holder.id.to_string(),
+        };
+        let read = documents.statements_under(eval, document, &When::new(), &origin);
+        out.extend(read.statements.iter().map(|statement| Located {
+            holder: Some(holder),
+            statement: Rc::clone(statement),
+        }));
+    };
     for resource in &template.resources {
         if PRINCIPALS.contains(&resource.type_name) {
             for policy in eval.items_opt(resource.property("Policies")) {
                 for doc in eval.field(&policy, "PolicyDocument") {
-                    push_document(eval, Some(resource), doc.node, &mut out);
+                    push(resource, doc.node);
                 }
             }
         } else if POLICY_RESOURCES.contains(&resource.type_name) {
             if let Some(doc) = resource.property("PolicyDocument") {
-                push_document(eval, Some(resource), doc, &mut out);
+                push(resource, doc);
             }
         }
     }
@@ -141,11 +158,10 @@ fn push_document<'a>(
         resource: holder.map_or_else(String::new, |r| r.id.to_string()),
     };
     let (statements, _) = statements_of(eval, document, &origin);
-    out.extend(
-        statements
-            .into_iter()
-            .map(|statement| Located { holder, statement }),
-    );
+    out.extend(statements.into_iter().map(|statement| Located {
+        holder,
+        statement: Rc::new(statement),
+    }));
 }
 
 /// Whether the statement's resources take in every EC2 instance (`*`,

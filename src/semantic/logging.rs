@@ -479,7 +479,7 @@ fn sub_template(node: &Node) -> Option<(&Node, Option<&Node>)> {
     }
     match &arg.kind {
         NodeKind::String(_) => Some((arg, None)),
-        NodeKind::Seq(items) => match items.as_slice() {
+        NodeKind::Seq(items) => match &items[..] {
             [text, vars] if text.as_str().is_some() => Some((text, Some(vars))),
             [text] if text.as_str().is_some() => Some((text, None)),
             _ => None,
@@ -678,15 +678,15 @@ fn substitute<'a>(
 ) -> (Input<'a>, Vec<String>) {
     let string = Node::new(NodeKind::String(text.into()), span);
     let arg = match sub.vars {
-        Some(vars) => Node::new(NodeKind::Seq(vec![string, vars.clone()]), span),
+        Some(vars) => Node::new(NodeKind::Seq(Box::new([string, vars.clone()])), span),
         None => string,
     };
     let node = Node::new(
-        NodeKind::Map(vec![Entry {
+        NodeKind::Map(Box::new([Entry {
             key: "Fn::Sub".into(),
             key_span: span,
             value: arg,
-        }]),
+        }])),
         span,
     );
     match eval.eval(&node).as_slice() {

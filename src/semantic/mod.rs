@@ -135,8 +135,9 @@ impl<'a> Model<'a> {
 
     /// Every statement of every identity policy written in the file.
     pub fn identity_statements(&self) -> &[access::Located<'a>] {
-        self.identity_statements
-            .get_or_init(|| access::identity_statements(self.input, self.eval))
+        self.identity_statements.get_or_init(|| {
+            access::identity_statements(self.input, self.eval, &self.attachments().documents)
+        })
     }
 
     /// Every statement of every trust policy written in the file.
@@ -163,15 +164,18 @@ impl<'a> Model<'a> {
             .get_or_init(|| access::human_managed_policies(self.eval, self.human_principals()))
     }
 
+    /// Which policies attach to which principal, and the policy documents read so far.
+    fn attachments(&self) -> &Attachments<'a> {
+        self.attachments
+            .get_or_init(|| Attachments::build(self.eval))
+    }
+
     /// The effective permissions of a role, user or group of the template.
     pub fn permissions(&self, principal: &'a Resource<'a>) -> Rc<Permissions<'a>> {
         if let Some(known) = self.permissions.borrow().get(principal.id) {
             return Rc::clone(known);
         }
-        let attachments = self
-            .attachments
-            .get_or_init(|| Attachments::build(self.eval));
-        let computed = Rc::new(attachments.permissions(self.eval, principal));
+        let computed = Rc::new(self.attachments().permissions(self.eval, principal));
         self.permissions
             .borrow_mut()
             .insert(principal.id, Rc::clone(&computed));

@@ -63,7 +63,7 @@ fn convert(value: Value<'_>, base: usize) -> Result<Node, ParseError> {
                 .into_iter()
                 .map(|v| convert(v, base))
                 .collect::<Result<Vec<_>, _>>()?;
-            Node::new(NodeKind::Seq(items), span(a.range))
+            Node::new(NodeKind::Seq(items.into()), span(a.range))
         }
         Value::Object(o) => {
             let mut first_at: HashMap<String, Span> = HashMap::new();
@@ -89,7 +89,7 @@ fn convert(value: Value<'_>, base: usize) -> Result<Node, ParseError> {
                     value: convert(prop.value, base)?,
                 });
             }
-            Node::new(NodeKind::Map(entries), span(o.range))
+            Node::new(NodeKind::Map(entries.into()), span(o.range))
         }
     })
 }

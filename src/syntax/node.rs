@@ -117,11 +117,13 @@ pub enum NodeKind {
     /// A number, as written (`010`, `1e3` and `22` keep their text).
     Number(Text),
     String(Text),
-    Seq(Vec<Node>),
-    Map(Vec<Entry>),
-    /// A value under a tag CloudFormation does not define.
+    /// Exactly its items: the tree holds many collections, none with spare capacity.
+    Seq(Box<[Node]>),
+    Map(Box<[Entry]>),
+    /// A value under a tag CloudFormation does not define (both boxed: rare, and a
+    /// [`NodeKind`] is then 24 bytes).
     Opaque {
-        tag: Text,
+        tag: Box<Text>,
         value: Box<Node>,
     },
 }

@@ -60,7 +60,8 @@ enum Frame {
         flow: bool,
         tag: Option<Tag>,
         anchor: usize,
-        items: Vec<Node>,
+        /// Where its items begin in [`Builder::items`].
+        first: usize,
         measure: Measure,
     },
     Map {
@@ -68,7 +69,8 @@ enum Frame {
         flow: bool,
         tag: Option<Tag>,
         anchor: usize,
-        entries: Vec<Entry>,
+        /// Where its entries begin in [`Builder::entries`].
+        first: usize,
         pending_key: Option<(String, Span)>,
         /// Key → index into `entries`, once a mapping is large enough for a scan of its
         /// entries to cost more than a map (duplicate keys are checked per key).
@@ -328,6 +330,8 @@ fn parse_strict(text: &str, spans: bool) -> Result<(Stream, Vec<Span>), ParseErr
         text,
         offsets: CharToByte::new(text),
         stack: Vec::new(),
+        items: Vec::new(),
+        entries: Vec::new(),
         anchors: HashMap::new(),
         alias_nodes: 0,
         alias_text: 0,
@@ -385,6 +389,12 @@ struct Builder<'t> {
     text: &'t str,
     offsets: CharToByte<'t>,
     stack: Vec<Frame>,
+    /// The items of every open sequence, innermost last: a closed sequence takes its own
+    /// off the end, in one allocation of exactly their number (no growth, no spare
+    /// capacity in the tree).
+    items: Vec<Node>,
+    /// The entries of every open mapping, the same way.
+    entries: Vec<Entry>,
     anchors: HashMap<usize, (Node, Measure)>,
     alias_nodes: usize,
     alias_text: usize,
@@ -423,7 +433,7 @@ impl Builder<'_> {
                     flow: self.starts_flow(span.start, b'['),
                     tag: tag.map(|t| t.into_owned()),
                     anchor,
-                    items: Vec::new(),
+                    first: self.items.len(),
                     measure: Measure::default(),
                 });
                 Ok(())
@@ -435,7 +445,7 @@ impl Builder<'_> {
                     flow: self.starts_flow(span.start, b'{'),
                     tag: tag.map(|t| t.into_owned()),
                     anchor,
-                    entries: Vec::new(),
+                    first: self.entries.len(),
                     pending_key: None,
                     key_index: None,
                     measure: Measure::default(),
@@ -521,18 +531,20 @@ impl Builder<'_> {
                 flow,
                 tag,
                 anchor,
-                mut items,
+                first,
                 measure,
             } => {
-                let last = items.last().map(|n| n.span.end);
+                let first = first.min(self.items.len());
+                let last = self.items.get(first..).and_then(<[Node]>::last);
+                let last = last.map(|n| n.span.end);
                 // The tree lives as long as the lint: no spare capacity.
-                items.shrink_to_fit();
+                let items: Vec<Node> = self.items.drain(first..).collect();
                 (
                     start,
                     flow,
                     tag,
                     anchor,
-                    NodeKind::Seq(items),
+                    NodeKind::Seq(items.into_boxed_slice()),
                     last,
                     measure,
                 )
@@ -542,18 +554,20 @@ impl Builder<'_> {
                 flow,
                 tag,
                 anchor,
-                mut entries,
+                first,
                 measure,
                 ..
             } => {
-                let last = entries.last().map(|e| e.value.span.end.max(e.key_span.end));
-                entries.shrink_to_fit();
+                let first = first.min(self.entries.len());
+                let last = self.entries.get(first..).and_then(<[Entry]>::last);
+                let last = last.map(|e| e.value.span.end.max(e.key_span.end));
+                let entries: Vec<Entry> = self.entries.drain(first..).collect();
                 (
                     start,
                     flow,
                     tag,
                     anchor,
-                    NodeKind::Map(entries),
+                    NodeKind::Map(entries.into_boxed_slice()),
                     last,
                     measure,
                 )
@@ -599,23 +613,20 @@ impl Builder<'_> {
                 self.root = Some(node);
                 Ok(())
             }
-            Some(Frame::Seq {
-                items,
-                measure: total,
-                ..
-            }) => {
+            Some(Frame::Seq { measure: total, .. }) => {
                 total.add(measure);
-                items.push(node);
+                self.items.push(node);
                 Ok(())
             }
             Some(Frame::Map {
-                entries,
+                first,
                 pending_key,
                 key_index,
                 measure: total,
                 ..
             }) => {
                 total.add(measure);
+                let entries = self.entries.get(*first..).unwrap_or_default();
                 match pending_key.take() {
                     None => {
                         let key = match &node.kind {
@@ -659,7 +670,7 @@ impl Builder<'_> {
                         }
                         *pending_key = Some((key, node.span));
                     }
-                    Some((key, key_span)) => entries.push(Entry {
+                    Some((key, key_span)) => self.entries.push(Entry {
                         key: key.into(),
                         key_span,
                         value: node,
@@ -719,11 +730,11 @@ fn apply_tag(node: Node, tag: Option<Tag>) -> Result<Node, ParseError> {
         if let Some(long) = long_form_of_tag(name) {
             let span = node.span;
             return Ok(Node::new(
-                NodeKind::Map(vec![Entry {
+                NodeKind::Map(Box::new([Entry {
                     key: long.into(),
                     key_span: span,
                     value: node,
-                }]),
+                }])),
                 span,
             ));
         }
@@ -742,7 +753,7 @@ fn apply_tag(node: Node, tag: Option<Tag>) -> Result<Node, ParseError> {
     let span = node.span;
     Ok(Node::new(
         NodeKind::Opaque {
-            tag: format!("{}{}", tag.handle, tag.suffix).into(),
+            tag: Box::new(format!("{}{}", tag.handle, tag.suffix).into()),
             value: Box::new(node),
         },
         span,

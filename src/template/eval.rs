@@ -597,7 +597,7 @@ impl<'a> Evaluator<'a> {
                 Some((id, attr)) => (id, vec![Resolved::new(Value::Str(attr.into()), arg)]),
                 None => return vec![Resolved::new(Value::Unknown(Unknown::Malformed), node)],
             },
-            NodeKind::Seq(items) => match items.as_slice() {
+            NodeKind::Seq(items) => match &items[..] {
                 [id, attr] => match id.as_str() {
                     Some(id) => (id, self.eval_at(attr, at)),
                     None => return vec![Resolved::new(Value::Unknown(Unknown::Malformed), node)],
@@ -633,7 +633,7 @@ impl<'a> Evaluator<'a> {
     fn sub(&self, arg: &'a Node, node: &'a Node, at: At<'_, 'a>) -> Alts<'a> {
         let (text, vars): (&'a str, Option<&'a Node>) = match &arg.kind {
             NodeKind::String(s) => (s, None),
-            NodeKind::Seq(items) => match items.as_slice() {
+            NodeKind::Seq(items) => match &items[..] {
                 [text, vars] => match text.as_str() {
                     Some(t) => (t, Some(vars)),
                     None => return vec![Resolved::new(Value::Unknown(Unknown::Malformed), node)],

@@ -600,7 +600,7 @@ fn policy_file_principal<'a>(cx: &Context<'a>, file: PolicyFile<'a>) -> Vec<Prin
     };
     let (statements, unknown) = statements_of(cx.eval, file.document, &origin);
     let perms = Permissions {
-        statements,
+        statements: statements.into_iter().map(std::rc::Rc::new).collect(),
         unknown_sources: if unknown {
             vec![UnknownSource {
                 name: "this policy".into(),
