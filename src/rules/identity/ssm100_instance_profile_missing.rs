@@ -1,4 +1,6 @@
-use crate::rules::{qualifiers, Context, Finding, Rule, RuleInfo};
+use super::{core_role_resources, fresh_id};
+use crate::diagnostic::emit::Snippet;
+use crate::rules::{qualifiers, Context, Finding, Fix, Rule, RuleInfo};
 use crate::semantic::identity::{Compute, Link, INSTANCE_PROFILE, LAUNCH_TEMPLATE};
 use crate::semantic::launchers::{Expects, Identity, Locator};
 
@@ -73,6 +75,7 @@ crate::declare_rule! {
         severity: Error,
         summary: "A compute resource has no instance profile, so the SSM Agent has no credentials.",
         url: "https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-instance-permissions.html",
+        fix: Sometimes,
     }
 }
 
@@ -106,6 +109,9 @@ impl Rule for InstanceProfileMissing {
                     } else {
                         fix_snippet(cx, compute)
                     });
+                if compute.property.is_none() && link.when.is_empty() {
+                    finding = finding.fix(fix(cx, compute));
+                }
                 if let (Some(data), true) = (
                     resource.property_entry("LaunchTemplateData"),
                     compute.property.is_none(),
@@ -116,6 +122,78 @@ impl Rule for InstanceProfileMissing {
             }
         }
     }
+}
+
+/// The rules that check only instances Session Manager can reach (their logging, their
+/// connectivity): what giving an instance a role may rightly bring.
+const REACHABLE: &[&str] = &[
+    "SSM300", "SSM301", "SSM306", "SSM307", "SSM500", "SSM501", "SSM502",
+];
+
+/// Adds the profile reference to the resource, and a role with the core policy and its
+/// instance profile to the template (named so as not to collide; a profile `SsmProfile`
+/// an earlier fix added is used again). Unsafe: it gives the instances a role.
+fn fix(cx: &Context<'_>, compute: &Compute<'_>) -> Option<Fix> {
+    let template = cx.template()?;
+    let resource = compute.resource;
+    if resource.condition.is_some() || !compute.launch.settings.when.is_empty() {
+        return None;
+    }
+    let resources = template.root.get("Resources")?;
+    let existing = template
+        .resource("SsmProfile")
+        .filter(|p| p.type_name == INSTANCE_PROFILE && p.condition.is_none());
+    let (profile, new) = match existing {
+        Some(p) => (p.id.to_string(), Vec::new()),
+        None => {
+            let role = fresh_id(template, "SsmRole", &[]);
+            let profile = fresh_id(template, "SsmProfile", &[&role]);
+            let new = core_role_resources(&role, &profile);
+            (profile, new)
+        }
+    };
+    let (path, value): (Vec<&str>, Snippet) = match compute.launch.launcher.identity {
+        Identity::LaunchTemplateProfile => (
+            vec!["IamInstanceProfile", "Arn"],
+            Snippet::get_att(&profile, "Arn"),
+        ),
+        Identity::Profile {
+            at: Locator::Path(path),
+            expects,
+            ..
+        } => (
+            path.to_vec(),
+            match expects {
+                Expects::Arn => Snippet::get_att(&profile, "Arn"),
+                _ => Snippet::reference(&profile),
+            },
+        ),
+        _ => return None,
+    };
+    let editor = cx.editor();
+    let settings = compute.launch.settings.value_node()?;
+    if !cx.written_in(resource, settings) {
+        return None;
+    }
+    let property = if std::ptr::eq(settings, resource.node) {
+        let mut full = compute.launch.launcher.settings.to_vec();
+        full.extend(path);
+        editor.ensure(resource.node, &full, value)?
+    } else {
+        editor.ensure(settings, &path, value)?
+    };
+    let mut edits = vec![property];
+    if !new.is_empty() {
+        let entries: Vec<(&str, Snippet)> =
+            new.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        edits.push(editor.insert_entries(resources, &entries)?);
+    }
+    let title = if new.is_empty() {
+        format!("use instance profile `{profile}`")
+    } else {
+        format!("add a role with AmazonSSMManagedInstanceCore and instance profile `{profile}`")
+    };
+    Some(Fix::unsafe_(title, edits).revealing(REACHABLE))
 }
 
 /// The property to add, pointing at the template's only instance profile when it has one.

@@ -1,7 +1,10 @@
 use crate::base::Span;
+use crate::diagnostic::emit::Snippet;
 use crate::policy::Tri;
-use crate::rules::{label_defaults, Context, Finding, Rule, RuleInfo};
+use crate::rules::{label_defaults, Context, Finding, Fix, Rule, RuleInfo};
+use crate::semantic::logging::Preferences;
 use crate::semantic::logging::{compatible, Key, State};
+use crate::syntax::Node;
 use crate::template::When;
 
 crate::declare_rule! {
@@ -45,6 +48,7 @@ crate::declare_rule! {
         severity: Warning,
         summary: "Session logs go to S3 or CloudWatch Logs without requiring encryption.",
         url: "https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-logging.html",
+        fix: Sometimes,
     }
 }
 
@@ -73,6 +77,34 @@ const DESTINATIONS: [Destination; 2] = [
         help: "and encrypt the log group with a KMS key:\n\nSessionLogGroup:\n  Type: AWS::Logs::LogGroup\n  Properties:\n    KmsKeyId: !GetAtt SessionKey.Arn",
     },
 ];
+
+/// The `inputs` mapping of the preferences, when it is written as a mapping (not in a
+/// JSON string, not behind `Fn::If`).
+fn inputs_node<'a>(cx: &Context<'a>, prefs: &Preferences<'a>) -> Option<&'a Node> {
+    let content = match prefs.resource {
+        Some(r) => r.property("Content")?,
+        None => match cx.input() {
+            crate::semantic::Input::SessionDocument(root) => root,
+            _ => return None,
+        },
+    };
+    let inputs = content.get("inputs")?;
+    inputs.as_map().map(|_| inputs)
+}
+
+/// Sets `flag: true` in the `inputs` mapping: adds it, or replaces a literal value.
+fn fix<'a>(cx: &Context<'a>, prefs: &Preferences<'a>, flag: &str) -> Option<Fix> {
+    let inputs = inputs_node(cx, prefs)?;
+    let editor = cx.editor();
+    let edit = match inputs.entry(flag) {
+        None => editor.insert_entries(inputs, &[(flag, Snippet::Bool(true))])?,
+        Some(e) if e.value.as_scalar().is_some() || e.value.is_null() => {
+            editor.replace(&e.value, &Snippet::Bool(true))?
+        }
+        Some(_) => return None,
+    };
+    Some(Fix::safe(format!("set `{flag}: true`"), vec![edit]))
+}
 
 impl Rule for SessionLogsUnencrypted {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
@@ -129,6 +161,7 @@ impl Rule for SessionLogsUnencrypted {
                             finding =
                                 finding.with_label(target.span, format!("{} logging", d.what));
                         }
+                        finding = finding.fix(fix(cx, prefs, d.flag.name()));
                         if let Some(r) = prefs.resource {
                             finding = finding.resource(r.id);
                         }

@@ -3,7 +3,8 @@
 use ipnet::IpNet;
 
 use crate::base::Tri;
-use crate::rules::{label_defaults, qualifiers, Context, Finding, Rule, RuleInfo};
+use crate::diagnostic::emit::Snippet;
+use crate::rules::{label_defaults, qualifiers, Context, Finding, Fix, Rule, RuleInfo};
 use crate::semantic::ingress::{GroupLink, IngressRule};
 use crate::semantic::network::{
     resource_guard, Endpoint, Groups, Network, Placement, SSM_SERVICES,
@@ -89,8 +90,11 @@ crate::declare_rule! {
         severity: Warning,
         summary: "A Systems Manager VPC endpoint has private DNS off, or its security groups do not admit HTTPS from the instances.",
         url: "https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html",
+        fix: Sometimes,
     }
 }
+
+const DNS_FIX: &str = "set `PrivateDnsEnabled: true`";
 
 impl Rule for SsmEndpointMisconfigured {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
@@ -129,11 +133,21 @@ impl SsmEndpointMisconfigured {
                 r.id,
                 qualifiers(&[], r.condition, &[])
             );
+            let editor = cx.editor();
+            let edit = match r.properties {
+                Some(props) => editor.ensure(props, &["PrivateDnsEnabled"], Snippet::Bool(true)),
+                None => editor.ensure(
+                    r.node,
+                    &["Properties", "PrivateDnsEnabled"],
+                    Snippet::Bool(true),
+                ),
+            };
             out.push(
                 Finding::new(self.meta(), r.id_span, message)
                     .label("no `PrivateDnsEnabled: true` (the default is false)")
                     .resource(r.id)
-                    .help(fix),
+                    .help(fix)
+                    .fix(edit.map(|e| Fix::safe(DNS_FIX, vec![e]))),
             );
             return;
         }
@@ -154,10 +168,18 @@ impl SsmEndpointMisconfigured {
                 r.id,
                 qualifiers(&when, r.condition, &alt.defaults)
             );
+            let certain = alt.when.is_empty()
+                && alt.defaults.is_empty()
+                && cx.written_in(r, node)
+                && node.as_scalar().is_some();
+            let edit = certain
+                .then(|| cx.editor().replace(node, &Snippet::Bool(true)))
+                .flatten();
             let f = Finding::new(self.meta(), node.span, message)
                 .label("private DNS off")
                 .resource(r.id)
-                .help(fix);
+                .help(fix)
+                .fix(edit.map(|e| Fix::safe(DNS_FIX, vec![e])));
             out.push(label_defaults(f, cx.template(), &alt.defaults));
         }
     }
