@@ -11,6 +11,12 @@ pub mod ssm106_external_instance_profile;
 use crate::diagnostic::emit::Snippet;
 use crate::template::model::Template;
 
+/// The rules that check only instances Session Manager can reach (their logging, their
+/// connectivity): what a fix that completes an identity chain may rightly bring.
+pub const REACHABLE: &[&str] = &[
+    "SSM300", "SSM301", "SSM306", "SSM307", "SSM500", "SSM501", "SSM502",
+];
+
 /// The ARN of AmazonSSMManagedInstanceCore in any partition.
 pub const CORE_POLICY_ARN: &str =
     "arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore";

@@ -1,4 +1,4 @@
-use super::{core_role_resources, fresh_id};
+use super::{core_role_resources, fresh_id, REACHABLE};
 use crate::diagnostic::emit::Snippet;
 use crate::rules::{qualifiers, Context, Finding, Fix, Rule, RuleInfo};
 use crate::semantic::identity::{Compute, Link, INSTANCE_PROFILE, LAUNCH_TEMPLATE};
@@ -123,12 +123,6 @@ impl Rule for InstanceProfileMissing {
         }
     }
 }
-
-/// The rules that check only instances Session Manager can reach (their logging, their
-/// connectivity): what giving an instance a role may rightly bring.
-const REACHABLE: &[&str] = &[
-    "SSM300", "SSM301", "SSM306", "SSM307", "SSM500", "SSM501", "SSM502",
-];
 
 /// Adds the profile reference to the resource, and a role with the core policy and its
 /// instance profile to the template (named so as not to collide; a profile `SsmProfile`
