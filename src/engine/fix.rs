@@ -243,3 +243,59 @@ pub fn unified_diff(name: &str, old: &str, new: &str) -> String {
         .header(&format!("a/{name}"), &format!("b/{name}"))
         .to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Edit;
+
+    const TEXT: &str = "Resources:\n  App:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-0abcdef1234567890\n";
+
+    fn options() -> LintOptions {
+        LintOptions {
+            select: Some(vec!["SSM205"]),
+            ..LintOptions::default()
+        }
+    }
+
+    #[test]
+    fn bad_fixes_are_refused_with_the_reason() {
+        let options = options();
+        let lint = |text: &str| lint_source(SourceFile::new("t.yaml", text), true, &options);
+        let before = lint(TEXT);
+        let finding = before.findings.first().expect("SSM205").clone();
+        let with = |at: usize, text: &str| Finding {
+            fix: Some(Fix::safe(
+                "bad",
+                vec![Edit {
+                    span: Span::new(at, at),
+                    text: text.into(),
+                }],
+            )),
+            ..finding.clone()
+        };
+        let end = TEXT.len();
+        let broken = with(end, "  : [\n");
+        let err = verify(TEXT, &before, &[&broken], &lint).unwrap_err();
+        assert!(err.starts_with("made a file that does not parse"), "{err}");
+        let useless = with(end, "# nothing\n");
+        let err = verify(TEXT, &before, &[&useless], &lint).unwrap_err();
+        assert_eq!(err, "did not remove its finding");
+        let good = finding.fix.clone().expect("a fix");
+        assert_eq!(good.applicability, Applicability::Safe);
+        assert!(verify(TEXT, &before, &[&finding], &lint).is_ok());
+    }
+
+    #[test]
+    fn fixes_are_applied_and_counted() {
+        let fixed = fix_text("t.yaml", TEXT, true, &options(), false);
+        assert_eq!(fixed.applied.len(), 1);
+        assert!(fixed.rolled_back.is_empty());
+        assert!(fixed.report.findings.is_empty());
+        assert!(fixed
+            .text
+            .ends_with("      MetadataOptions:\n        HttpTokens: required\n"));
+        assert!(overlap(&[Span::new(3, 3)], &[Span::new(3, 5)]));
+        assert!(!overlap(&[Span::new(1, 2)], &[Span::new(3, 5)]));
+    }
+}
