@@ -189,3 +189,23 @@ fn json_findings_carry_their_fix() {
     let key = findings.iter().find(|f| f["code"] == "SSM204").unwrap();
     assert_eq!(key["fix"]["applicability"], "unsafe");
 }
+
+/// The README's `--diff` example is what ssmlint prints.
+#[test]
+fn the_readme_diff_example_is_what_ssmlint_prints() {
+    let readme = common::read_text("README.md");
+    let command = "$ ssmlint --diff --unsafe-fixes fixtures/examples/session-manager-before.yaml\n";
+    let start = readme
+        .find(command)
+        .expect("the README shows the --diff run")
+        + command.len();
+    let shown = &readme[start..start + readme[start..].find("```").expect("the block ends")];
+    let run = common::ssmlint(&[
+        "--no-config",
+        "--diff",
+        "--unsafe-fixes",
+        "fixtures/examples/session-manager-before.yaml",
+    ]);
+    assert_eq!(run.code, 1);
+    assert_eq!(shown, format!("{}{}", run.stdout, run.stderr));
+}
