@@ -201,7 +201,12 @@ cp -r fixtures "$scratch/cfn-lint/fixed/"
 status=0
 (cd "$scratch/cfn-lint/fixed" && "$ssmlint" --no-config --fix --unsafe-fixes --quiet fixtures) \
     >"$scratch/cfn-lint/fix.log" 2>&1 || status=$?
-[ "$status" -le 1 ] || { cat "$scratch/cfn-lint/fix.log"; fail "ssmlint --fix failed (exit $status)"; }
+# Exit 2 for the SSM000 fixtures (files that do not parse); a file not written fails.
+[ "$status" -le 2 ] || { cat "$scratch/cfn-lint/fix.log"; fail "ssmlint --fix failed (exit $status)"; }
+if grep -q "^error: cannot write" "$scratch/cfn-lint/fix.log"; then
+    cat "$scratch/cfn-lint/fix.log"
+    fail "ssmlint --fix could not write a fixed file"
+fi
 tail -n1 "$scratch/cfn-lint/fix.log" | sed 's/^/  ssmlint --fix: /'
 "$bin/python" scripts/check-fixes-cfn-lint.py "$bin/cfn-lint" "$scratch/cfn-lint/original" "$scratch/cfn-lint/fixed" ||
     fail "a fix brought a cfn-lint error"

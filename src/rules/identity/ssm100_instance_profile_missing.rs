@@ -105,7 +105,10 @@ impl Rule for InstanceProfileMissing {
                     .label(label)
                     .resource(resource.id)
                     .help(if compute.property.is_some() {
-                        "give every branch an instance profile; a condition that leaves it out leaves the instance unmanaged:\n\nIamInstanceProfile: !Ref SsmProfile".to_string()
+                        format!(
+                            "give every branch an instance profile; a condition that leaves it out leaves the instance unmanaged:\n\n{}",
+                            cx.style().show_pair("IamInstanceProfile", &Snippet::reference("SsmProfile"))
+                        )
                     } else {
                         fix_snippet(cx, compute)
                     });
@@ -190,28 +193,47 @@ fn fix(cx: &Context<'_>, compute: &Compute<'_>) -> Option<Fix> {
     Some(Fix::unsafe_(title, edits).revealing(REACHABLE))
 }
 
-/// The property to add, pointing at the template's only instance profile when it has one.
+/// The property to add, pointing at the template's only instance profile when it has one
+/// (else the role and profile to add too), in the file's style.
 fn fix_snippet(cx: &Context<'_>, compute: &Compute<'_>) -> String {
+    let style = cx.style();
     let profiles: Vec<_> = cx.resources_of_type(&[INSTANCE_PROFILE]).collect();
     let (profile, preamble) = match profiles.as_slice() {
-        [only] => (only.id, String::new()),
-        _ => (
-            "SsmProfile",
-            "create an instance profile whose role has AmazonSSMManagedInstanceCore:\n\n\
-SsmRole:\n  Type: AWS::IAM::Role\n  Properties:\n    AssumeRolePolicyDocument:\n      Version: \"2012-10-17\"\n      Statement:\n        - Effect: Allow\n          Principal: { Service: ec2.amazonaws.com }\n          Action: sts:AssumeRole\n    ManagedPolicyArns:\n      - !Sub arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore\nSsmProfile:\n  Type: AWS::IAM::InstanceProfile\n  Properties:\n    Roles: [!Ref SsmRole]\n\nthen "
-                .to_string(),
-        ),
+        [only] => (only.id.to_string(), String::new()),
+        _ => {
+            let (role, profile) = match cx.template() {
+                Some(t) => {
+                    let role = fresh_id(t, "SsmRole", &[]);
+                    let profile = fresh_id(t, "SsmProfile", &[&role]);
+                    (role, profile)
+                }
+                None => ("SsmRole".to_string(), "SsmProfile".to_string()),
+            };
+            let resources = Snippet::Map(core_role_resources(&role, &profile));
+            let preamble = format!(
+                "create an instance profile whose role has AmazonSSMManagedInstanceCore:\n\n{}\n\nthen ",
+                style.show(&resources)
+            );
+            (profile, preamble)
+        }
     };
     let (property, place) = match compute.launch.launcher.identity {
         Identity::LaunchTemplateProfile => (
-            format!("LaunchTemplateData:\n  IamInstanceProfile:\n    Arn: !GetAtt {profile}.Arn"),
+            style.show(&crate::syntax::edit::nest(
+                &["LaunchTemplateData", "IamInstanceProfile", "Arn"],
+                Snippet::get_att(&profile, "Arn"),
+            )),
             "the resource's properties",
         ),
         Identity::Profile {
             at: Locator::Option(namespace, name),
             ..
         } => (
-            format!("- Namespace: {namespace}\n  OptionName: {name}\n  Value: !Ref {profile}"),
+            style.show(&Snippet::Seq(vec![Snippet::map([
+                ("Namespace", Snippet::str(namespace)),
+                ("OptionName", Snippet::str(name)),
+                ("Value", Snippet::reference(&profile)),
+            ])])),
             "the environment's `OptionSettings`",
         ),
         Identity::Profile {
@@ -220,13 +242,16 @@ SsmRole:\n  Type: AWS::IAM::Role\n  Properties:\n    AssumeRolePolicyDocument:\n
             ..
         } => {
             let value = match expects {
-                Expects::Arn => format!("!GetAtt {profile}.Arn"),
-                _ => format!("!Ref {profile}"),
+                Expects::Arn => Snippet::get_att(&profile, "Arn"),
+                _ => Snippet::reference(&profile),
             };
-            (nested(path, &value), settings_place(compute))
+            (
+                style.show(&crate::syntax::edit::nest(path, value)),
+                settings_place(compute),
+            )
         }
         _ => (
-            format!("IamInstanceProfile: !Ref {profile}"),
+            style.show_pair("IamInstanceProfile", &Snippet::reference(&profile)),
             "the resource's properties",
         ),
     };
@@ -235,20 +260,6 @@ SsmRole:\n  Type: AWS::IAM::Role\n  Properties:\n    AssumeRolePolicyDocument:\n
         text.push_str("\n\n(an EKS node group or Batch compute environment that uses the launch template supplies its own profile: then this is not needed)");
     }
     text
-}
-
-/// `path` as nested YAML keys ending in `value`.
-fn nested(path: &[&str], value: &str) -> String {
-    let mut out = String::new();
-    for (depth, key) in path.iter().enumerate() {
-        let pad = "  ".repeat(depth);
-        if depth + 1 == path.len() {
-            out.push_str(&format!("{pad}{key}: {value}"));
-        } else {
-            out.push_str(&format!("{pad}{key}:\n"));
-        }
-    }
-    out
 }
 
 /// Where the launch's settings are, for the help.

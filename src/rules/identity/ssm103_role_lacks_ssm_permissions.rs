@@ -138,9 +138,13 @@ impl RoleLacksSsmPermissions {
             "these policies do not grant the Session Manager actions"
         })
         .resource(role.id)
-        .help(
-            "attach the AWS managed policy for Systems Manager instances:\n\nManagedPolicyArns:\n  - !Sub arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore",
-        );
+        .help(format!(
+            "attach the AWS managed policy for Systems Manager instances:\n\n{}",
+            cx.style().show_pair(
+                "ManagedPolicyArns",
+                &Snippet::Seq(vec![Snippet::sub(CORE_POLICY_ARN)])
+            )
+        ));
         if access.deniers().is_empty() && access.boundary_removed.is_empty() {
             finding = finding.fix(fix(cx, role));
         }

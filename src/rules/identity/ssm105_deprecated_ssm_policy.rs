@@ -93,7 +93,12 @@ impl Rule for DeprecatedSsmPolicy {
                     .label("deprecated managed policy")
                     .resource(role.id)
                     .fix(fix(cx, role, attached.span))
-                    .help("replace it with the policy made for Systems Manager instances:\n\n- !Sub arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"),
+                    .help(format!(
+                        "replace it with the policy made for Systems Manager instances:\n\n{}",
+                        cx.style().show(&crate::diagnostic::emit::Snippet::Seq(vec![
+                            crate::diagnostic::emit::Snippet::sub(super::CORE_POLICY_ARN)
+                        ]))
+                    )),
                 );
             }
         }
