@@ -61,14 +61,62 @@ crate::declare_rule! {
     }
 }
 
-/// The help: remove the setting, or keep it only where a parameter asks for one.
-fn help(setting: &Locator) -> String {
+/// The help: remove the setting, or keep it only where a parameter asks for one (with
+/// the parameter and the condition that snippet needs), in the file's style.
+fn help(cx: &Context<'_>, setting: &Locator) -> String {
+    use crate::diagnostic::emit::Snippet;
     let name = setting.describe();
     let mut text =
         format!("remove `{name}`; connect with `aws ssm start-session --target <instance-id>`.");
     if let Locator::Path([.., last]) = setting {
+        let f = |name: &'static str, arg: Snippet| Snippet::Fn(name, Box::new(arg));
+        let key = Snippet::reference("KeyName");
+        let mut sections = vec![
+            (
+                "Parameters",
+                Snippet::map([(
+                    "KeyName",
+                    Snippet::map([
+                        ("Type", Snippet::str("String")),
+                        ("Default", Snippet::str("")),
+                    ]),
+                )]),
+            ),
+            (
+                "Conditions",
+                Snippet::map([(
+                    "HasKeyName",
+                    f(
+                        "Fn::Not",
+                        Snippet::Seq(vec![f(
+                            "Fn::Equals",
+                            Snippet::Seq(vec![key.clone(), Snippet::str("")]),
+                        )]),
+                    ),
+                )]),
+            ),
+        ];
+        // A parameter `KeyName` the template has already is the one to use.
+        if cx
+            .template()
+            .is_some_and(|t| t.parameter("KeyName").is_some())
+        {
+            sections.remove(0);
+        }
+        let snippet = Snippet::map(sections);
+        let property = f(
+            "Fn::If",
+            Snippet::Seq(vec![
+                Snippet::str("HasKeyName"),
+                key,
+                Snippet::reference("AWS::NoValue"),
+            ]),
+        );
+        let style = cx.style();
         text.push_str(&format!(
-            "\nTo keep a key only where a parameter asks for one:\n\n{last}: !If [HasKeyName, !Ref KeyName, !Ref AWS::NoValue]"
+            "\nTo keep a key only where a parameter asks for one:\n\n{}\n\nand in the resource:\n\n{}",
+            style.show(&snippet),
+            style.show_pair(last, &property)
         ));
     }
     text
@@ -170,7 +218,7 @@ impl Rule for SshKeyPair {
                     };
                     let mut finding = Finding::new(self.meta(), span, message)
                         .label(found)
-                        .help(help(setting))
+                        .help(help(cx, setting))
                         .fix(fixed)
                         .resource(resource.id);
                     if let Value::Unknown(Unknown::Parameter(p)) = &value.value {

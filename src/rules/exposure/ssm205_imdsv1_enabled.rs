@@ -62,26 +62,35 @@ crate::declare_rule! {
     }
 }
 
-/// How to require IMDSv2 where the launch sets its metadata options.
-fn help(tokens: &Locator, secure: &str) -> String {
+/// How to require IMDSv2 where the launch sets its metadata options, in the file's style.
+fn help(cx: &Context<'_>, tokens: &Locator, secure: &str) -> String {
+    let style = cx.style();
+    let mut text = String::from("require session tokens for the instance metadata service:\n\n");
     match tokens {
-        Locator::Option(namespace, name) => format!(
-            "require session tokens for the instance metadata service:\n\nOptionSettings:\n  - Namespace: {namespace}\n    OptionName: {name}\n    Value: \"{secure}\""
-        ),
+        Locator::Option(namespace, name) => {
+            text.push_str(&style.show_pair(
+                "OptionSettings",
+                &Snippet::Seq(vec![Snippet::map([
+                    ("Namespace", Snippet::str(*namespace)),
+                    ("OptionName", Snippet::str(*name)),
+                    ("Value", Snippet::str(secure)),
+                ])]),
+            ));
+        }
         Locator::Path(path) => {
-            let mut text =
-                String::from("require session tokens for the instance metadata service:\n\n");
             if let [parent, key] = path {
-                text.push_str(&format!("{parent}:\n  {key}: {secure}"));
+                let mut inner = vec![(key.to_string(), Snippet::str(secure))];
                 if *parent == "MetadataOptions" {
-                    text.push_str(
-                        "\n  HttpEndpoint: enabled\n\n(in a launch template, under `LaunchTemplateData`)",
-                    );
+                    inner.push(("HttpEndpoint".to_string(), Snippet::str("enabled")));
+                }
+                text.push_str(&style.show_pair(parent, &Snippet::Map(inner)));
+                if *parent == "MetadataOptions" {
+                    text.push_str("\n\n(in a launch template, under `LaunchTemplateData`)");
                 }
             }
-            text
         }
     }
+    text
 }
 
 /// Sets `HttpTokens: required` where the finding is: adds the missing keys to the
@@ -225,7 +234,7 @@ impl Rule for Imdsv1Enabled {
                 );
                 let finding = Finding::new(self.meta(), span, message)
                     .label(found)
-                    .help(help(&metadata.tokens, metadata.secure))
+                    .help(help(cx, &metadata.tokens, metadata.secure))
                     .fix(fixed)
                     .resource(resource.id);
                 out.push(label_defaults(finding, cx.template(), &value.defaults));

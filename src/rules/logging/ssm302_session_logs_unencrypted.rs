@@ -57,7 +57,6 @@ struct Destination {
     flag: Key,
     what: &'static str,
     /// What else encryption takes, in a template / for a standalone document.
-    help: &'static str,
     standalone_help: &'static str,
 }
 
@@ -67,14 +66,12 @@ const DESTINATIONS: [Destination; 2] = [
         flag: Key::S3Encryption,
         what: "S3",
         standalone_help: "and give the bucket default encryption",
-        help: "and give the bucket default encryption:\n\nBucketEncryption:\n  ServerSideEncryptionConfiguration:\n    - ServerSideEncryptionByDefault:\n        SSEAlgorithm: aws:kms\n        KMSMasterKeyID: !GetAtt SessionKey.Arn",
     },
     Destination {
         target: Key::CloudWatchGroup,
         flag: Key::CloudWatchEncryption,
         what: "CloudWatch Logs",
         standalone_help: "and encrypt the log group with a KMS key",
-        help: "and encrypt the log group with a KMS key:\n\nSessionLogGroup:\n  Type: AWS::Logs::LogGroup\n  Properties:\n    KmsKeyId: !GetAtt SessionKey.Arn",
     },
 ];
 
@@ -104,6 +101,36 @@ fn fix<'a>(cx: &Context<'a>, prefs: &Preferences<'a>, flag: &str) -> Option<Fix>
         Some(_) => return None,
     };
     Some(Fix::safe(format!("set `{flag}: true`"), vec![edit]))
+}
+
+/// How to encrypt the destination itself, in the file's style: the bucket's default
+/// encryption (S3-managed keys: nothing else to define), the log group's KMS key (the
+/// template's only key, or a property to fill in).
+fn destination_help(cx: &Context<'_>, target: Key) -> String {
+    let style = cx.style();
+    if target == Key::S3Bucket {
+        let snippet = Snippet::map([(
+            "ServerSideEncryptionConfiguration",
+            Snippet::Seq(vec![Snippet::map([(
+                "ServerSideEncryptionByDefault",
+                Snippet::map([("SSEAlgorithm", Snippet::str("AES256"))]),
+            )])]),
+        )]);
+        return format!(
+            "and give the bucket default encryption:\n\n{}",
+            style.show_pair("BucketEncryption", &snippet)
+        );
+    }
+    let keys: Vec<_> = cx
+        .resources_of_type(&[crate::semantic::logging::KEY])
+        .collect();
+    match keys.as_slice() {
+        [key] => format!(
+            "and encrypt the log group with the KMS key (its key policy must let CloudWatch Logs use it):\n\n{}",
+            style.show_pair("KmsKeyId", &Snippet::get_att(key.id, "Arn"))
+        ),
+        _ => "and encrypt the log group with a KMS key whose key policy lets CloudWatch Logs use it (its `KmsKeyId` property: the key's ARN)".to_string(),
+    }
 }
 
 impl Rule for SessionLogsUnencrypted {
@@ -152,9 +179,9 @@ impl Rule for SessionLogsUnencrypted {
                             "require encryption:\n\n{}\n\n{}",
                             prefs.inputs_snippet(cx.syntax(), &[(d.flag.name(), "true")]),
                             if prefs.resource.is_some() {
-                                d.help
+                                destination_help(cx, d.target)
                             } else {
-                                d.standalone_help
+                                d.standalone_help.to_string()
                             }
                         ));
                         if written {

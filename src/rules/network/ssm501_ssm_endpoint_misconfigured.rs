@@ -126,7 +126,10 @@ impl SsmEndpointMisconfigured {
         let consequence = format!(
             "the SSM Agent resolves the public {service} name and never uses this endpoint"
         );
-        let fix = "set private DNS (the VPC needs `EnableDnsSupport` and `EnableDnsHostnames` true):\n\nPrivateDnsEnabled: true";
+        let fix = format!(
+            "set private DNS (the VPC needs `EnableDnsSupport` and `EnableDnsHostnames` true):\n\n{}",
+            cx.style().show_pair("PrivateDnsEnabled", &Snippet::Bool(true))
+        );
         if e.private_dns.is_empty() {
             let message = format!(
                 "endpoint `{}` for {service} does not enable private DNS: {consequence}{}",
@@ -146,7 +149,7 @@ impl SsmEndpointMisconfigured {
                 Finding::new(self.meta(), r.id_span, message)
                     .label("no `PrivateDnsEnabled: true` (the default is false)")
                     .resource(r.id)
-                    .help(fix)
+                    .help(fix.clone())
                     .fix(edit.map(|e| Fix::safe(DNS_FIX, vec![e]))),
             );
             return;
@@ -178,7 +181,7 @@ impl SsmEndpointMisconfigured {
             let f = Finding::new(self.meta(), node.span, message)
                 .label("private DNS off")
                 .resource(r.id)
-                .help(fix)
+                .help(fix.clone())
                 .fix(edit.map(|e| Fix::safe(DNS_FIX, vec![e])));
             out.push(label_defaults(f, cx.template(), &alt.defaults));
         }
