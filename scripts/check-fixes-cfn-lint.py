@@ -5,8 +5,9 @@ Usage: check-fixes-cfn-lint.py CFN_LINT ORIGINAL_DIR FIXED_DIR
 
 ORIGINAL_DIR and FIXED_DIR hold the same files, FIXED_DIR after `ssmlint --fix`. For
 every file that differs, cfn-lint runs on both copies; its error-level findings (rule
-id and message, `E...` rules only) are compared as sets, and any error of a fixed copy
-that its original does not have fails the check. Warnings may come and go (a parameter
+id and the path in the template, `E...` rules only: messages list the template's
+logical ids, which a fix may add to) are compared as sets, and any error of a fixed
+copy that its original does not have fails the check. Warnings may come and go (a parameter
 left unused by a removed `KeyName` is W2001).
 """
 import json
@@ -28,8 +29,11 @@ def changed(original, fixed):
     return sorted(out)
 
 
+messages = {}
+
+
 def errors(cfn_lint, root, files):
-    """{file: {(rule, message)}} of cfn-lint's errors on root/files."""
+    """{file: {(rule, path)}} of cfn-lint's errors on root/files, with a message each."""
     result = {f: set() for f in files}
     if not files:
         return result
@@ -48,7 +52,9 @@ def errors(cfn_lint, root, files):
         rule = match["Rule"]["Id"]
         if match.get("Level") == "Error" or rule.startswith("E"):
             name = os.path.normpath(match["Filename"])
-            result.setdefault(name, set()).add((rule, match["Message"]))
+            path = "/".join(str(p) for p in match.get("Location", {}).get("Path") or [])
+            result.setdefault(name, set()).add((rule, path))
+            messages[(name, rule, path)] = match["Message"]
     return result
 
 
@@ -61,8 +67,8 @@ def main():
     after = errors(cfn_lint, fixed, files)
     new = []
     for f in files:
-        for rule, message in sorted(after.get(f, set()) - before.get(f, set())):
-            new.append(f"  {f}: {rule} {message}")
+        for rule, path in sorted(after.get(f, set()) - before.get(f, set())):
+            new.append(f"  {f}: {rule} at {path or '?'}: {messages.get((f, rule, path), '')}")
     kept = sum(len(v) for v in before.values())
     print(f"  {len(files)} fixed files; cfn-lint errors: {kept} before, "
           f"{sum(len(v) for v in after.values())} after, {len(new)} new")

@@ -119,7 +119,11 @@ impl<'a> Editor<'a> {
     /// that is not written as one (a tagged value) or has a key already.
     pub fn insert_entries(&self, map: &Node, entries: &[(&str, Snippet)]) -> Option<Edit> {
         let present = map.as_map()?;
-        if entries.iter().any(|(k, _)| map.entry(k).is_some()) || entries.is_empty() {
+        // `{Fn::If: ...}` is a function, not a mapping to add keys to.
+        if map.as_intrinsic().is_some()
+            || entries.iter().any(|(k, _)| map.entry(k).is_some())
+            || entries.is_empty()
+        {
             return None;
         }
         let style = &self.style;
@@ -260,7 +264,7 @@ impl<'a> Editor<'a> {
     /// would be left empty: remove its parent instead) or not on lines of its own.
     pub fn remove_entry(&self, map: &Node, key: &str) -> Option<Edit> {
         let entries = map.as_map()?;
-        if entries.len() < 2 {
+        if entries.len() < 2 || map.as_intrinsic().is_some() {
             return None;
         }
         let index = entries.iter().position(|e| e.key == key)?;
@@ -467,6 +471,10 @@ mod tests {
             e.ensure(props(root), &["M", "T"], Snippet::str("r"))
         });
         assert_eq!(out, "{\r\n  \"R\": {\r\n    \"P\": {\r\n      \"A\": 1,\r\n      \"M\": {\r\n        \"T\": \"r\"\r\n      }\r\n    }\r\n  }\r\n}\r\n");
+        let root =
+            crate::syntax::parse("R:\n  P:\n    Fn::If: [C, {A: 1}, {A: 2}]\n").expect("parses");
+        let editor = Editor::new("R:\n  P:\n    Fn::If: [C, {A: 1}, {A: 2}]\n", false);
+        assert!(editor.ensure(props(&root), &["M"], Snippet::Null).is_none());
         let null = "R:\n  P:\n  Q: 1\n";
         let out = run(null, |e, root| {
             e.ensure(root.get("R").expect("R"), &["P", "T"], Snippet::str("r"))

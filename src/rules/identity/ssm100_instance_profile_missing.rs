@@ -173,6 +173,10 @@ fn fix(cx: &Context<'_>, compute: &Compute<'_>) -> Option<Fix> {
         return None;
     }
     let property = if std::ptr::eq(settings, resource.node) {
+        // A list of launch specifications cannot be made up here.
+        if compute.launch.launcher.each {
+            return None;
+        }
         let mut full = compute.launch.launcher.settings.to_vec();
         full.extend(path);
         editor.ensure(resource.node, &full, value)?
