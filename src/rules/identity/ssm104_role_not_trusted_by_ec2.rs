@@ -159,7 +159,23 @@ impl Rule for RoleNotTrustedByEc2 {
                     "`{miss}` is not the EC2 service principal: write `ec2.amazonaws.com`\n\n"
                 ));
             }
-            help.push_str("AssumeRolePolicyDocument:\n  Version: \"2012-10-17\"\n  Statement:\n    - Effect: Allow\n      Principal:\n        Service: !Sub \"ec2.${AWS::URLSuffix}\"\n      Action: sts:AssumeRole");
+            help.push_str(&cx.style().show_pair(
+                "AssumeRolePolicyDocument",
+                &Snippet::map([
+                    ("Version", Snippet::str("2012-10-17")),
+                    (
+                        "Statement",
+                        Snippet::Seq(vec![Snippet::map([
+                            ("Effect", Snippet::str("Allow")),
+                            (
+                                "Principal",
+                                Snippet::map([("Service", Snippet::sub("ec2.${AWS::URLSuffix}"))]),
+                            ),
+                            ("Action", Snippet::str("sts:AssumeRole")),
+                        ])]),
+                    ),
+                ]),
+            ));
             let reason = if denied { "denies" } else { "does not allow" };
             let mut finding = Finding::new(
                 self.meta(),

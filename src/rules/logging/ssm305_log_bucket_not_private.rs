@@ -59,8 +59,6 @@ const SETTINGS: [&str; 4] = [
     "RestrictPublicBuckets",
 ];
 
-const HELP: &str = "block every kind of public access on the log bucket:\n\nPublicAccessBlockConfiguration:\n  BlockPublicAcls: true\n  BlockPublicPolicy: true\n  IgnorePublicAcls: true\n  RestrictPublicBuckets: true";
-
 /// Sets all four settings to `true`: adds `PublicAccessBlockConfiguration`, or the
 /// settings it lacks, and replaces literal values that are not `true`. Not when the
 /// configuration is not a mapping written in the bucket (an `Fn::If`, say).
@@ -132,7 +130,13 @@ impl Rule for LogBucketNotPrivate {
                     format!("{} logs sessions here", prefs.describe()),
                 )
                 .resource(bucket.id)
-                .help(HELP)
+                .help(format!(
+                    "block every kind of public access on the log bucket:\n\n{}",
+                    cx.style().show_pair(
+                        "PublicAccessBlockConfiguration",
+                        &Snippet::map(SETTINGS.map(|name| (name, Snippet::Bool(true))))
+                    )
+                ))
                 .fix(fix(cx, bucket));
                 if span != bucket.id_span {
                     finding = finding.with_label(bucket.id_span, "the log bucket");
