@@ -317,19 +317,28 @@ impl SsmEndpointMisconfigured {
         f = label_defaults(f, cx.template(), &defaults);
         let source = match &first_refused.0.groups {
             Groups::Known(ids) => match ids.first() {
-                Some(id) => format!("SourceSecurityGroupId: !Ref {id}"),
-                None => format!("CidrIp: !GetAtt {vpc}.CidrBlock"),
+                Some(id) => ("SourceSecurityGroupId", Snippet::reference(*id)),
+                None => ("CidrIp", Snippet::get_att(vpc, "CidrBlock")),
             },
-            _ => format!("CidrIp: !GetAtt {vpc}.CidrBlock"),
+            _ => ("CidrIp", Snippet::get_att(vpc, "CidrBlock")),
         };
-        let rule = format!("- IpProtocol: tcp\n  FromPort: 443\n  ToPort: 443\n  {source}");
+        let port = || Snippet::Number("443".into());
+        let rule = Snippet::Seq(vec![Snippet::map([
+            ("IpProtocol", Snippet::str("tcp")),
+            ("FromPort", port()),
+            ("ToPort", port()),
+            source,
+        ])]);
+        let style = cx.style();
         let help = if has_ingress {
-            format!("add to `SecurityGroupIngress` of `{group}`:\n\n{rule}")
-        } else {
-            let indented: String = rule.lines().map(|l| format!("  {l}\n")).collect();
             format!(
-                "add to the properties of `{group}`:\n\nSecurityGroupIngress:\n{}",
-                indented.trim_end()
+                "add to `SecurityGroupIngress` of `{group}`:\n\n{}",
+                style.show(&rule)
+            )
+        } else {
+            format!(
+                "add to the properties of `{group}`:\n\n{}",
+                style.show_pair("SecurityGroupIngress", &rule)
             )
         };
         Some(f.help(help))
