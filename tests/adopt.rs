@@ -82,7 +82,7 @@ fn statistics_count_findings_by_rule() {
     assert_eq!(counts.iter().map(|c| c.1).sum::<u64>(), 5, "{counts:?}");
     assert!(rows
         .iter()
-        .all(|r| r["fixable"] == false && r["name"].is_string()));
+        .all(|r| r["fixable"].is_boolean() && r["name"].is_string()));
     assert!(
         counts.windows(2).all(|w| w[0].1 >= w[1].1),
         "by count: {counts:?}"

@@ -1,5 +1,6 @@
-//! A small emitter for the snippets in help texts: a value tree ([`Snippet`]) written as
-//! block YAML or as JSON, so every snippet reads back as what it shows.
+//! A small emitter for the snippets in help texts and the text of fixes: a value tree
+//! ([`Snippet`]) written as block or flow YAML or as JSON, in a file's own [`Style`], so
+//! every snippet reads back as what it shows and every fix reads like its file.
 
 use std::fmt::Write as _;
 
@@ -15,6 +16,9 @@ pub enum Snippet {
     Map(Vec<(String, Snippet)>),
     /// A value under a YAML tag (`!Rain::Module`), shown with its tag.
     Tagged(String, Box<Snippet>),
+    /// An intrinsic function by its long name (`Ref`, `Fn::Sub`) and its argument: `!Sub`
+    /// where the file uses short-form tags, else `Fn::Sub: ...` / `{"Fn::Sub": ...}`.
+    Fn(&'static str, Box<Snippet>),
 }
 
 impl Snippet {
@@ -27,6 +31,32 @@ impl Snippet {
         Snippet::Str(text.into())
     }
 
+    /// `Ref: id`.
+    pub fn reference(id: impl Into<String>) -> Snippet {
+        Snippet::Fn("Ref", Box::new(Snippet::Str(id.into())))
+    }
+
+    /// `Fn::Sub: text`.
+    pub fn sub(text: impl Into<String>) -> Snippet {
+        Snippet::Fn("Fn::Sub", Box::new(Snippet::Str(text.into())))
+    }
+
+    /// `Fn::GetAtt: [id, attribute]`.
+    pub fn get_att(id: impl Into<String>, attribute: impl Into<String>) -> Snippet {
+        Snippet::Fn(
+            "Fn::GetAtt",
+            Box::new(Snippet::Seq(vec![
+                Snippet::Str(id.into()),
+                Snippet::Str(attribute.into()),
+            ])),
+        )
+    }
+
+    /// The long form of an intrinsic: a mapping of one key.
+    fn long_form(name: &str, arg: &Snippet) -> Snippet {
+        Snippet::Map(vec![(name.to_string(), arg.clone())])
+    }
+
     /// A value that fits on its key's line: scalars and empty collections.
     fn inline_yaml(&self) -> Option<String> {
         match self {
@@ -37,6 +67,9 @@ impl Snippet {
             Snippet::Seq(items) if items.is_empty() => Some("[]".into()),
             Snippet::Map(entries) if entries.is_empty() => Some("{}".into()),
             Snippet::Tagged(tag, value) => value.inline_yaml().map(|v| format!("!{tag} {v}")),
+            Snippet::Fn(name, arg) => {
+                Some(Style::default().yaml_flow(&Snippet::Fn(name, arg.clone())))
+            }
             Snippet::Seq(_) | Snippet::Map(_) => None,
         }
     }
@@ -88,6 +121,9 @@ fn yaml_block(snippet: &Snippet, indent: usize, out: &mut String) {
             }
         }
         Snippet::Tagged(_, value) => yaml_block(value, indent, out),
+        Snippet::Fn(..) => {
+            let _ = writeln!(out, "{pad}{}", Style::default().yaml_flow(snippet));
+        }
         _ => {
             let _ = writeln!(out, "{pad}{}", snippet.inline_yaml().unwrap_or_default());
         }
@@ -109,6 +145,10 @@ pub fn yaml_scalar(s: &str, as_value: bool) -> String {
         && (s.parse::<f64>().is_ok()
             || s.starts_with("0x")
             || s.starts_with("0o")
+            // A date (`2012-10-17`) reads back as a timestamp in YAML 1.1.
+            || (s.starts_with(|c: char| c.is_ascii_digit())
+                && s.contains('-')
+                && s.chars().all(|c| c.is_ascii_digit() || c == '-'))
             || matches!(
                 s.to_ascii_lowercase().as_str(),
                 "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "~" | "y" | "n"
@@ -136,6 +176,7 @@ fn json_value(snippet: &Snippet, indent: usize, out: &mut String) {
         Snippet::Number(n) if is_json_number(n) => out.push_str(n),
         Snippet::Number(n) | Snippet::Str(n) => json_string(n, out),
         Snippet::Tagged(_, value) => json_value(value, indent, out),
+        Snippet::Fn(name, arg) => json_value(&Snippet::long_form(name, arg), indent, out),
         Snippet::Seq(items) if items.is_empty() => out.push_str("[]"),
         Snippet::Map(entries) if entries.is_empty() => out.push_str("{}"),
         Snippet::Seq(items) => {
@@ -232,6 +273,373 @@ pub fn list_item(text: &str, by: usize) -> String {
     out.join("\n")
 }
 
+/// How a file writes what a fix adds to it (and a help text shows): its language, its
+/// indentation unit, the quote it uses, whether it uses short-form tags, its line break.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Style {
+    pub json: bool,
+    /// One level of indentation (`"  "`, `"    "`; a tab only in JSON).
+    pub unit: String,
+    /// The quote a YAML string gets when it must be quoted.
+    pub quote: char,
+    /// Short-form tags (`!Ref`, `!Sub`): only where the file already uses them.
+    pub short_tags: bool,
+    /// `"\r\n"` when the file uses CRLF line breaks.
+    pub newline: &'static str,
+}
+
+impl Default for Style {
+    /// The style of help texts for YAML templates: two spaces, short-form tags.
+    fn default() -> Self {
+        Style {
+            json: false,
+            unit: "  ".into(),
+            quote: '\'',
+            short_tags: true,
+            newline: "\n",
+        }
+    }
+}
+
+/// Short-form tags whose use in a file shows it writes intrinsics that way.
+const SHORT_TAGS: &[&str] = &[
+    "Ref",
+    "Sub",
+    "GetAtt",
+    "Join",
+    "If",
+    "Select",
+    "Split",
+    "FindInMap",
+    "ImportValue",
+    "Base64",
+    "GetAZs",
+    "Equals",
+    "Not",
+    "And",
+    "Or",
+    "Condition",
+    "Cidr",
+];
+
+impl Style {
+    /// The style of `text`, a JSON document when `json`.
+    pub fn detect(text: &str, json: bool) -> Style {
+        let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+        let mut unit = None;
+        let mut previous: Option<(usize, bool)> = None;
+        let (mut single, mut double, mut short_tags) = (0usize, 0usize, false);
+        for line in text.lines() {
+            let code = if json { line } else { strip_comment(line) };
+            let trimmed = code.trim_start_matches([' ', '\t']);
+            let trimmed_end = trimmed.trim_end();
+            if trimmed_end.is_empty() {
+                continue;
+            }
+            let lead = code.len() - trimmed.len();
+            let opens = if json {
+                trimmed_end.ends_with(['{', '['])
+            } else {
+                trimmed_end.ends_with(':')
+            };
+            if unit.is_none() {
+                if let Some((before, true)) = previous {
+                    if lead > before {
+                        let tab = code.starts_with('\t');
+                        unit = Some(if tab && json {
+                            "\t".to_string()
+                        } else {
+                            " ".repeat((lead - before).clamp(1, 8))
+                        });
+                    }
+                }
+            }
+            previous = Some((lead, opens));
+            if !json {
+                single += trimmed.matches(": '").count() + usize::from(trimmed.starts_with("- '"));
+                double +=
+                    trimmed.matches(": \"").count() + usize::from(trimmed.starts_with("- \""));
+                short_tags = short_tags || uses_short_tag(trimmed);
+            }
+        }
+        Style {
+            json,
+            unit: unit.unwrap_or_else(|| "  ".into()),
+            quote: if double > single { '"' } else { '\'' },
+            short_tags,
+            newline,
+        }
+    }
+
+    /// The width of one indentation level in spaces (a tab counts as one).
+    pub fn width(&self) -> usize {
+        self.unit.len().max(1)
+    }
+
+    /// `text` with the file's line breaks.
+    pub fn lines(&self, text: &str) -> String {
+        if self.newline == "\n" {
+            text.to_string()
+        } else {
+            text.replace('\n', self.newline)
+        }
+    }
+
+    /// A string as a YAML scalar: plain where that reads back as the same string, else
+    /// quoted with the file's quote. `flow` also quotes what a flow collection would cut.
+    pub fn scalar(&self, s: &str, as_value: bool, flow: bool) -> String {
+        let plain = yaml_scalar(s, as_value);
+        let cut = flow && (s.contains([',', '[', ']', '{', '}']) || s.contains(": "));
+        if plain == s && !cut {
+            return plain;
+        }
+        if self.quote == '"' {
+            let mut out = String::new();
+            json_string(s, &mut out);
+            out
+        } else {
+            format!("'{}'", s.replace('\'', "''"))
+        }
+    }
+
+    /// A value on one line: flow YAML, or compact JSON.
+    pub fn inline(&self, snippet: &Snippet) -> String {
+        if self.json {
+            self.json_compact(snippet)
+        } else {
+            self.yaml_flow(snippet)
+        }
+    }
+
+    /// A value as flow YAML (`{Key: value, List: [a, b]}`, `!Ref X`).
+    pub fn yaml_flow(&self, snippet: &Snippet) -> String {
+        match snippet {
+            Snippet::Null => "null".into(),
+            Snippet::Bool(b) => b.to_string(),
+            Snippet::Number(n) => n.clone(),
+            Snippet::Str(s) => self.scalar(s, true, true),
+            Snippet::Seq(items) => format!(
+                "[{}]",
+                items
+                    .iter()
+                    .map(|i| self.yaml_flow(i))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Snippet::Map(entries) => format!(
+                "{{{}}}",
+                entries
+                    .iter()
+                    .map(|(k, v)| format!("{}: {}", self.scalar(k, false, true), self.yaml_flow(v)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Snippet::Tagged(tag, value) => format!("!{tag} {}", self.yaml_flow(value)),
+            Snippet::Fn(name, arg) => match self.short_form(name, arg) {
+                Some(text) => text,
+                None => self.yaml_flow(&Snippet::long_form(name, arg)),
+            },
+        }
+    }
+
+    /// `!Sub text`, `!GetAtt A.B`: the short form, where the file uses short forms.
+    fn short_form(&self, name: &str, arg: &Snippet) -> Option<String> {
+        if !self.short_tags || self.json {
+            return None;
+        }
+        let short = name.strip_prefix("Fn::").unwrap_or(name);
+        if let (Snippet::Seq(items), "GetAtt") = (arg, short) {
+            if let [Snippet::Str(id), Snippet::Str(attribute)] = items.as_slice() {
+                return Some(format!("!GetAtt {id}.{attribute}"));
+            }
+        }
+        Some(format!("!{short} {}", self.yaml_flow(arg)))
+    }
+
+    /// A value that fits on its key's line in block YAML.
+    fn yaml_inline(&self, snippet: &Snippet) -> Option<String> {
+        match snippet {
+            Snippet::Seq(items) if !items.is_empty() => None,
+            Snippet::Map(entries) if !entries.is_empty() => None,
+            Snippet::Tagged(_, value) => self.yaml_inline(value).map(|_| self.yaml_flow(snippet)),
+            Snippet::Fn(name, arg) => self.short_form(name, arg),
+            _ => Some(self.yaml_flow(snippet)),
+        }
+    }
+
+    /// The snippet as block YAML at `indent` spaces, each line ending in `\n`.
+    pub fn yaml_block(&self, snippet: &Snippet, indent: usize) -> String {
+        let mut out = String::new();
+        self.block_into(snippet, indent, &mut out);
+        out
+    }
+
+    /// `key: value` as block YAML at `indent`, ending in `\n`.
+    pub fn yaml_pair(&self, key: &str, value: &Snippet, indent: usize) -> String {
+        let mut out = String::new();
+        self.pair_into(key, value, indent, &mut out);
+        out
+    }
+
+    fn pair_into(&self, key: &str, value: &Snippet, indent: usize, out: &mut String) {
+        let pad = " ".repeat(indent);
+        let _ = write!(out, "{pad}{}:", self.scalar(key, false, false));
+        match self.yaml_inline(value) {
+            Some(v) => {
+                let _ = writeln!(out, " {v}");
+            }
+            None => {
+                out.push('\n');
+                let inner = match value {
+                    // A list under a key: `- ` one level in.
+                    Snippet::Seq(_) | Snippet::Map(_) | Snippet::Fn(..) => indent + self.width(),
+                    _ => indent,
+                };
+                self.block_into(value, inner, out);
+            }
+        }
+    }
+
+    fn block_into(&self, snippet: &Snippet, indent: usize, out: &mut String) {
+        let pad = " ".repeat(indent);
+        match snippet {
+            Snippet::Map(entries) if !entries.is_empty() => {
+                for (key, value) in entries {
+                    self.pair_into(key, value, indent, out);
+                }
+            }
+            Snippet::Seq(items) if !items.is_empty() => {
+                for item in items {
+                    match self.yaml_inline(item) {
+                        Some(v) => {
+                            let _ = writeln!(out, "{pad}- {v}");
+                        }
+                        None => {
+                            let inner = self.yaml_block(item, indent + 2);
+                            let inner = inner.get(indent + 2..).unwrap_or(&inner);
+                            let _ = write!(out, "{pad}- {inner}");
+                        }
+                    }
+                }
+            }
+            Snippet::Fn(name, arg) => match self.short_form(name, arg) {
+                Some(text) => {
+                    let _ = writeln!(out, "{pad}{text}");
+                }
+                None => self.block_into(&Snippet::long_form(name, arg), indent, out),
+            },
+            _ => {
+                let _ = writeln!(out, "{pad}{}", self.yaml_flow(snippet));
+            }
+        }
+    }
+
+    /// The snippet as compact one-line JSON (`{"Key": "value", "List": [1, 2]}`).
+    pub fn json_compact(&self, snippet: &Snippet) -> String {
+        let mut out = String::new();
+        match snippet {
+            Snippet::Seq(items) => {
+                let inner: Vec<String> = items.iter().map(|i| self.json_compact(i)).collect();
+                let _ = write!(out, "[{}]", inner.join(", "));
+            }
+            Snippet::Map(entries) => {
+                let inner: Vec<String> = entries
+                    .iter()
+                    .map(|(k, v)| {
+                        let mut key = String::new();
+                        json_string(k, &mut key);
+                        format!("{key}: {}", self.json_compact(v))
+                    })
+                    .collect();
+                let _ = write!(out, "{{{}}}", inner.join(", "));
+            }
+            Snippet::Tagged(_, value) => return self.json_compact(value),
+            Snippet::Fn(name, arg) => return self.json_compact(&Snippet::long_form(name, arg)),
+            scalar => json_value(scalar, 0, &mut out),
+        }
+        out
+    }
+
+    /// The snippet as pretty JSON whose inner lines start with `base` and one more unit
+    /// per level (the first line is not indented: it follows a key or a bracket).
+    pub fn json_pretty(&self, snippet: &Snippet, base: &str) -> String {
+        let inner = format!("{base}{}", self.unit);
+        match snippet {
+            Snippet::Seq(items) if !items.is_empty() => {
+                let lines: Vec<String> = items
+                    .iter()
+                    .map(|i| format!("{inner}{}", self.json_pretty(i, &inner)))
+                    .collect();
+                format!("[\n{}\n{base}]", lines.join(",\n"))
+            }
+            Snippet::Map(entries) if !entries.is_empty() => {
+                let lines: Vec<String> = entries
+                    .iter()
+                    .map(|(k, v)| {
+                        let mut key = String::new();
+                        json_string(k, &mut key);
+                        format!("{inner}{key}: {}", self.json_pretty(v, &inner))
+                    })
+                    .collect();
+                format!("{{\n{}\n{base}}}", lines.join(",\n"))
+            }
+            Snippet::Tagged(_, value) => self.json_pretty(value, base),
+            Snippet::Fn(name, arg) => self.json_pretty(&Snippet::long_form(name, arg), base),
+            other => self.json_compact(other),
+        }
+    }
+
+    /// A snippet for a help text in this style: indented JSON or block YAML.
+    pub fn show(&self, snippet: &Snippet) -> String {
+        if self.json {
+            self.json_pretty(snippet, "")
+        } else {
+            self.yaml_block(snippet, 0).trim_end().to_string()
+        }
+    }
+
+    /// `key: value` for a help text in this style (JSON: `"key": value`).
+    pub fn show_pair(&self, key: &str, value: &Snippet) -> String {
+        if self.json {
+            let mut out = String::new();
+            json_string(key, &mut out);
+            format!("{out}: {}", self.json_pretty(value, ""))
+        } else {
+            self.yaml_pair(key, value, 0).trim_end().to_string()
+        }
+    }
+}
+
+/// The line without its YAML comment (a `#` at the start or after a space, outside
+/// quotes — quotes are followed only roughly: enough to read a file's style).
+fn strip_comment(line: &str) -> &str {
+    let mut quote = None;
+    let mut previous = ' ';
+    for (i, c) in line.char_indices() {
+        match (quote, c) {
+            (None, '\'' | '"') if previous == ' ' || previous == ':' => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '#') if previous == ' ' || previous == '\t' => {
+                return line.get(..i).unwrap_or(line);
+            }
+            _ => {}
+        }
+        previous = c;
+    }
+    line
+}
+
+/// Whether a line (without its comment) uses a short-form CloudFormation tag.
+fn uses_short_tag(line: &str) -> bool {
+    line.match_indices('!').any(|(at, _)| {
+        let rest = line.get(at + 1..).unwrap_or("");
+        SHORT_TAGS.iter().any(|tag| {
+            rest.strip_prefix(tag)
+                .is_some_and(|after| after.is_empty() || after.starts_with([' ', '[', '{']))
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -275,5 +683,51 @@ mod tests {
         let mut s = String::new();
         json_string("a\"b\n", &mut s);
         assert_eq!(s, "\"a\\\"b\\n\"");
+    }
+
+    #[test]
+    fn styles_are_read_from_the_file() {
+        let yaml = "Resources:\r\n    A:\r\n        Type: \"x\" # !Ref no\r\n        P: \"y\"\r\n";
+        let style = Style::detect(yaml, false);
+        assert_eq!(style.unit, "    ");
+        assert_eq!(style.quote, '"');
+        assert!(!style.short_tags);
+        assert_eq!(style.newline, "\r\n");
+        let tags = Style::detect("A:\n  B: !Ref C\n", false);
+        assert!(tags.short_tags);
+        assert_eq!(tags.unit, "  ");
+        let json = Style::detect("{\n\t\"A\": {\n\t\t\"B\": 1\n\t}\n}\n", true);
+        assert_eq!(json.unit, "\t");
+    }
+
+    #[test]
+    fn intrinsics_take_the_file_s_form() {
+        let sub = Snippet::sub("arn:${AWS::Partition}:iam::aws:policy/X");
+        let short = Style::default();
+        assert_eq!(
+            short.yaml_flow(&sub),
+            "!Sub 'arn:${AWS::Partition}:iam::aws:policy/X'"
+        );
+        let long = Style {
+            short_tags: false,
+            ..Style::default()
+        };
+        assert_eq!(
+            long.yaml_pair("A", &Snippet::Seq(vec![sub.clone()]), 0),
+            "A:\n  - Fn::Sub: 'arn:${AWS::Partition}:iam::aws:policy/X'\n"
+        );
+        let json = Style::detect("{}", true);
+        assert_eq!(
+            json.json_compact(&sub),
+            "{\"Fn::Sub\": \"arn:${AWS::Partition}:iam::aws:policy/X\"}"
+        );
+        assert_eq!(
+            short.yaml_flow(&Snippet::get_att("R", "Arn")),
+            "!GetAtt R.Arn"
+        );
+        assert_eq!(
+            short.yaml_flow(&Snippet::Seq(vec![Snippet::reference("R")])),
+            "[!Ref R]"
+        );
     }
 }

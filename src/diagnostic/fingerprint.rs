@@ -59,6 +59,7 @@ mod tests {
         summary: "",
         docs: "",
         url: "",
+        fix: crate::diagnostic::FixAvailability::None,
     };
 
     #[test]

@@ -81,6 +81,86 @@ pub struct RuleMeta {
     #[serde(skip)]
     pub docs: &'static str,
     pub url: &'static str,
+    /// Whether the rule's findings carry an automatic fix (`--fix`).
+    pub fix: FixAvailability,
+}
+
+/// Whether a rule's findings carry a [`Fix`], as the rule declares (and a test checks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FixAvailability {
+    /// Never: the remedy needs a human decision.
+    None,
+    /// Where the template allows an edit that is certain (a literal value, no `Fn::If`).
+    Sometimes,
+    /// Every finding of the rule carries a fix.
+    Always,
+}
+
+impl FixAvailability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FixAvailability::None => "none",
+            FixAvailability::Sometimes => "sometimes",
+            FixAvailability::Always => "always",
+        }
+    }
+}
+
+/// Whether `--fix` applies a fix (safe) or only `--fix --unsafe-fixes` does (it may
+/// change what the stack does beyond the finding: a removed key pair, a new role).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    Unsafe,
+    Safe,
+}
+
+/// Replace the bytes of `span` by `text` (an insertion when the span is empty).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Edit {
+    pub span: Span,
+    pub text: String,
+}
+
+/// An automatic fix: edits of the finding's file that remove the finding.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Fix {
+    /// What the fix does, for the report ("add `HttpTokens: required`").
+    pub title: String,
+    pub applicability: Applicability,
+    /// Non-overlapping edits; insertions at one place go in this order.
+    pub edits: Vec<Edit>,
+    /// Rules whose findings the fix may rightly bring: checks that only apply once the
+    /// fix is made (an instance that gets a role becomes reachable, and its session
+    /// logging and connectivity are then checked). Any other new finding is a bug.
+    pub reveals: &'static [&'static str],
+}
+
+impl Fix {
+    pub fn new(title: impl Into<String>, applicability: Applicability, edits: Vec<Edit>) -> Fix {
+        Fix {
+            title: title.into(),
+            applicability,
+            edits,
+            reveals: &[],
+        }
+    }
+
+    /// The same fix, allowed to bring findings of the rules `codes`.
+    #[must_use]
+    pub fn revealing(mut self, codes: &'static [&'static str]) -> Fix {
+        self.reveals = codes;
+        self
+    }
+
+    pub fn safe(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix::new(title, Applicability::Safe, edits)
+    }
+
+    pub fn unsafe_(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix::new(title, Applicability::Unsafe, edits)
+    }
 }
 
 impl RuleMeta {
@@ -118,6 +198,8 @@ pub struct Finding {
     /// The logical id of the resource the finding is about.
     pub resource: Option<String>,
     pub url: &'static str,
+    /// An automatic fix, when the rule can make one here.
+    pub fix: Option<Fix>,
 }
 
 impl Finding {
@@ -133,6 +215,7 @@ impl Finding {
             help: None,
             resource: None,
             url: meta.url,
+            fix: None,
         }
     }
 
@@ -154,6 +237,13 @@ impl Finding {
     #[must_use]
     pub fn help(mut self, text: impl Into<String>) -> Self {
         self.help = Some(text.into());
+        self
+    }
+
+    /// Attaches `fix` (an empty or missing fix is dropped).
+    #[must_use]
+    pub fn fix(mut self, fix: Option<Fix>) -> Self {
+        self.fix = fix.filter(|f| !f.edits.is_empty());
         self
     }
 

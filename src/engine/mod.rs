@@ -17,6 +17,7 @@ use crate::template::model::{classify, DocumentKind, Template};
 pub mod baseline;
 pub mod config;
 pub mod discover;
+pub mod fix;
 pub mod paths;
 pub mod settings;
 pub mod suppress;

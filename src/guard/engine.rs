@@ -249,6 +249,7 @@ fn rule_meta(
         summary: leak(&summary),
         docs: "",
         url: leak(header.and_then(|h| h.url.as_deref()).unwrap_or("")),
+        fix: crate::diagnostic::FixAvailability::None,
     }));
     metas.insert(code.to_ascii_uppercase(), meta);
     Ok(meta)

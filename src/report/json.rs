@@ -10,7 +10,7 @@ use crate::engine::baseline::Applied;
 use crate::engine::FileReport;
 use crate::report::statistics::{self, RuleCount};
 use crate::report::Summary;
-use crate::rules::Finding;
+use crate::rules::{Applicability, Finding};
 
 /// The version of the JSON schema below.
 pub const JSON_VERSION: u32 = 1;
@@ -72,6 +72,30 @@ pub struct JsonFinding<'a> {
     pub resource: Option<&'a str>,
     pub message: &'a str,
     pub help: Option<&'a str>,
+    /// The automatic fix (added in version 1; omitted when the finding has none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<JsonFix<'a>>,
+}
+
+/// A finding's fix: what `--fix` would do.
+#[derive(Debug, Serialize)]
+pub struct JsonFix<'a> {
+    pub title: &'a str,
+    /// `safe` (applied by `--fix`) or `unsafe` (only with `--unsafe-fixes`).
+    pub applicability: Applicability,
+    pub edits: Vec<JsonEdit<'a>>,
+}
+
+/// Replace `start..end` (bytes; also as 1-based lines and character columns) by `text`.
+#[derive(Debug, Serialize)]
+pub struct JsonEdit<'a> {
+    pub start: usize,
+    pub end: usize,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub text: &'a str,
 }
 
 #[derive(Debug, Serialize)]
@@ -101,6 +125,27 @@ impl<'a> JsonFinding<'a> {
             resource: f.resource.as_deref(),
             message: &f.message,
             help: f.help.as_deref(),
+            fix: f.fix.as_ref().map(|fix| JsonFix {
+                title: &fix.title,
+                applicability: fix.applicability,
+                edits: fix
+                    .edits
+                    .iter()
+                    .map(|e| {
+                        let start = source.line_col(e.span.start);
+                        let end = source.line_col(e.span.end);
+                        JsonEdit {
+                            start: e.span.start,
+                            end: e.span.end,
+                            line: start.line,
+                            column: start.column,
+                            end_line: end.line,
+                            end_column: end.column,
+                            text: &e.text,
+                        }
+                    })
+                    .collect(),
+            }),
         }
     }
 }

@@ -1,8 +1,7 @@
 //! `--statistics`: the findings counted by rule — code, name, severity, count, fixable —
 //! most frequent first. In JSON the same rows are `summary.by_rule`.
 //!
-//! ssmlint has no automatic fixes yet, so `fixable` is `false` for every rule (shown as
-//! `no`); the column is there so that the contract does not change when one comes.
+//! `fixable` says whether some of the row's findings carry an automatic fix (`--fix`).
 
 use std::collections::BTreeMap;
 
@@ -19,28 +18,31 @@ pub struct RuleCount {
     pub name: &'static str,
     pub severity: Severity,
     pub count: usize,
-    /// Whether ssmlint can fix these findings itself (never, so far).
+    /// Whether ssmlint can fix some of these findings itself (`--fix`).
     pub fixable: bool,
 }
 
 /// The reported (not suppressed) findings counted by rule, most frequent first, then by
 /// severity (most severe first) and code.
 pub fn by_rule(reports: &[FileReport]) -> Vec<RuleCount> {
-    let mut counts: BTreeMap<(&'static str, Severity), (&'static str, usize)> = BTreeMap::new();
+    let mut counts: BTreeMap<(&'static str, Severity), (&'static str, usize, bool)> =
+        BTreeMap::new();
     for finding in reports.iter().flat_map(|r| &r.findings) {
-        counts
-            .entry((finding.code, finding.severity))
-            .or_insert((finding.name, 0))
-            .1 += 1;
+        let row =
+            counts
+                .entry((finding.code, finding.severity))
+                .or_insert((finding.name, 0, false));
+        row.1 += 1;
+        row.2 |= finding.fix.is_some();
     }
     let mut rows: Vec<RuleCount> = counts
         .into_iter()
-        .map(|((code, severity), (name, count))| RuleCount {
+        .map(|((code, severity), (name, count, fixable))| RuleCount {
             code,
             name,
             severity,
             count,
-            fixable: false,
+            fixable,
         })
         .collect();
     rows.sort_by(|a, b| (b.count, b.severity, a.code).cmp(&(a.count, a.severity, b.code)));

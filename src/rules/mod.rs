@@ -15,7 +15,9 @@ use crate::semantic::{Input, Model};
 use crate::template::eval::Evaluator;
 use crate::template::model::{Resource, Template};
 
-pub use crate::diagnostic::{Category, Finding, Label, RuleMeta, Severity};
+pub use crate::diagnostic::{
+    Applicability, Category, Edit, Finding, Fix, FixAvailability, Label, RuleMeta, Severity,
+};
 pub use crate::template::eval::qualifiers;
 
 pub mod access;
@@ -283,6 +285,8 @@ impl RuleSettings {
 /// ```
 #[macro_export]
 macro_rules! declare_rule {
+    (@fix) => { $crate::diagnostic::FixAvailability::None };
+    (@fix $fix:ident) => { $crate::diagnostic::FixAvailability::$fix };
     (
         $(#[doc = $doc:literal])*
         $vis:vis struct $name:ident {
@@ -291,7 +295,8 @@ macro_rules! declare_rule {
             category: $category:ident,
             severity: $severity:ident,
             summary: $summary:literal,
-            url: $url:literal $(,)?
+            url: $url:literal
+            $(, fix: $fix:ident)? $(,)?
         }
     ) => {
         $(#[doc = $doc])*
@@ -308,6 +313,7 @@ macro_rules! declare_rule {
                     summary: $summary,
                     docs: concat!($($doc, "\n"),*),
                     url: $url,
+                    fix: $crate::declare_rule!(@fix $($fix)?),
                 };
                 &META
             }
@@ -324,6 +330,8 @@ pub struct Context<'a> {
     pub settings: &'a RuleSettings,
     /// The syntax the file was read in.
     syntax: crate::syntax::Syntax,
+    /// Writes the edits of fixes in the file's style (made on first use).
+    editor: std::sync::OnceLock<crate::syntax::edit::Editor<'a>>,
 }
 
 impl<'a> Context<'a> {
@@ -339,6 +347,7 @@ impl<'a> Context<'a> {
             model,
             settings,
             syntax: crate::syntax::detect_syntax(&source.text),
+            editor: std::sync::OnceLock::new(),
         }
     }
 
@@ -386,6 +395,27 @@ impl<'a> Context<'a> {
     /// The syntax the file is written in, for help snippets.
     pub fn syntax(&self) -> crate::syntax::Syntax {
         self.syntax
+    }
+
+    /// Writes edits of this file in its style, for fixes.
+    pub fn editor(&self) -> &crate::syntax::edit::Editor<'a> {
+        self.editor.get_or_init(|| {
+            crate::syntax::edit::Editor::new(
+                &self.source.text,
+                self.syntax == crate::syntax::Syntax::Json,
+            )
+        })
+    }
+
+    /// The style of the file, for help snippets.
+    pub fn style(&self) -> &crate::diagnostic::emit::Style {
+        &self.editor().style
+    }
+
+    /// Whether `node` is written inside `resource` (not in a parameter's default or a
+    /// mapping elsewhere), so that an edit of it changes just that resource.
+    pub fn written_in(&self, resource: &Resource<'_>, node: &crate::syntax::Node) -> bool {
+        resource.node.span.start <= node.span.start && node.span.end <= resource.node.span.end
     }
 
     /// The options of the rule `meta`.

@@ -1,5 +1,6 @@
 //! Spanned YAML and JSON: one node tree for both, with the place of every key and value.
 
+pub mod edit;
 pub mod json;
 pub mod node;
 pub mod yaml;

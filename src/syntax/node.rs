@@ -253,6 +253,31 @@ impl Node {
         }
     }
 
+    /// The node as a snippet whose intrinsic functions are [`Snippet::Fn`], so that the
+    /// emitter writes them in a file's own form (`!Ref X`, `Ref: X`, `{"Ref": "X"}`).
+    pub fn to_styled_snippet(&self) -> Snippet {
+        if let Some((name, arg)) = self.as_intrinsic() {
+            if let Some(name) = static_intrinsic(name) {
+                return Snippet::Fn(name, Box::new(arg.to_styled_snippet()));
+            }
+        }
+        match &self.kind {
+            NodeKind::Seq(items) => {
+                Snippet::Seq(items.iter().map(Node::to_styled_snippet).collect())
+            }
+            NodeKind::Map(entries) => Snippet::Map(
+                entries
+                    .iter()
+                    .map(|e| (e.key.to_string(), e.value.to_styled_snippet()))
+                    .collect(),
+            ),
+            NodeKind::Opaque { tag, value } => {
+                Snippet::Tagged(tag.to_string(), Box::new(value.to_styled_snippet()))
+            }
+            _ => self.to_snippet(),
+        }
+    }
+
     /// Short human description of the node's type, for messages.
     pub fn type_name(&self) -> &'static str {
         match self.kind {
@@ -285,6 +310,13 @@ impl ParseError {
             related: Vec::new(),
         }
     }
+}
+
+/// The long name of an intrinsic function, as a static string (`Condition` is no
+/// function of a value: not one).
+fn static_intrinsic(name: &str) -> Option<&'static str> {
+    let short = name.strip_prefix("Fn::").unwrap_or(name);
+    long_form_of_tag(short).filter(|long| *long == name && *long != "Condition")
 }
 
 /// The short-form tags CloudFormation defines, and the long-form key each stands for.

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// What one run of the `ssmlint` binary printed, and its exit code.
+#[derive(Debug)]
 pub struct Run {
     pub code: i32,
     pub stdout: String,

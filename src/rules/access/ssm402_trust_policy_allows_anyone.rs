@@ -81,7 +81,16 @@ impl Rule for TrustPolicyAllowsAnyone {
                 ),
             )
             .label("any principal")
-            .help("name who may assume the role:\n\nPrincipal:\n  Service: ec2.amazonaws.com\n\nor keep the principal and add a condition such as `aws:PrincipalOrgID`");
+            .help(format!(
+                "name who may assume the role:\n\n{}\n\nor keep the principal and add a condition such as `aws:PrincipalOrgID`",
+                cx.style().show_pair(
+                    "Principal",
+                    &crate::diagnostic::emit::Snippet::map([(
+                        "Service",
+                        crate::diagnostic::emit::Snippet::str("ec2.amazonaws.com")
+                    )])
+                )
+            ));
             if let Some(holder) = located.holder {
                 finding = finding.resource(holder.id);
             }

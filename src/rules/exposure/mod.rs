@@ -176,10 +176,67 @@ pub fn report_open_to_internet(
     for rule in cx.model.ingress_rules() {
         if open_to_internet(rule, port) {
             if let Some(f) = ingress_finding(cx, meta, rule, port, service, session) {
-                out.push(f);
+                out.push(f.fix(remove_rule(cx, rule, port, service)));
             }
         }
     }
+}
+
+/// Removes an ingress rule that admits only `port` (a range or all traffic admits more:
+/// that needs a decision): its entry of the group's `SecurityGroupIngress` (the whole
+/// property for its only entry), or the `AWS::EC2::SecurityGroupIngress` resource when
+/// nothing refers to it. Only for a rule written as such, in every deployment. Unsafe:
+/// whoever connects that way loses the path.
+fn remove_rule(
+    cx: &Context<'_>,
+    rule: &IngressRule<'_>,
+    port: i64,
+    service: &str,
+) -> Option<crate::rules::Fix> {
+    if rule.origin != Origin::SecurityGroup
+        || !rule.when.is_empty()
+        || !rule.defaults.is_empty()
+        || rule.port_match(port) != Some(PortMatch::Range(port, port))
+    {
+        return None;
+    }
+    let editor = cx.editor();
+    let resource = rule.resource;
+    let edit = if rule.group.is_some() {
+        let template = cx.template()?;
+        let referred = template.referrers(resource.id).next().is_some()
+            || template.root.get("Outputs").is_some_and(|o| {
+                cx.source
+                    .text
+                    .get(o.span.start..o.span.end)
+                    .is_none_or(|t| t.contains(resource.id))
+            });
+        if referred || !std::ptr::eq(resource.properties?, rule.entry) {
+            return None;
+        }
+        editor.remove_entry(template.root.get("Resources")?, resource.id)?
+    } else {
+        let props = resource.properties?;
+        let ingress = props.get("SecurityGroupIngress")?;
+        match ingress.as_seq() {
+            Some(items) => {
+                let index = items.iter().position(|i| std::ptr::eq(i, rule.entry))?;
+                if items.len() > 1 {
+                    editor.remove_item(ingress, index)?
+                } else {
+                    editor.remove_entry(props, "SecurityGroupIngress")?
+                }
+            }
+            None if std::ptr::eq(ingress, rule.entry) => {
+                editor.remove_entry(props, "SecurityGroupIngress")?
+            }
+            None => return None,
+        }
+    };
+    Some(crate::rules::Fix::unsafe_(
+        format!("remove the rule that admits {service} from the internet"),
+        vec![edit],
+    ))
 }
 
 // ---------------------------------------------------------------------------------

@@ -69,6 +69,7 @@ crate::declare_rule! {
         severity: Error,
         summary: "A security group admits SSH (TCP 22) from the whole internet.",
         url: "https://docs.aws.amazon.com/config/latest/developerguide/restricted-ssh.html",
+        fix: Sometimes,
     }
 }
 

@@ -55,6 +55,7 @@ crate::declare_rule! {
         severity: Error,
         summary: "A security group admits RDP (TCP 3389) from the whole internet.",
         url: "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html",
+        fix: Sometimes,
     }
 }
 

@@ -1,6 +1,6 @@
 //! SSM203: a network ACL entry allows SSH in from the whole internet.
 
-use std::fmt::Write as _;
+use crate::syntax::Node;
 
 use super::{describe_match, port_label};
 use crate::base::Tri;
@@ -103,33 +103,46 @@ impl Rule for NaclAllowsSshFromInternet {
 
 /// A lower-numbered deny entry for port 22 from the same internet range.
 fn deny_snippet(cx: &Context<'_>, entry: &NaclEntry<'_>) -> String {
-    let acl = entry
-        .resource
-        .property("NetworkAclId")
-        .and_then(|n| cx.source.text.get(n.span.start..n.span.end))
-        .filter(|t| !t.contains('\n'))
-        .unwrap_or("!Ref YourNetworkAcl");
-    let number = entry.rule_number.filter(|n| *n > 1).map_or(1, |n| n - 1);
+    use crate::diagnostic::emit::Snippet;
+    let acl = entry.resource.property("NetworkAclId").map_or_else(
+        || Snippet::reference("YourNetworkAcl"),
+        Node::to_styled_snippet,
+    );
+    let rule_number = entry.rule_number.filter(|n| *n > 1).map_or(1, |n| n - 1);
     let (key, cidr) = match &entry.source {
         crate::semantic::traffic::Source::Cidr {
             net: ipnet::IpNet::V6(_),
             ..
-        } => ("Ipv6CidrBlock", "'::/0'"),
+        } => ("Ipv6CidrBlock", "::/0"),
         _ => ("CidrBlock", "0.0.0.0/0"),
     };
-    let mut text = String::from(
-        "deny SSH before this entry with a lower-numbered rule (or remove the allow); \
-         Session Manager needs no inbound SSH:\n\n",
-    );
-    let _ = write!(
-        text,
-        "{}DenySsh:\n  Type: AWS::EC2::NetworkAclEntry\n  Properties:\n    NetworkAclId: {acl}\n    \
-         RuleNumber: {number}  # any free number below {}\n    Protocol: 6\n    PortRange:\n      \
-         From: 22\n      To: 22\n    RuleAction: deny\n    Egress: false\n    {key}: {cidr}",
-        entry.resource.id,
-        entry
-            .rule_number
-            .map_or_else(|| "the allow entry's".to_string(), |n| n.to_string()),
-    );
-    text
+    let below = entry
+        .rule_number
+        .map_or_else(|| "the allow entry's".to_string(), |n| n.to_string());
+    let number = |n: i64| Snippet::Number(n.to_string());
+    let snippet = Snippet::map([(
+        format!("{}DenySsh", entry.resource.id),
+        Snippet::map([
+            ("Type", Snippet::str("AWS::EC2::NetworkAclEntry")),
+            (
+                "Properties",
+                Snippet::map([
+                    ("NetworkAclId", acl),
+                    ("RuleNumber", number(rule_number)),
+                    ("Protocol", number(6)),
+                    (
+                        "PortRange",
+                        Snippet::map([("From", number(22)), ("To", number(22))]),
+                    ),
+                    ("RuleAction", Snippet::str("deny")),
+                    ("Egress", Snippet::Bool(false)),
+                    (key, Snippet::str(cidr)),
+                ]),
+            ),
+        ]),
+    )]);
+    format!(
+        "deny SSH before this entry with a lower-numbered rule (any free number below {below}), or remove the allow; Session Manager needs no inbound SSH:\n\n{}",
+        cx.style().show(&snippet)
+    )
 }

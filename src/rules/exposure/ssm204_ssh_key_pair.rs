@@ -1,8 +1,10 @@
 //! SSM204: a compute resource sets an SSH key pair.
 
 use super::{merge_places, scalar_text, value_span};
-use crate::rules::{label_defaults, qualifiers, Context, Finding, Rule, RuleInfo};
+use crate::rules::{label_defaults, qualifiers, Context, Finding, Fix, Rule, RuleInfo};
+use crate::semantic::launchers::Launch;
 use crate::semantic::launchers::{Locator, Reached};
+use crate::syntax::Node;
 use crate::template::eval::{Unknown, Value};
 use crate::template::model::Template;
 
@@ -55,20 +57,105 @@ crate::declare_rule! {
         severity: Warning,
         summary: "A compute resource sets `KeyName`: Session Manager needs no SSH key, and one keeps an SSH path alive.",
         url: "https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager.html",
+        fix: Sometimes,
     }
 }
 
-/// The help: remove the setting, or keep it only where a parameter asks for one.
-fn help(setting: &Locator) -> String {
+/// The help: remove the setting, or keep it only where a parameter asks for one (with
+/// the parameter and the condition that snippet needs), in the file's style.
+fn help(cx: &Context<'_>, setting: &Locator) -> String {
+    use crate::diagnostic::emit::Snippet;
     let name = setting.describe();
     let mut text =
         format!("remove `{name}`; connect with `aws ssm start-session --target <instance-id>`.");
     if let Locator::Path([.., last]) = setting {
+        let f = |name: &'static str, arg: Snippet| Snippet::Fn(name, Box::new(arg));
+        let key = Snippet::reference("KeyName");
+        let mut sections = vec![
+            (
+                "Parameters",
+                Snippet::map([(
+                    "KeyName",
+                    Snippet::map([
+                        ("Type", Snippet::str("String")),
+                        ("Default", Snippet::str("")),
+                    ]),
+                )]),
+            ),
+            (
+                "Conditions",
+                Snippet::map([(
+                    "HasKeyName",
+                    f(
+                        "Fn::Not",
+                        Snippet::Seq(vec![f(
+                            "Fn::Equals",
+                            Snippet::Seq(vec![key.clone(), Snippet::str("")]),
+                        )]),
+                    ),
+                )]),
+            ),
+        ];
+        // A parameter `KeyName` the template has already is the one to use.
+        if cx
+            .template()
+            .is_some_and(|t| t.parameter("KeyName").is_some())
+        {
+            sections.remove(0);
+        }
+        let snippet = Snippet::map(sections);
+        let property = f(
+            "Fn::If",
+            Snippet::Seq(vec![
+                Snippet::str("HasKeyName"),
+                key,
+                Snippet::reference("AWS::NoValue"),
+            ]),
+        );
+        let style = cx.style();
         text.push_str(&format!(
-            "\nTo keep a key only where a parameter asks for one:\n\n{last}: !If [HasKeyName, !Ref KeyName, !Ref AWS::NoValue]"
+            "\nTo keep a key only where a parameter asks for one:\n\n{}\n\nand in the resource:\n\n{}",
+            style.show(&snippet),
+            style.show_pair(last, &property)
         ));
     }
     text
+}
+
+/// Removes the setting from the launch's settings (and a mapping it leaves empty, such
+/// as an EKS node group's `RemoteAccess`). Unsafe: whoever uses the key loses SSH.
+fn fix(cx: &Context<'_>, launch: &Launch<'_>, path: &[&str]) -> Option<Fix> {
+    if !launch.settings.when.is_empty() {
+        return None;
+    }
+    let mut maps: Vec<&Node> = vec![launch.settings.value_node()?];
+    for key in path.iter().take(path.len().saturating_sub(1)) {
+        let next = maps.last()?.get(key)?;
+        next.as_map()?;
+        maps.push(next);
+    }
+    if !cx.written_in(launch.resource, maps.first()?) {
+        return None;
+    }
+    let editor = cx.editor();
+    // An EKS node group's `RemoteAccess` needs its `Ec2SshKey`: it goes as a whole.
+    let deepest = if path.first() == Some(&"RemoteAccess") {
+        1
+    } else {
+        maps.len()
+    };
+    // From the deepest mapping up: the first whose entry can go without leaving it empty.
+    for (depth, map) in maps.iter().enumerate().take(deepest).rev() {
+        let key = path.get(depth)?;
+        if let Some(edit) = editor.remove_entry(map, key) {
+            let name = path.join(".");
+            return Some(Fix::unsafe_(format!("remove `{name}`"), vec![edit]));
+        }
+        if map.as_map().is_some_and(|e| e.len() > 1) {
+            return None;
+        }
+    }
+    None
 }
 
 /// The type of parameter CloudFormation fills with the name of an existing key pair.
@@ -125,9 +212,14 @@ impl Rule for SshKeyPair {
                         launch.subject(),
                         qualifiers(&value.when, resource.condition, &value.defaults),
                     );
+                    let fixed = match setting {
+                        Locator::Path(path) => fix(cx, launch, path),
+                        Locator::Option(..) => None,
+                    };
                     let mut finding = Finding::new(self.meta(), span, message)
                         .label(found)
-                        .help(help(setting))
+                        .help(help(cx, setting))
+                        .fix(fixed)
                         .resource(resource.id);
                     if let Value::Unknown(Unknown::Parameter(p)) = &value.value {
                         if let Some(parameter) = template.parameter(p) {

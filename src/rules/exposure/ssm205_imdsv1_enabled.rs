@@ -1,9 +1,11 @@
 //! SSM205: a compute resource allows IMDSv1.
 
 use super::{merge_places, scalar_text, value_span};
+use crate::diagnostic::emit::Snippet;
+use crate::rules::Fix;
 use crate::rules::{label_defaults, qualifiers, Context, Finding, Rule, RuleInfo};
 use crate::semantic::launchers::{Locator, Reached};
-use crate::template::eval::{merge_provenance, Resolved};
+use crate::template::eval::{merge_provenance, Resolved, Value};
 
 crate::declare_rule! {
     /// ## What it does
@@ -56,29 +58,76 @@ crate::declare_rule! {
         severity: Warning,
         summary: "A compute resource does not set `MetadataOptions.HttpTokens: required` (IMDSv2).",
         url: "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html",
+        fix: Sometimes,
     }
 }
 
-/// How to require IMDSv2 where the launch sets its metadata options.
-fn help(tokens: &Locator, secure: &str) -> String {
+/// How to require IMDSv2 where the launch sets its metadata options, in the file's style.
+fn help(cx: &Context<'_>, tokens: &Locator, secure: &str) -> String {
+    let style = cx.style();
+    let mut text = String::from("require session tokens for the instance metadata service:\n\n");
     match tokens {
-        Locator::Option(namespace, name) => format!(
-            "require session tokens for the instance metadata service:\n\nOptionSettings:\n  - Namespace: {namespace}\n    OptionName: {name}\n    Value: \"{secure}\""
-        ),
+        Locator::Option(namespace, name) => {
+            text.push_str(&style.show_pair(
+                "OptionSettings",
+                &Snippet::Seq(vec![Snippet::map([
+                    ("Namespace", Snippet::str(*namespace)),
+                    ("OptionName", Snippet::str(*name)),
+                    ("Value", Snippet::str(secure)),
+                ])]),
+            ));
+        }
         Locator::Path(path) => {
-            let mut text =
-                String::from("require session tokens for the instance metadata service:\n\n");
             if let [parent, key] = path {
-                text.push_str(&format!("{parent}:\n  {key}: {secure}"));
+                let mut inner = vec![(key.to_string(), Snippet::str(secure))];
                 if *parent == "MetadataOptions" {
-                    text.push_str(
-                        "\n  HttpEndpoint: enabled\n\n(in a launch template, under `LaunchTemplateData`)",
-                    );
+                    inner.push(("HttpEndpoint".to_string(), Snippet::str("enabled")));
+                }
+                text.push_str(&style.show_pair(parent, &Snippet::Map(inner)));
+                if *parent == "MetadataOptions" {
+                    text.push_str("\n\n(in a launch template, under `LaunchTemplateData`)");
                 }
             }
-            text
         }
     }
+    text
+}
+
+/// Sets `HttpTokens: required` where the finding is: adds the missing keys to the
+/// mapping the path stops at, or replaces the value written. Only for values written in
+/// the resource itself, in every deployment (no `Fn::If` branch, no parameter default).
+fn fix(
+    cx: &Context<'_>,
+    resource: &crate::template::model::Resource<'_>,
+    settings: &[&str],
+    reached: &Reached<'_>,
+    secure: &str,
+) -> Option<Fix> {
+    let editor = cx.editor();
+    let (value, edit) = match reached {
+        Reached::Missing { missing, at, .. } => {
+            let Value::Node(map) = at.value else {
+                return None;
+            };
+            let mut path: Vec<&str> = missing.split('.').collect();
+            if std::ptr::eq(map, resource.node) {
+                // No settings mapping at all (no `Properties`): it goes in too.
+                let mut full = settings.to_vec();
+                full.append(&mut path);
+                path = full;
+            }
+            (at, editor.ensure(map, &path, Snippet::str(secure))?)
+        }
+        Reached::Value { value, .. } => (value, editor.replace(value.node, &Snippet::str(secure))?),
+        Reached::Unknown(_) => return None,
+    };
+    let certain = value.when.is_empty() && value.defaults.is_empty();
+    (certain && cx.written_in(resource, value.node)).then(|| {
+        Fix::safe(
+            format!("require IMDSv2 (`HttpTokens: {secure}`)"),
+            vec![edit],
+        )
+    })
 }
 
 /// Whether an alternative of an exemption (`LaunchTemplate` present, `HttpEndpoint:
@@ -125,6 +174,16 @@ impl Rule for Imdsv1Enabled {
             };
             let mut places = Vec::new();
             for reached in launch.locate(cx.eval, &metadata.tokens) {
+                let fixed = match metadata.tokens {
+                    Locator::Path(_) => fix(
+                        cx,
+                        launch.resource,
+                        launch.launcher.settings,
+                        &reached,
+                        metadata.secure,
+                    ),
+                    Locator::Option(..) => None,
+                };
                 let (found, span, value) = match reached {
                     Reached::Value { value, key } => match scalar_text(&value.value) {
                         Some(v) if v.trim().eq_ignore_ascii_case(metadata.secure) => continue,
@@ -150,11 +209,23 @@ impl Rule for Imdsv1Enabled {
                     Reached::Unknown(_) => continue,
                 };
                 if !exempt(&exemptions, &value) {
-                    places.push((span, found, value));
+                    places.push((span, found, value, fixed));
                 }
             }
             let resource = launch.resource;
+            let fixes: Vec<_> = places.iter().map(|(s, _, _, f)| (*s, f.clone())).collect();
+            let places = places.into_iter().map(|(s, f, v, _)| (s, f, v)).collect();
             for (span, found, value) in merge_places(places) {
+                let fixed = fixes
+                    .iter()
+                    .filter(|(s, _)| *s == span)
+                    .map(|(_, f)| f.clone())
+                    .collect::<Vec<_>>();
+                // One fix per place; none when alternatives merged here differ.
+                let fixed = match fixed.as_slice() {
+                    [one] => one.clone(),
+                    _ => None,
+                };
                 let message = format!(
                     "{} allows IMDSv1 ({found}){}: require IMDSv2 with `{setting}: {}`",
                     launch.subject(),
@@ -163,7 +234,8 @@ impl Rule for Imdsv1Enabled {
                 );
                 let finding = Finding::new(self.meta(), span, message)
                     .label(found)
-                    .help(help(&metadata.tokens, metadata.secure))
+                    .help(help(cx, &metadata.tokens, metadata.secure))
+                    .fix(fixed)
                     .resource(resource.id);
                 out.push(label_defaults(finding, cx.template(), &value.defaults));
             }

@@ -7,3 +7,76 @@ pub mod ssm103_role_lacks_ssm_permissions;
 pub mod ssm104_role_not_trusted_by_ec2;
 pub mod ssm105_deprecated_ssm_policy;
 pub mod ssm106_external_instance_profile;
+
+use crate::diagnostic::emit::Snippet;
+use crate::template::model::Template;
+
+/// The rules that check only instances Session Manager can reach (their logging, their
+/// connectivity): what a fix that completes an identity chain may rightly bring.
+pub const REACHABLE: &[&str] = &[
+    "SSM300", "SSM301", "SSM306", "SSM307", "SSM500", "SSM501", "SSM502",
+];
+
+/// The ARN of AmazonSSMManagedInstanceCore in any partition.
+pub const CORE_POLICY_ARN: &str =
+    "arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore";
+
+/// A logical id starting with `base` that the template does not use (`SsmRole`,
+/// `SsmRole2`, …).
+pub fn fresh_id(template: &Template<'_>, base: &str, taken: &[&str]) -> String {
+    let free = |id: &str| {
+        template.resource(id).is_none() && template.parameter(id).is_none() && !taken.contains(&id)
+    };
+    if free(base) {
+        return base.to_string();
+    }
+    (2..10_000)
+        .map(|n| format!("{base}{n}"))
+        .find(|id| free(id))
+        .unwrap_or_else(|| format!("{base}Ssmlint"))
+}
+
+/// A role EC2 may assume with AmazonSSMManagedInstanceCore, and an instance profile of
+/// it: the resources SSM100's fix (and help) adds.
+pub fn core_role_resources(role: &str, profile: &str) -> Vec<(String, Snippet)> {
+    let role_snippet = Snippet::map([
+        ("Type", Snippet::str("AWS::IAM::Role")),
+        (
+            "Properties",
+            Snippet::map([
+                (
+                    "AssumeRolePolicyDocument",
+                    Snippet::map([
+                        ("Version", Snippet::str("2012-10-17")),
+                        (
+                            "Statement",
+                            Snippet::Seq(vec![Snippet::map([
+                                ("Effect", Snippet::str("Allow")),
+                                (
+                                    "Principal",
+                                    Snippet::map([("Service", Snippet::str("ec2.amazonaws.com"))]),
+                                ),
+                                ("Action", Snippet::str("sts:AssumeRole")),
+                            ])]),
+                        ),
+                    ]),
+                ),
+                (
+                    "ManagedPolicyArns",
+                    Snippet::Seq(vec![Snippet::sub(CORE_POLICY_ARN)]),
+                ),
+            ]),
+        ),
+    ]);
+    let profile_snippet = Snippet::map([
+        ("Type", Snippet::str("AWS::IAM::InstanceProfile")),
+        (
+            "Properties",
+            Snippet::map([("Roles", Snippet::Seq(vec![Snippet::reference(role)]))]),
+        ),
+    ]);
+    vec![
+        (role.to_string(), role_snippet),
+        (profile.to_string(), profile_snippet),
+    ]
+}

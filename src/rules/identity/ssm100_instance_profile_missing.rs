@@ -1,4 +1,6 @@
-use crate::rules::{qualifiers, Context, Finding, Rule, RuleInfo};
+use super::{core_role_resources, fresh_id, REACHABLE};
+use crate::diagnostic::emit::Snippet;
+use crate::rules::{qualifiers, Context, Finding, Fix, Rule, RuleInfo};
 use crate::semantic::identity::{Compute, Link, INSTANCE_PROFILE, LAUNCH_TEMPLATE};
 use crate::semantic::launchers::{Expects, Identity, Locator};
 
@@ -73,6 +75,7 @@ crate::declare_rule! {
         severity: Error,
         summary: "A compute resource has no instance profile, so the SSM Agent has no credentials.",
         url: "https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-instance-permissions.html",
+        fix: Sometimes,
     }
 }
 
@@ -102,10 +105,16 @@ impl Rule for InstanceProfileMissing {
                     .label(label)
                     .resource(resource.id)
                     .help(if compute.property.is_some() {
-                        "give every branch an instance profile; a condition that leaves it out leaves the instance unmanaged:\n\nIamInstanceProfile: !Ref SsmProfile".to_string()
+                        format!(
+                            "give every branch an instance profile; a condition that leaves it out leaves the instance unmanaged:\n\n{}",
+                            cx.style().show_pair("IamInstanceProfile", &Snippet::reference("SsmProfile"))
+                        )
                     } else {
                         fix_snippet(cx, compute)
                     });
+                if compute.property.is_none() && link.when.is_empty() {
+                    finding = finding.fix(fix(cx, compute));
+                }
                 if let (Some(data), true) = (
                     resource.property_entry("LaunchTemplateData"),
                     compute.property.is_none(),
@@ -118,28 +127,117 @@ impl Rule for InstanceProfileMissing {
     }
 }
 
-/// The property to add, pointing at the template's only instance profile when it has one.
+/// Adds the profile reference to the resource, and a role with the core policy and its
+/// instance profile to the template (named so as not to collide; a profile `SsmProfile`
+/// an earlier fix added is used again). Unsafe: it gives the instances a role.
+fn fix(cx: &Context<'_>, compute: &Compute<'_>) -> Option<Fix> {
+    let template = cx.template()?;
+    let resource = compute.resource;
+    if resource.condition.is_some() || !compute.launch.settings.when.is_empty() {
+        return None;
+    }
+    let resources = template.root.get("Resources")?;
+    let existing = template
+        .resource("SsmProfile")
+        .filter(|p| p.type_name == INSTANCE_PROFILE && p.condition.is_none());
+    let (profile, new) = match existing {
+        Some(p) => (p.id.to_string(), Vec::new()),
+        None => {
+            let role = fresh_id(template, "SsmRole", &[]);
+            let profile = fresh_id(template, "SsmProfile", &[&role]);
+            let new = core_role_resources(&role, &profile);
+            (profile, new)
+        }
+    };
+    let (path, value): (Vec<&str>, Snippet) = match compute.launch.launcher.identity {
+        Identity::LaunchTemplateProfile => (
+            vec!["IamInstanceProfile", "Arn"],
+            Snippet::get_att(&profile, "Arn"),
+        ),
+        Identity::Profile {
+            at: Locator::Path(path),
+            expects,
+            ..
+        } => (
+            path.to_vec(),
+            match expects {
+                Expects::Arn => Snippet::get_att(&profile, "Arn"),
+                _ => Snippet::reference(&profile),
+            },
+        ),
+        _ => return None,
+    };
+    let editor = cx.editor();
+    let settings = compute.launch.settings.value_node()?;
+    if !cx.written_in(resource, settings) {
+        return None;
+    }
+    let property = if std::ptr::eq(settings, resource.node) {
+        // A list of launch specifications cannot be made up here.
+        if compute.launch.launcher.each {
+            return None;
+        }
+        let mut full = compute.launch.launcher.settings.to_vec();
+        full.extend(path);
+        editor.ensure(resource.node, &full, value)?
+    } else {
+        editor.ensure(settings, &path, value)?
+    };
+    let mut edits = vec![property];
+    if !new.is_empty() {
+        let entries: Vec<(&str, Snippet)> =
+            new.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        edits.push(editor.insert_entries(resources, &entries)?);
+    }
+    let title = if new.is_empty() {
+        format!("use instance profile `{profile}`")
+    } else {
+        format!("add a role with AmazonSSMManagedInstanceCore and instance profile `{profile}`")
+    };
+    Some(Fix::unsafe_(title, edits).revealing(REACHABLE))
+}
+
+/// The property to add, pointing at the template's only instance profile when it has one
+/// (else the role and profile to add too), in the file's style.
 fn fix_snippet(cx: &Context<'_>, compute: &Compute<'_>) -> String {
+    let style = cx.style();
     let profiles: Vec<_> = cx.resources_of_type(&[INSTANCE_PROFILE]).collect();
     let (profile, preamble) = match profiles.as_slice() {
-        [only] => (only.id, String::new()),
-        _ => (
-            "SsmProfile",
-            "create an instance profile whose role has AmazonSSMManagedInstanceCore:\n\n\
-SsmRole:\n  Type: AWS::IAM::Role\n  Properties:\n    AssumeRolePolicyDocument:\n      Version: \"2012-10-17\"\n      Statement:\n        - Effect: Allow\n          Principal: { Service: ec2.amazonaws.com }\n          Action: sts:AssumeRole\n    ManagedPolicyArns:\n      - !Sub arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore\nSsmProfile:\n  Type: AWS::IAM::InstanceProfile\n  Properties:\n    Roles: [!Ref SsmRole]\n\nthen "
-                .to_string(),
-        ),
+        [only] => (only.id.to_string(), String::new()),
+        _ => {
+            let (role, profile) = match cx.template() {
+                Some(t) => {
+                    let role = fresh_id(t, "SsmRole", &[]);
+                    let profile = fresh_id(t, "SsmProfile", &[&role]);
+                    (role, profile)
+                }
+                None => ("SsmRole".to_string(), "SsmProfile".to_string()),
+            };
+            let resources = Snippet::Map(core_role_resources(&role, &profile));
+            let preamble = format!(
+                "create an instance profile whose role has AmazonSSMManagedInstanceCore:\n\n{}\n\nthen ",
+                style.show(&resources)
+            );
+            (profile, preamble)
+        }
     };
     let (property, place) = match compute.launch.launcher.identity {
         Identity::LaunchTemplateProfile => (
-            format!("LaunchTemplateData:\n  IamInstanceProfile:\n    Arn: !GetAtt {profile}.Arn"),
+            style.show(&crate::syntax::edit::nest(
+                &["LaunchTemplateData", "IamInstanceProfile", "Arn"],
+                Snippet::get_att(&profile, "Arn"),
+            )),
             "the resource's properties",
         ),
         Identity::Profile {
             at: Locator::Option(namespace, name),
             ..
         } => (
-            format!("- Namespace: {namespace}\n  OptionName: {name}\n  Value: !Ref {profile}"),
+            style.show(&Snippet::Seq(vec![Snippet::map([
+                ("Namespace", Snippet::str(namespace)),
+                ("OptionName", Snippet::str(name)),
+                ("Value", Snippet::reference(&profile)),
+            ])])),
             "the environment's `OptionSettings`",
         ),
         Identity::Profile {
@@ -148,13 +246,16 @@ SsmRole:\n  Type: AWS::IAM::Role\n  Properties:\n    AssumeRolePolicyDocument:\n
             ..
         } => {
             let value = match expects {
-                Expects::Arn => format!("!GetAtt {profile}.Arn"),
-                _ => format!("!Ref {profile}"),
+                Expects::Arn => Snippet::get_att(&profile, "Arn"),
+                _ => Snippet::reference(&profile),
             };
-            (nested(path, &value), settings_place(compute))
+            (
+                style.show(&crate::syntax::edit::nest(path, value)),
+                settings_place(compute),
+            )
         }
         _ => (
-            format!("IamInstanceProfile: !Ref {profile}"),
+            style.show_pair("IamInstanceProfile", &Snippet::reference(&profile)),
             "the resource's properties",
         ),
     };
@@ -163,20 +264,6 @@ SsmRole:\n  Type: AWS::IAM::Role\n  Properties:\n    AssumeRolePolicyDocument:\n
         text.push_str("\n\n(an EKS node group or Batch compute environment that uses the launch template supplies its own profile: then this is not needed)");
     }
     text
-}
-
-/// `path` as nested YAML keys ending in `value`.
-fn nested(path: &[&str], value: &str) -> String {
-    let mut out = String::new();
-    for (depth, key) in path.iter().enumerate() {
-        let pad = "  ".repeat(depth);
-        if depth + 1 == path.len() {
-            out.push_str(&format!("{pad}{key}: {value}"));
-        } else {
-            out.push_str(&format!("{pad}{key}:\n"));
-        }
-    }
-    out
 }
 
 /// Where the launch's settings are, for the help.

@@ -70,7 +70,10 @@ impl Rule for InstanceProfileWithoutRole {
                 )
                 .label("no role here")
                 .resource(profile.id)
-                .help("add the role that has AmazonSSMManagedInstanceCore:\n\nRoles:\n  - !Ref SsmRole");
+                .help(format!(
+                    "add the role that has AmazonSSMManagedInstanceCore:\n\n{}",
+                    roles_snippet(cx)
+                ));
                 out.push(label_users(finding));
                 continue;
             }
@@ -105,7 +108,10 @@ impl Rule for InstanceProfileWithoutRole {
                 let mut finding = Finding::new(self.meta(), link.span, message)
                     .label("not a role name")
                     .resource(profile.id)
-                    .help("`Roles` takes role names: refer to an AWS::IAM::Role with `!Ref`\n\nRoles:\n  - !Ref SsmRole");
+                    .help(format!(
+                        "`Roles` takes role names: refer to an AWS::IAM::Role with `Ref`\n\n{}",
+                        roles_snippet(cx)
+                    ));
                 if let Some((span, text)) = extra {
                     finding = finding.with_label(span, text);
                 }
@@ -113,4 +119,11 @@ impl Rule for InstanceProfileWithoutRole {
             }
         }
     }
+}
+
+/// `Roles: [Ref: SsmRole]` in the file's style.
+fn roles_snippet(cx: &Context<'_>) -> String {
+    use crate::diagnostic::emit::Snippet;
+    cx.style()
+        .show_pair("Roles", &Snippet::Seq(vec![Snippet::reference("SsmRole")]))
 }

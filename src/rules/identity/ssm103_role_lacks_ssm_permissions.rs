@@ -1,5 +1,7 @@
+use super::{CORE_POLICY_ARN, REACHABLE};
+use crate::diagnostic::emit::Snippet;
 use crate::policy::effective::denier_label;
-use crate::rules::{qualifiers, Context, Finding, Rule, RuleInfo};
+use crate::rules::{qualifiers, Context, Finding, Fix, Rule, RuleInfo};
 use crate::semantic::identity::{Compute, CoreAccess, InstanceRole};
 use crate::template::model::Resource;
 use crate::template::{scenario, When};
@@ -65,6 +67,7 @@ crate::declare_rule! {
         severity: Error,
         summary: "The instance role does not allow the Session Manager core actions.",
         url: "https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html",
+        fix: Sometimes,
     }
 }
 
@@ -135,9 +138,16 @@ impl RoleLacksSsmPermissions {
             "these policies do not grant the Session Manager actions"
         })
         .resource(role.id)
-        .help(
-            "attach the AWS managed policy for Systems Manager instances:\n\nManagedPolicyArns:\n  - !Sub arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore",
-        );
+        .help(format!(
+            "attach the AWS managed policy for Systems Manager instances:\n\n{}",
+            cx.style().show_pair(
+                "ManagedPolicyArns",
+                &Snippet::Seq(vec![Snippet::sub(CORE_POLICY_ARN)])
+            )
+        ));
+        if access.deniers().is_empty() && access.boundary_removed.is_empty() {
+            finding = finding.fix(fix(cx, role));
+        }
         for i in access.deniers() {
             if let Some((span, text)) = perms.entry(i).and_then(denier_label) {
                 finding = finding.with_label(span, text);
@@ -172,6 +182,33 @@ impl RoleLacksSsmPermissions {
         }
         finding
     }
+}
+
+/// Attaches AmazonSSMManagedInstanceCore: appended to `ManagedPolicyArns`, or the
+/// property added. Not when the role names the policy already (under a condition, say)
+/// or its list is not written as one. Unsafe: the role gets more permissions.
+fn fix(cx: &Context<'_>, role: &Resource<'_>) -> Option<Fix> {
+    let text = cx
+        .source
+        .text
+        .get(role.node.span.start..role.node.span.end)?;
+    if text.contains("AmazonSSMManagedInstanceCore") {
+        return None;
+    }
+    let props = role.properties?;
+    let core = Snippet::sub(CORE_POLICY_ARN);
+    let editor = cx.editor();
+    let edit = match props.get("ManagedPolicyArns") {
+        Some(list) => editor.append_item(list, &core)?,
+        None => editor.ensure(props, &["ManagedPolicyArns"], Snippet::Seq(vec![core]))?,
+    };
+    Some(
+        Fix::unsafe_(
+            "attach AmazonSSMManagedInstanceCore to the role",
+            vec![edit],
+        )
+        .revealing(REACHABLE),
+    )
 }
 
 /// " of instance `App` and EKS node group `Nodes`", or, for a role no launch uses,

@@ -1,5 +1,54 @@
+use super::REACHABLE;
+use crate::diagnostic::emit::Snippet;
 use crate::policy::{statements_of, Effect, Origin, Tri};
-use crate::rules::{qualifiers, Context, Finding, Rule, RuleInfo};
+use crate::rules::{qualifiers, Context, Finding, Fix, Rule, RuleInfo};
+use crate::syntax::{Node, NodeKind};
+
+/// Corrects a near miss where it is written once (`ec2.amazon.com` →
+/// `ec2.amazonaws.com`), else appends the statement that trusts EC2. Not when the
+/// policy denies EC2 (that needs a decision) or its statements are not a written list.
+/// Unsafe: the role becomes assumable by instances.
+fn fix(cx: &Context<'_>, document: &Node, near_miss: Option<&String>, denied: bool) -> Option<Fix> {
+    if denied {
+        return None;
+    }
+    let editor = cx.editor();
+    if let Some(miss) = near_miss {
+        let mut found = Vec::new();
+        let mut todo = vec![document];
+        while let Some(node) = todo.pop() {
+            match &node.kind {
+                NodeKind::String(s) if s == miss.as_str() => found.push(node),
+                NodeKind::Map(entries) => todo.extend(entries.iter().map(|e| &e.value)),
+                NodeKind::Seq(items) => todo.extend(items),
+                _ => {}
+            }
+        }
+        if let [node] = found.as_slice() {
+            let edit = editor.replace(node, &Snippet::str("ec2.amazonaws.com"))?;
+            return Some(
+                Fix::unsafe_(
+                    format!("write `ec2.amazonaws.com` for `{miss}`"),
+                    vec![edit],
+                )
+                .revealing(REACHABLE),
+            );
+        }
+        return None;
+    }
+    let statements = document.get("Statement")?;
+    statements.as_seq()?;
+    let statement = Snippet::map([
+        ("Effect", Snippet::str("Allow")),
+        (
+            "Principal",
+            Snippet::map([("Service", Snippet::str("ec2.amazonaws.com"))]),
+        ),
+        ("Action", Snippet::str("sts:AssumeRole")),
+    ]);
+    let edit = editor.append_item(statements, &statement)?;
+    Some(Fix::unsafe_("let ec2.amazonaws.com assume the role", vec![edit]).revealing(REACHABLE))
+}
 
 const EC2_SERVICES: [&str; 2] = ["ec2.amazonaws.com", "ec2.amazonaws.com.cn"];
 
@@ -44,6 +93,7 @@ crate::declare_rule! {
         severity: Error,
         summary: "The instance role's trust policy does not let ec2.amazonaws.com assume it.",
         url: "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2.html",
+        fix: Sometimes,
     }
 }
 
@@ -109,7 +159,23 @@ impl Rule for RoleNotTrustedByEc2 {
                     "`{miss}` is not the EC2 service principal: write `ec2.amazonaws.com`\n\n"
                 ));
             }
-            help.push_str("AssumeRolePolicyDocument:\n  Version: \"2012-10-17\"\n  Statement:\n    - Effect: Allow\n      Principal:\n        Service: !Sub \"ec2.${AWS::URLSuffix}\"\n      Action: sts:AssumeRole");
+            help.push_str(&cx.style().show_pair(
+                "AssumeRolePolicyDocument",
+                &Snippet::map([
+                    ("Version", Snippet::str("2012-10-17")),
+                    (
+                        "Statement",
+                        Snippet::Seq(vec![Snippet::map([
+                            ("Effect", Snippet::str("Allow")),
+                            (
+                                "Principal",
+                                Snippet::map([("Service", Snippet::sub("ec2.${AWS::URLSuffix}"))]),
+                            ),
+                            ("Action", Snippet::str("sts:AssumeRole")),
+                        ])]),
+                    ),
+                ]),
+            ));
             let reason = if denied { "denies" } else { "does not allow" };
             let mut finding = Finding::new(
                 self.meta(),
@@ -122,7 +188,8 @@ impl Rule for RoleNotTrustedByEc2 {
             )
             .label("EC2 is not trusted here")
             .resource(role.id)
-            .help(help);
+            .help(help)
+            .fix(fix(cx, &entry.value, near_misses.first(), denied));
             for st in &statements {
                 if st.services.known.iter().any(|s| is_near_miss(s)) {
                     if let Some(span) = st.span {

@@ -1,4 +1,34 @@
-use crate::rules::{qualifiers, Context, Finding, Rule, RuleInfo};
+use crate::base::Span;
+use crate::rules::{qualifiers, Context, Edit, Finding, Fix, Rule, RuleInfo};
+use crate::template::model::Resource;
+
+/// Replaces the policy's name in the ARN as written (keeping its partition, `!Sub`,
+/// quotes): `service-role/AmazonEC2RoleforSSM` → `AmazonSSMManagedInstanceCore`. Not when
+/// the role attaches the core policy already, or the ARN is not written in the role.
+fn fix(cx: &Context<'_>, role: &Resource<'_>, span: Span) -> Option<Fix> {
+    let text = cx.source.text.get(span.start..span.end)?;
+    let role_text = cx
+        .source
+        .text
+        .get(role.node.span.start..role.node.span.end)?;
+    let inside = role.node.span.start <= span.start && span.end <= role.node.span.end;
+    if !inside || text.contains('\n') || role_text.contains("AmazonSSMManagedInstanceCore") {
+        return None;
+    }
+    let old = "service-role/AmazonEC2RoleforSSM";
+    let at = text.find(old)?;
+    if text.matches(old).count() != 1 {
+        return None;
+    }
+    let start = span.start + at;
+    Some(Fix::safe(
+        "attach AmazonSSMManagedInstanceCore instead",
+        vec![Edit {
+            span: Span::new(start, start + old.len()),
+            text: "AmazonSSMManagedInstanceCore".into(),
+        }],
+    ))
+}
 
 crate::declare_rule! {
     /// ## What it does
@@ -33,6 +63,7 @@ crate::declare_rule! {
         severity: Warning,
         summary: "The role attaches the deprecated AmazonEC2RoleforSSM managed policy.",
         url: "https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonEC2RoleforSSM.html",
+        fix: Sometimes,
     }
 }
 
@@ -61,7 +92,13 @@ impl Rule for DeprecatedSsmPolicy {
                     )
                     .label("deprecated managed policy")
                     .resource(role.id)
-                    .help("replace it with the policy made for Systems Manager instances:\n\n- !Sub arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"),
+                    .fix(fix(cx, role, attached.span))
+                    .help(format!(
+                        "replace it with the policy made for Systems Manager instances:\n\n{}",
+                        cx.style().show(&crate::diagnostic::emit::Snippet::Seq(vec![
+                            crate::diagnostic::emit::Snippet::sub(super::CORE_POLICY_ARN)
+                        ]))
+                    )),
                 );
             }
         }

@@ -59,7 +59,131 @@ crate::declare_rule! {
     }
 }
 
-const HELP: &str = "define the Session Manager preferences, with logging, in this template:\n\nSessionPreferences:\n  Type: AWS::SSM::Document\n  Properties:\n    Name: SSM-SessionManagerRunShell\n    DocumentType: Session\n    Content:\n      schemaVersion: \"1.0\"\n      sessionType: Standard_Stream\n      inputs:\n        cloudWatchLogGroupName: !Ref SessionLogGroup\n        cloudWatchEncryptionEnabled: true\n        cloudWatchStreamingEnabled: true\n        kmsKeyId: !Ref SessionKey";
+/// The preferences, with the log group and the KMS key they name, in the file's style:
+/// every resource the snippet refers to is in it.
+fn help(cx: &Context<'_>) -> String {
+    use crate::diagnostic::emit::Snippet;
+    let s = Snippet::str;
+    let t = cx.template();
+    let taken = |id: &str| t.is_some_and(|t| t.resource(id).is_some());
+    let fresh = |base: &str| {
+        (1..100)
+            .map(|n| {
+                if n == 1 {
+                    base.to_string()
+                } else {
+                    format!("{base}{n}")
+                }
+            })
+            .find(|id| !taken(id))
+            .unwrap_or_else(|| base.to_string())
+    };
+    let (prefs, group, key) = (
+        fresh("SessionPreferences"),
+        fresh("SessionLogGroup"),
+        fresh("SessionKey"),
+    );
+    let statement = |principal: (&str, Snippet), action: Snippet| {
+        Snippet::map([
+            ("Effect", s("Allow")),
+            ("Principal", Snippet::map([principal])),
+            ("Action", action),
+            ("Resource", s("*")),
+        ])
+    };
+    let snippet = Snippet::map([
+        (
+            prefs.as_str(),
+            Snippet::map([
+                ("Type", s("AWS::SSM::Document")),
+                (
+                    "Properties",
+                    Snippet::map([
+                        ("Name", s("SSM-SessionManagerRunShell")),
+                        ("DocumentType", s("Session")),
+                        (
+                            "Content",
+                            Snippet::map([
+                                ("schemaVersion", s("1.0")),
+                                ("sessionType", s("Standard_Stream")),
+                                (
+                                    "inputs",
+                                    Snippet::map([
+                                        ("cloudWatchLogGroupName", Snippet::reference(&group)),
+                                        ("cloudWatchEncryptionEnabled", Snippet::Bool(true)),
+                                        ("cloudWatchStreamingEnabled", Snippet::Bool(true)),
+                                        ("kmsKeyId", Snippet::reference(&key)),
+                                    ]),
+                                ),
+                            ]),
+                        ),
+                    ]),
+                ),
+            ]),
+        ),
+        (
+            group.as_str(),
+            Snippet::map([
+                ("Type", s("AWS::Logs::LogGroup")),
+                (
+                    "Properties",
+                    Snippet::map([
+                        ("RetentionInDays", Snippet::Number("365".into())),
+                        ("KmsKeyId", Snippet::get_att(&key, "Arn")),
+                    ]),
+                ),
+            ]),
+        ),
+        (
+            key.as_str(),
+            Snippet::map([
+                ("Type", s("AWS::KMS::Key")),
+                (
+                    "Properties",
+                    Snippet::map([
+                        ("EnableKeyRotation", Snippet::Bool(true)),
+                        (
+                            "KeyPolicy",
+                            Snippet::map([
+                                ("Version", s("2012-10-17")),
+                                (
+                                    "Statement",
+                                    Snippet::Seq(vec![
+                                        statement(
+                                            (
+                                                "AWS",
+                                                Snippet::sub(
+                                                    "arn:${AWS::Partition}:iam::${AWS::AccountId}:root",
+                                                ),
+                                            ),
+                                            s("kms:*"),
+                                        ),
+                                        statement(
+                                            (
+                                                "Service",
+                                                Snippet::sub("logs.${AWS::Region}.amazonaws.com"),
+                                            ),
+                                            Snippet::Seq(vec![
+                                                s("kms:Encrypt*"),
+                                                s("kms:Decrypt*"),
+                                                s("kms:GenerateDataKey*"),
+                                                s("kms:Describe*"),
+                                            ]),
+                                        ),
+                                    ]),
+                                ),
+                            ]),
+                        ),
+                    ]),
+                ),
+            ]),
+        ),
+    ]);
+    format!(
+        "define the Session Manager preferences, with logging, in this template:\n\n{}",
+        cx.style().show(&snippet)
+    )
+}
 
 /// Whether the profile's role allows the core actions in some scenario.
 fn reaches(chains: &Chains<'_>, profile_id: &str) -> bool {
@@ -164,7 +288,7 @@ impl Rule for SessionPreferencesMissing {
         )
         .label("reachable by Session Manager")
         .resource(first.resource.id)
-        .help(HELP);
+        .help(help(cx));
         for other in others {
             finding = finding.with_label(other.resource.id_span, "also reachable");
         }

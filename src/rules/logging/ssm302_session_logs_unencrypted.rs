@@ -1,7 +1,10 @@
 use crate::base::Span;
+use crate::diagnostic::emit::Snippet;
 use crate::policy::Tri;
-use crate::rules::{label_defaults, Context, Finding, Rule, RuleInfo};
+use crate::rules::{label_defaults, Context, Finding, Fix, Rule, RuleInfo};
+use crate::semantic::logging::Preferences;
 use crate::semantic::logging::{compatible, Key, State};
+use crate::syntax::Node;
 use crate::template::When;
 
 crate::declare_rule! {
@@ -45,6 +48,7 @@ crate::declare_rule! {
         severity: Warning,
         summary: "Session logs go to S3 or CloudWatch Logs without requiring encryption.",
         url: "https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-logging.html",
+        fix: Sometimes,
     }
 }
 
@@ -53,7 +57,6 @@ struct Destination {
     flag: Key,
     what: &'static str,
     /// What else encryption takes, in a template / for a standalone document.
-    help: &'static str,
     standalone_help: &'static str,
 }
 
@@ -63,16 +66,72 @@ const DESTINATIONS: [Destination; 2] = [
         flag: Key::S3Encryption,
         what: "S3",
         standalone_help: "and give the bucket default encryption",
-        help: "and give the bucket default encryption:\n\nBucketEncryption:\n  ServerSideEncryptionConfiguration:\n    - ServerSideEncryptionByDefault:\n        SSEAlgorithm: aws:kms\n        KMSMasterKeyID: !GetAtt SessionKey.Arn",
     },
     Destination {
         target: Key::CloudWatchGroup,
         flag: Key::CloudWatchEncryption,
         what: "CloudWatch Logs",
         standalone_help: "and encrypt the log group with a KMS key",
-        help: "and encrypt the log group with a KMS key:\n\nSessionLogGroup:\n  Type: AWS::Logs::LogGroup\n  Properties:\n    KmsKeyId: !GetAtt SessionKey.Arn",
     },
 ];
+
+/// The `inputs` mapping of the preferences, when it is written as a mapping (not in a
+/// JSON string, not behind `Fn::If`).
+fn inputs_node<'a>(cx: &Context<'a>, prefs: &Preferences<'a>) -> Option<&'a Node> {
+    let content = match prefs.resource {
+        Some(r) => r.property("Content")?,
+        None => match cx.input() {
+            crate::semantic::Input::SessionDocument(root) => root,
+            _ => return None,
+        },
+    };
+    let inputs = content.get("inputs")?;
+    inputs.as_map().map(|_| inputs)
+}
+
+/// Sets `flag: true` in the `inputs` mapping: adds it, or replaces a literal value.
+fn fix<'a>(cx: &Context<'a>, prefs: &Preferences<'a>, flag: &str) -> Option<Fix> {
+    let inputs = inputs_node(cx, prefs)?;
+    let editor = cx.editor();
+    let edit = match inputs.entry(flag) {
+        None => editor.insert_entries(inputs, &[(flag, Snippet::Bool(true))])?,
+        Some(e) if e.value.as_scalar().is_some() || e.value.is_null() => {
+            editor.replace(&e.value, &Snippet::Bool(true))?
+        }
+        Some(_) => return None,
+    };
+    Some(Fix::safe(format!("set `{flag}: true`"), vec![edit]))
+}
+
+/// How to encrypt the destination itself, in the file's style: the bucket's default
+/// encryption (S3-managed keys: nothing else to define), the log group's KMS key (the
+/// template's only key, or a property to fill in).
+fn destination_help(cx: &Context<'_>, target: Key) -> String {
+    let style = cx.style();
+    if target == Key::S3Bucket {
+        let snippet = Snippet::map([(
+            "ServerSideEncryptionConfiguration",
+            Snippet::Seq(vec![Snippet::map([(
+                "ServerSideEncryptionByDefault",
+                Snippet::map([("SSEAlgorithm", Snippet::str("AES256"))]),
+            )])]),
+        )]);
+        return format!(
+            "and give the bucket default encryption:\n\n{}",
+            style.show_pair("BucketEncryption", &snippet)
+        );
+    }
+    let keys: Vec<_> = cx
+        .resources_of_type(&[crate::semantic::logging::KEY])
+        .collect();
+    match keys.as_slice() {
+        [key] => format!(
+            "and encrypt the log group with the KMS key (its key policy must let CloudWatch Logs use it):\n\n{}",
+            style.show_pair("KmsKeyId", &Snippet::get_att(key.id, "Arn"))
+        ),
+        _ => "and encrypt the log group with a KMS key whose key policy lets CloudWatch Logs use it (its `KmsKeyId` property: the key's ARN)".to_string(),
+    }
+}
 
 impl Rule for SessionLogsUnencrypted {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
@@ -120,15 +179,16 @@ impl Rule for SessionLogsUnencrypted {
                             "require encryption:\n\n{}\n\n{}",
                             prefs.inputs_snippet(cx.syntax(), &[(d.flag.name(), "true")]),
                             if prefs.resource.is_some() {
-                                d.help
+                                destination_help(cx, d.target)
                             } else {
-                                d.standalone_help
+                                d.standalone_help.to_string()
                             }
                         ));
                         if written {
                             finding =
                                 finding.with_label(target.span, format!("{} logging", d.what));
                         }
+                        finding = finding.fix(fix(cx, prefs, d.flag.name()));
                         if let Some(r) = prefs.resource {
                             finding = finding.resource(r.id);
                         }

@@ -1,4 +1,5 @@
-use crate::rules::{Context, Finding, Rule, RuleInfo};
+use crate::diagnostic::emit::Snippet;
+use crate::rules::{Context, Finding, Fix, Rule, RuleInfo};
 use crate::semantic::logging::{destination, DestKind, Key, Link, State};
 use crate::template::eval::Value;
 
@@ -47,6 +48,7 @@ crate::declare_rule! {
         severity: Error,
         summary: "The session log bucket does not block all public access.",
         url: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html",
+        fix: Sometimes,
     }
 }
 
@@ -57,7 +59,42 @@ const SETTINGS: [&str; 4] = [
     "RestrictPublicBuckets",
 ];
 
-const HELP: &str = "block every kind of public access on the log bucket:\n\nPublicAccessBlockConfiguration:\n  BlockPublicAcls: true\n  BlockPublicPolicy: true\n  IgnorePublicAcls: true\n  RestrictPublicBuckets: true";
+/// Sets all four settings to `true`: adds `PublicAccessBlockConfiguration`, or the
+/// settings it lacks, and replaces literal values that are not `true`. Not when the
+/// configuration is not a mapping written in the bucket (an `Fn::If`, say).
+fn fix(cx: &Context<'_>, bucket: &crate::template::model::Resource<'_>) -> Option<Fix> {
+    let editor = cx.editor();
+    let full = || Snippet::map(SETTINGS.map(|name| (name, Snippet::Bool(true))));
+    let title = "block all public access to the log bucket";
+    let Some(config) = bucket.property("PublicAccessBlockConfiguration") else {
+        let edit = match bucket.properties {
+            Some(props) => editor.ensure(props, &["PublicAccessBlockConfiguration"], full())?,
+            None => editor.ensure(
+                bucket.node,
+                &["Properties", "PublicAccessBlockConfiguration"],
+                full(),
+            )?,
+        };
+        return Some(Fix::safe(title, vec![edit]));
+    };
+    config.as_map()?;
+    let mut edits = Vec::new();
+    let mut missing = Vec::new();
+    for name in SETTINGS {
+        match config.get(name) {
+            None => missing.push((name, Snippet::Bool(true))),
+            Some(v) if matches!(v.kind, crate::syntax::NodeKind::Bool(true)) => {}
+            Some(v) if v.as_scalar().is_some() || v.is_null() => {
+                edits.push(editor.replace(v, &Snippet::Bool(true))?);
+            }
+            Some(_) => return None,
+        }
+    }
+    if !missing.is_empty() {
+        edits.push(editor.insert_entries(config, &missing)?);
+    }
+    Some(Fix::safe(title, edits))
+}
 
 impl Rule for LogBucketNotPrivate {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
@@ -93,7 +130,14 @@ impl Rule for LogBucketNotPrivate {
                     format!("{} logs sessions here", prefs.describe()),
                 )
                 .resource(bucket.id)
-                .help(HELP);
+                .help(format!(
+                    "block every kind of public access on the log bucket:\n\n{}",
+                    cx.style().show_pair(
+                        "PublicAccessBlockConfiguration",
+                        &Snippet::map(SETTINGS.map(|name| (name, Snippet::Bool(true))))
+                    )
+                ))
+                .fix(fix(cx, bucket));
                 if span != bucket.id_span {
                     finding = finding.with_label(bucket.id_span, "the log bucket");
                 }

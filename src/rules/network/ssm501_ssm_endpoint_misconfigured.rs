@@ -3,7 +3,8 @@
 use ipnet::IpNet;
 
 use crate::base::Tri;
-use crate::rules::{label_defaults, qualifiers, Context, Finding, Rule, RuleInfo};
+use crate::diagnostic::emit::Snippet;
+use crate::rules::{label_defaults, qualifiers, Context, Finding, Fix, Rule, RuleInfo};
 use crate::semantic::ingress::{GroupLink, IngressRule};
 use crate::semantic::network::{
     resource_guard, Endpoint, Groups, Network, Placement, SSM_SERVICES,
@@ -89,8 +90,11 @@ crate::declare_rule! {
         severity: Warning,
         summary: "A Systems Manager VPC endpoint has private DNS off, or its security groups do not admit HTTPS from the instances.",
         url: "https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html",
+        fix: Sometimes,
     }
 }
+
+const DNS_FIX: &str = "set `PrivateDnsEnabled: true`";
 
 impl Rule for SsmEndpointMisconfigured {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
@@ -122,18 +126,31 @@ impl SsmEndpointMisconfigured {
         let consequence = format!(
             "the SSM Agent resolves the public {service} name and never uses this endpoint"
         );
-        let fix = "set private DNS (the VPC needs `EnableDnsSupport` and `EnableDnsHostnames` true):\n\nPrivateDnsEnabled: true";
+        let fix = format!(
+            "set private DNS (the VPC needs `EnableDnsSupport` and `EnableDnsHostnames` true):\n\n{}",
+            cx.style().show_pair("PrivateDnsEnabled", &Snippet::Bool(true))
+        );
         if e.private_dns.is_empty() {
             let message = format!(
                 "endpoint `{}` for {service} does not enable private DNS: {consequence}{}",
                 r.id,
                 qualifiers(&[], r.condition, &[])
             );
+            let editor = cx.editor();
+            let edit = match r.properties {
+                Some(props) => editor.ensure(props, &["PrivateDnsEnabled"], Snippet::Bool(true)),
+                None => editor.ensure(
+                    r.node,
+                    &["Properties", "PrivateDnsEnabled"],
+                    Snippet::Bool(true),
+                ),
+            };
             out.push(
                 Finding::new(self.meta(), r.id_span, message)
                     .label("no `PrivateDnsEnabled: true` (the default is false)")
                     .resource(r.id)
-                    .help(fix),
+                    .help(fix.clone())
+                    .fix(edit.map(|e| Fix::safe(DNS_FIX, vec![e]))),
             );
             return;
         }
@@ -154,10 +171,18 @@ impl SsmEndpointMisconfigured {
                 r.id,
                 qualifiers(&when, r.condition, &alt.defaults)
             );
+            let certain = alt.when.is_empty()
+                && alt.defaults.is_empty()
+                && cx.written_in(r, node)
+                && node.as_scalar().is_some();
+            let edit = certain
+                .then(|| cx.editor().replace(node, &Snippet::Bool(true)))
+                .flatten();
             let f = Finding::new(self.meta(), node.span, message)
                 .label("private DNS off")
                 .resource(r.id)
-                .help(fix);
+                .help(fix.clone())
+                .fix(edit.map(|e| Fix::safe(DNS_FIX, vec![e])));
             out.push(label_defaults(f, cx.template(), &alt.defaults));
         }
     }
@@ -292,19 +317,28 @@ impl SsmEndpointMisconfigured {
         f = label_defaults(f, cx.template(), &defaults);
         let source = match &first_refused.0.groups {
             Groups::Known(ids) => match ids.first() {
-                Some(id) => format!("SourceSecurityGroupId: !Ref {id}"),
-                None => format!("CidrIp: !GetAtt {vpc}.CidrBlock"),
+                Some(id) => ("SourceSecurityGroupId", Snippet::reference(*id)),
+                None => ("CidrIp", Snippet::get_att(vpc, "CidrBlock")),
             },
-            _ => format!("CidrIp: !GetAtt {vpc}.CidrBlock"),
+            _ => ("CidrIp", Snippet::get_att(vpc, "CidrBlock")),
         };
-        let rule = format!("- IpProtocol: tcp\n  FromPort: 443\n  ToPort: 443\n  {source}");
+        let port = || Snippet::Number("443".into());
+        let rule = Snippet::Seq(vec![Snippet::map([
+            ("IpProtocol", Snippet::str("tcp")),
+            ("FromPort", port()),
+            ("ToPort", port()),
+            source,
+        ])]);
+        let style = cx.style();
         let help = if has_ingress {
-            format!("add to `SecurityGroupIngress` of `{group}`:\n\n{rule}")
-        } else {
-            let indented: String = rule.lines().map(|l| format!("  {l}\n")).collect();
             format!(
-                "add to the properties of `{group}`:\n\nSecurityGroupIngress:\n{}",
-                indented.trim_end()
+                "add to `SecurityGroupIngress` of `{group}`:\n\n{}",
+                style.show(&rule)
+            )
+        } else {
+            format!(
+                "add to the properties of `{group}`:\n\n{}",
+                style.show_pair("SecurityGroupIngress", &rule)
             )
         };
         Some(f.help(help))
