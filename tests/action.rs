@@ -356,13 +356,7 @@ fn the_action_annotates_and_writes_sarif_and_a_summary() {
         &[("paths", "stacks"), ("sarif-file", "reports/ssmlint.sarif")],
     );
     assert_eq!(run.code, 1, "findings fail the step:\n{}", run.stdout);
-    assert!(
-        run.stdout.contains(
-            "::error file=stacks/bad.yaml,line=4,col=3,endLine=4,endColumn=11,title=SSM100 instance-profile-missing::"
-        ),
-        "{}",
-        run.stdout
-    );
+    common::assert_contains(&run.stdout, "::error file=stacks/bad.yaml,line=4,col=3,endLine=4,endColumn=11,title=SSM100 instance-profile-missing::");
     // The human report is in the log too.
     assert!(run
         .stdout
@@ -422,11 +416,7 @@ fn inputs_reach_ssmlint() {
         ],
     );
     assert_eq!(run.code, 0, "a warning passes by default: {}", run.stdout);
-    assert!(
-        run.stdout.contains("::warning file=stacks/bad.yaml,"),
-        "{}",
-        run.stdout
-    );
+    common::assert_contains(&run.stdout, "::warning file=stacks/bad.yaml,");
     assert!(ws.join("ssmlint.sarif").is_file(), "the default sarif-file");
     let run = run_action(
         &ws,
@@ -557,17 +547,13 @@ fn only_changed_lints_the_templates_the_pull_request_changed() {
         "two templates linted: {}",
         run.summary
     );
-    assert!(
-        run.summary.contains("Only the 2 templates changed since `"),
-        "{}",
-        run.summary
-    );
+    common::assert_contains(&run.summary, "Only the 2 templates changed since `");
 
     // Every path: the workflow file is no template and is skipped, not an error.
     let run = run_action_on(&ws, Some(&event), &[("only-changed", "true")]);
     assert_eq!(run.code, 1, "{}", run.stdout);
-    assert!(run.summary.contains("in 3 files"), "{}", run.summary);
-    assert!(!run.stdout.contains("SSM001"), "{}", run.stdout);
+    common::assert_contains(&run.summary, "in 3 files");
+    common::assert_lacks(&run.stdout, "SSM001");
 
     // A pull request that changes no template below `paths`: nothing to lint, and still
     // a SARIF file to upload.
@@ -586,22 +572,16 @@ fn only_changed_lints_the_templates_the_pull_request_changed() {
         sarif["runs"][0]["results"].as_array().map(Vec::len),
         Some(0)
     );
-    assert!(
-        run.summary.contains("nothing was linted"),
-        "{}",
-        run.summary
-    );
+    common::assert_contains(&run.summary, "nothing was linted");
 
     // No pull request: every path, with a notice.
     let run = run_action(&ws, &[("paths", "stacks"), ("only-changed", "true")]);
     assert_eq!(run.code, 1);
-    assert!(
-        run.stdout
-            .contains("::notice title=ssmlint::only-changed: no pull request base"),
-        "{}",
-        run.stdout
+    common::assert_contains(
+        &run.stdout,
+        "::notice title=ssmlint::only-changed: no pull request base",
     );
-    assert!(run.summary.contains("in 5 files"), "{}", run.summary);
+    common::assert_contains(&run.summary, "in 5 files");
     cleanup(&ws);
 }
 

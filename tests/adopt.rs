@@ -43,7 +43,7 @@ fn concise_prints_one_line_per_finding() {
         &formats_dir(),
         &[&args[..], &["--color", "always"]].concat(),
     );
-    assert!(coloured.stdout.contains("\u{1b}["), "{}", coloured.stdout);
+    common::assert_contains(&coloured.stdout, "\u{1b}[");
     let quiet = ssmlint_in(&formats_dir(), &[&args[..], &["--quiet"]].concat());
     assert_eq!(quiet.stdout.lines().count(), run.stdout.lines().count() - 1);
 }
@@ -243,12 +243,7 @@ fn a_baseline_works_with_every_format() {
         &[RULES, "--write-baseline", "ci/baseline.json", "stacks"],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stderr
-            .contains("baseline ci/baseline.json: wrote 5 entries"),
-        "{}",
-        run.stderr
-    );
+    common::assert_contains(&run.stderr, "baseline ci/baseline.json: wrote 5 entries");
     let baseline = std::fs::read_to_string(root.join("ci/baseline.json")).expect("written");
     insta::assert_snapshot!("baseline_file", baseline);
     // A new finding in a file the baseline knows.
@@ -460,18 +455,10 @@ fn show_settings_says_where_each_setting_comes_from() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     insta::assert_snapshot!("show_settings", run.stdout);
     let run = ssmlint_in(&root, &["--show-settings", "team/svc.yaml"]);
-    assert!(
-        run.stdout.contains("# configuration: team/.ssmlint.yaml\n"),
-        "{}",
-        run.stdout
-    );
-    assert!(run.stdout.contains("  SSM100: off"), "{}", run.stdout);
+    common::assert_contains(&run.stdout, "# configuration: team/.ssmlint.yaml\n");
+    common::assert_contains(&run.stdout, "  SSM100: off");
     let run = ssmlint_in(&root, &["--no-config", "--show-settings", "team/svc.yaml"]);
-    assert!(
-        run.stdout.contains("# configuration: none\n"),
-        "{}",
-        run.stdout
-    );
+    common::assert_contains(&run.stdout, "# configuration: none\n");
 }
 
 #[test]

@@ -88,7 +88,7 @@ fn severity_override() {
     let file = "tests/data/missing-profile.yaml";
     let run = ssmlint(&["--color", "never", "--severity", "SSM100=warning", file]);
     assert_eq!(run.code, 0, "{}", run.stdout);
-    assert!(run.stdout.contains("⚠"), "{}", run.stdout);
+    common::assert_contains(&run.stdout, "⚠");
     assert!(
         run.stdout.ends_with("1 warning in 1 file\n"),
         "{}",
@@ -152,11 +152,7 @@ fn explain_prints_the_rule_documentation() {
         assert_eq!(run.code, 0, "{}", run.stderr);
         let first = run.stdout.lines().next().unwrap_or_default();
         assert_eq!(first, "SSM100 instance-profile-missing");
-        assert!(
-            run.stdout.contains("Default severity: error"),
-            "{}",
-            run.stdout
-        );
+        common::assert_contains(&run.stdout, "Default severity: error");
         assert!(run.stdout.contains(meta.summary));
         assert!(run.stdout.contains(meta.documentation().trim_end()));
         let last = run.stdout.lines().last().unwrap_or_default();
@@ -235,11 +231,7 @@ fn stdin_with_a_filename() {
     ];
     let run = ssmlint_with_stdin(manifest_dir(), &args, text.as_bytes());
     assert_eq!(run.code, 1, "{}", run.stdout);
-    assert!(
-        run.stdout.contains("[stack/app.yaml:4:3]"),
-        "{}",
-        run.stdout
-    );
+    common::assert_contains(&run.stdout, "[stack/app.yaml:4:3]");
     insta::assert_snapshot!("stdin_human", run.stdout);
     // Without a name stdin is `<stdin>`; with a name and no paths stdin is read.
     let run = ssmlint_with_stdin(manifest_dir(), &["--format", "json", "-"], text.as_bytes());
@@ -336,7 +328,7 @@ fn odd_inputs_never_panic() {
 fn color_always_colours_and_never_does_not() {
     let file = "tests/data/missing-profile.yaml";
     let run = ssmlint(&["--color", "always", file]);
-    assert!(run.stdout.contains('\u{1b}'), "{}", run.stdout);
+    common::assert_contains(&run.stdout, "\u{1b}");
     assert!(!run.stdout.contains("\u{1b}]8;"), "no hyperlink escapes");
     let run = ssmlint(&["--color", "never", file]);
     assert!(!run.stdout.contains('\u{1b}'));

@@ -136,7 +136,7 @@ fn init_writes_a_starter_file_once() {
     let root = scratch_dir("init");
     let run = ssmlint_in(&root, &["init"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.contains(".ssmlint.yaml"), "{}", run.stdout);
+    common::assert_contains(&run.stdout, ".ssmlint.yaml");
     let text = std::fs::read_to_string(root.join(".ssmlint.yaml")).expect("written");
     assert!(text.starts_with("# ssmlint configuration"));
     for key in ssmlint::engine::config::KEYS {

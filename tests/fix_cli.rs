@@ -39,26 +39,14 @@ fn diff_prints_and_writes_nothing() {
         .stdout
         .contains("+      MetadataOptions:\n+        HttpTokens: required\n"));
     // Unsafe fixes only with --unsafe-fixes.
-    assert!(
-        !run.stdout.contains("-      KeyName: ops"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stderr.contains("1 finding would be fixed"),
-        "{}",
-        run.stderr
-    );
+    common::assert_lacks(&run.stdout, "-      KeyName: ops");
+    common::assert_contains(&run.stderr, "1 finding would be fixed");
     assert_eq!(
         std::fs::read_to_string(dir.join("t.yaml")).unwrap(),
         TEMPLATE
     );
     let run = ssmlint_in(&dir, &args(&["--diff", "--unsafe-fixes", "t.yaml"]));
-    assert!(
-        run.stdout.contains("-      KeyName: ops\n"),
-        "{}",
-        run.stdout
-    );
+    common::assert_contains(&run.stdout, "-      KeyName: ops\n");
     // Nothing to fix: exit 0, no diff.
     write(
         &dir.join("clean.yaml"),
@@ -86,7 +74,7 @@ fn fix_writes_in_place_and_reports_what_remains() {
         "{}",
         run.stderr
     );
-    assert!(run.stdout.contains("SSM204"), "{}", run.stdout);
+    common::assert_contains(&run.stdout, "SSM204");
     let fixed = std::fs::read_to_string(&path).unwrap();
     assert!(fixed.contains("      ImageId: ami-0abcdef1234567890 # the AMI\n"));
     assert!(fixed.contains("      MetadataOptions:\n        HttpTokens: required\n  Profile:"));
@@ -130,13 +118,9 @@ fn fix_of_stdin_prints_the_fixed_text() {
     let dir = scratch_dir("fix-stdin");
     let run = ssmlint_with_stdin(&dir, &args(&["--fix", "-"]), TEMPLATE.as_bytes());
     assert!(run.stdout.starts_with("Resources:\n"), "{}", run.stdout);
-    assert!(
-        run.stdout.contains("        HttpTokens: required\n"),
-        "{}",
-        run.stdout
-    );
+    common::assert_contains(&run.stdout, "        HttpTokens: required\n");
     // The report goes to stderr.
-    assert!(run.stderr.contains("SSM204"), "{}", run.stderr);
+    common::assert_contains(&run.stderr, "SSM204");
     assert!(
         run.stderr.ends_with("1 fixed, 1 remaining\n"),
         "{}",
@@ -163,11 +147,7 @@ fn crlf_json_and_long_forms_are_kept() {
     let json = "{\n    \"Resources\": {\n        \"App\": {\n            \"Type\": \"AWS::EC2::LaunchTemplate\",\n            \"Properties\": {\"LaunchTemplateData\": {\"ImageId\": \"ami-0abcdef1234567890\"}}\n        }\n    }\n}\n";
     write(&dir.join("t.json"), json);
     let run = ssmlint_in(&dir, &args(&["--diff", "t.json"]));
-    assert!(
-        run.stdout.contains("+            \"Properties\": {\"LaunchTemplateData\": {\"ImageId\": \"ami-0abcdef1234567890\", \"MetadataOptions\": {\"HttpTokens\": \"required\"}}}\n"),
-        "{}",
-        run.stdout
-    );
+    common::assert_contains(&run.stdout, "+            \"Properties\": {\"LaunchTemplateData\": {\"ImageId\": \"ami-0abcdef1234567890\", \"MetadataOptions\": {\"HttpTokens\": \"required\"}}}\n");
 }
 
 #[test]

@@ -239,11 +239,7 @@ fn summary() {
         "{}",
         run.stdout
     );
-    assert!(
-        run.stdout.contains("| `stack.yaml` | 1 | 1 | 2 |"),
-        "{}",
-        run.stdout
-    );
+    common::assert_contains(&run.stdout, "| `stack.yaml` | 1 | 1 | 2 |");
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_ssmlint"))
         .args(["--no-config", RULES, "--format", "summary", "stack.yaml"])
         .current_dir(data_dir())

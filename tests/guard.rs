@@ -210,11 +210,7 @@ fn the_configuration_names_rule_files_relative_to_itself() {
     std::fs::write(dir.join(".ssmlint.yaml"), "guard_rules: [policies]\n").expect("write");
     let run = ssmlint_in(&dir.join("stacks"), &["--format", "json", "storage.yaml"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(
-        run.stdout.contains("\"GUARD:ebs_volumes_encrypted\""),
-        "{}",
-        run.stdout
-    );
+    common::assert_contains(&run.stdout, "\"GUARD:ebs_volumes_encrypted\"");
 }
 
 /// Fixtures of SSM204/SSM205 that rest on more than the resolved resource.

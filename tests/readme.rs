@@ -807,7 +807,7 @@ fn the_ssm001_page_command_skips_the_file() {
     );
     let run = common::ssmlint_in(&dir, &["docker-compose.yaml", "template.yaml"]);
     assert_eq!(run.code, 2, "{}", run.stdout);
-    assert!(run.stdout.contains("SSM001"), "{}", run.stdout);
+    common::assert_contains(&run.stdout, "SSM001");
     for args in [
         &["--exclude", "docker-compose.yaml", "."][..],
         &[

@@ -4,6 +4,8 @@
 //! the command line or in I/O. None asserts a timing: the scale cases are in
 //! `scripts/stress.sh`.
 
+mod common;
+
 use ssmlint::engine::{lint_bytes, lint_source, FileKind, FileReport, LintOptions};
 use ssmlint::SourceFile;
 
@@ -284,7 +286,7 @@ fn sub_with_thousands_of_variables_is_linear() {
         .iter()
         .find(|f| f.code == "SSM204")
         .expect("the key pair is known");
-    assert!(key.message.contains("v0v1v2"), "{}", key.message);
+    common::assert_contains(&key.message, "v0v1v2");
 }
 
 /// Item 13: the identity chains are linear in roles: 3,000 roles, each with a profile
@@ -361,7 +363,7 @@ mod binary {
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
         };
-        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+        crate::common::assert_lacks(&run.stderr, "panicked");
         run
     }
 
@@ -407,7 +409,7 @@ fn fifos_are_refused_not_read() {
         &["--no-config", "--format", "json", "pipe.yaml", "t.yaml"],
     );
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stdout.contains("not a regular file"), "{}", run.stdout);
+    common::assert_contains(&run.stdout, "not a regular file");
     assert!(
         run_codes(&run).contains(&"SSM100".to_string()),
         "other files still linted"
@@ -415,21 +417,19 @@ fn fifos_are_refused_not_read() {
 
     let run = ssmlint(&dir, &["--config", "pipe.yaml", "t.yaml"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("not a regular file"), "{}", run.stderr);
+    common::assert_contains(&run.stderr, "not a regular file");
 
     std::fs::create_dir_all(dir.join("rules")).unwrap();
     assert!(binary::mkfifo(&dir.join("rules/x.guard")));
     let run = ssmlint(&dir, &["--no-config", "--rules", "rules", "t.yaml"]);
     assert_eq!(run.code, 2);
-    assert!(
-        run.stderr
-            .contains("rules/x.guard: cannot read: not a regular file"),
-        "{}",
-        run.stderr
+    common::assert_contains(
+        &run.stderr,
+        "rules/x.guard: cannot read: not a regular file",
     );
     let run = ssmlint(&dir, &["--no-config", "--rules", "pipe.yaml", "t.yaml"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("not a regular file"), "{}", run.stderr);
+    common::assert_contains(&run.stderr, "not a regular file");
 }
 
 // 15. Inputs, `--config` and stdin had no size limit (`/dev/zero` grew to 2 GB).
@@ -440,19 +440,19 @@ fn inputs_over_64_mib_are_refused() {
     big.set_len(ssmlint::base::io::MAX_INPUT_BYTES + 1).unwrap();
     let run = ssmlint(&dir, &["--no-config", "--format", "json", "big.yaml"]);
     assert_eq!(run.code, 2);
-    assert!(run.stdout.contains("larger than 64 MiB"), "{}", run.stdout);
+    common::assert_contains(&run.stdout, "larger than 64 MiB");
     let run = ssmlint(&dir, &["--config", "big.yaml", "big.yaml"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("larger than 64 MiB"), "{}", run.stderr);
+    common::assert_contains(&run.stderr, "larger than 64 MiB");
     if Path::new("/dev/zero").exists() {
         let run = ssmlint(&dir, &["--no-config", "--format", "json", "/dev/zero"]);
         assert_eq!(run.code, 2);
-        assert!(run.stdout.contains("not a regular file"), "{}", run.stdout);
+        common::assert_contains(&run.stdout, "not a regular file");
         let mut command = binary::command(&dir, &["--no-config", "--format", "json", "-"]);
         command.stdin(std::fs::File::open("/dev/zero").unwrap());
         let run = binary::finish(command, None);
         assert_eq!(run.code, 2);
-        assert!(run.stdout.contains("larger than 64 MiB"), "{}", run.stdout);
+        common::assert_contains(&run.stdout, "larger than 64 MiB");
     }
 }
 
@@ -576,12 +576,8 @@ fn unsupported_stdin_is_not_told_to_use_exclude() {
     command.stdin(std::process::Stdio::piped());
     let run = binary::finish(command, Some(b"name: x\n"));
     assert_eq!(run.code, 2);
-    assert!(
-        run.stdout.contains("this came from stdin"),
-        "{}",
-        run.stdout
-    );
-    assert!(!run.stdout.contains("--exclude"), "{}", run.stdout);
+    common::assert_contains(&run.stdout, "this came from stdin");
+    common::assert_lacks(&run.stdout, "--exclude");
 }
 
 // Issue 17, item 14: an empty role name read as "the role named ``" (SSM106, from
@@ -677,11 +673,7 @@ fn a_lost_report_is_exit_2_but_a_closed_pipe_is_not() {
         );
         let run = binary::finish(command, None);
         assert_eq!(run.code, 2);
-        assert!(
-            run.stderr.contains("cannot write the report to stdout"),
-            "{}",
-            run.stderr
-        );
+        common::assert_contains(&run.stderr, "cannot write the report to stdout");
     }
     // A reader that goes away: the run's own exit code.
     let mut command = binary::command(
@@ -721,11 +713,7 @@ fn deeply_nested_guard_files_are_refused_with_their_place() {
     write(&dir.join("t.yaml"), TEMPLATE);
     let run = ssmlint(&dir, &["--no-config", "--rules", "deep.guard", "t.yaml"]);
     assert_eq!(run.code, 2);
-    assert!(
-        run.stderr.contains("error: deep.guard:2:"),
-        "{}",
-        run.stderr
-    );
+    common::assert_contains(&run.stderr, "error: deep.guard:2:");
 
     // Up to the limit, rules parse and evaluate, also on a worker thread's 2 MiB stack.
     let nested = format!(

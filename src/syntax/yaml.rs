@@ -54,28 +54,26 @@ impl Measure {
     }
 }
 
-enum Frame {
-    Seq {
-        start: usize,
-        flow: bool,
-        tag: Option<Tag>,
-        anchor: usize,
-        /// Where its items begin in [`Builder::items`].
-        first: usize,
-        measure: Measure,
-    },
+/// A collection being built: where it starts, and what is known of it so far.
+struct Frame {
+    start: usize,
+    flow: bool,
+    tag: Option<Tag>,
+    anchor: usize,
+    /// Where its items begin in [`Builder::items`], or its entries in
+    /// [`Builder::entries`].
+    first: usize,
+    measure: Measure,
+    open: Open,
+}
+
+enum Open {
+    Seq,
     Map {
-        start: usize,
-        flow: bool,
-        tag: Option<Tag>,
-        anchor: usize,
-        /// Where its entries begin in [`Builder::entries`].
-        first: usize,
         pending_key: Option<(String, Span)>,
         /// Key → index into `entries`, once a mapping is large enough for a scan of its
         /// entries to cost more than a map (duplicate keys are checked per key).
         key_index: Option<HashMap<String, usize>>,
-        measure: Measure,
     },
 }
 
@@ -428,27 +426,30 @@ impl Builder<'_> {
             }
             Event::SequenceStart(anchor, tag) => {
                 self.check_depth(span, 1)?;
-                self.stack.push(Frame::Seq {
+                self.stack.push(Frame {
                     start: span.start,
                     flow: self.starts_flow(span.start, b'['),
                     tag: tag.map(|t| t.into_owned()),
                     anchor,
                     first: self.items.len(),
                     measure: Measure::default(),
+                    open: Open::Seq,
                 });
                 Ok(())
             }
             Event::MappingStart(anchor, tag) => {
                 self.check_depth(span, 1)?;
-                self.stack.push(Frame::Map {
+                self.stack.push(Frame {
                     start: span.start,
                     flow: self.starts_flow(span.start, b'{'),
                     tag: tag.map(|t| t.into_owned()),
                     anchor,
                     first: self.entries.len(),
-                    pending_key: None,
-                    key_index: None,
                     measure: Measure::default(),
+                    open: Open::Map {
+                        pending_key: None,
+                        key_index: None,
+                    },
                 });
                 Ok(())
             }
@@ -525,52 +526,30 @@ impl Builder<'_> {
     }
 
     fn close(&mut self, frame: Frame, end_span: Span) -> Result<(Node, Measure), ParseError> {
-        let (start, flow, tag, anchor, kind, last_end, measure) = match frame {
-            Frame::Seq {
-                start,
-                flow,
-                tag,
-                anchor,
-                first,
-                measure,
-            } => {
+        let Frame {
+            start,
+            flow,
+            tag,
+            anchor,
+            first,
+            measure,
+            open,
+        } = frame;
+        // The tree lives as long as the lint: no spare capacity.
+        let (kind, last_end) = match open {
+            Open::Seq => {
                 let first = first.min(self.items.len());
                 let last = self.items.get(first..).and_then(<[Node]>::last);
                 let last = last.map(|n| n.span.end);
-                // The tree lives as long as the lint: no spare capacity.
                 let items: Vec<Node> = self.items.drain(first..).collect();
-                (
-                    start,
-                    flow,
-                    tag,
-                    anchor,
-                    NodeKind::Seq(items.into_boxed_slice()),
-                    last,
-                    measure,
-                )
+                (NodeKind::Seq(items.into_boxed_slice()), last)
             }
-            Frame::Map {
-                start,
-                flow,
-                tag,
-                anchor,
-                first,
-                measure,
-                ..
-            } => {
+            Open::Map { .. } => {
                 let first = first.min(self.entries.len());
                 let last = self.entries.get(first..).and_then(<[Entry]>::last);
                 let last = last.map(|e| e.value.span.end.max(e.key_span.end));
                 let entries: Vec<Entry> = self.entries.drain(first..).collect();
-                (
-                    start,
-                    flow,
-                    tag,
-                    anchor,
-                    NodeKind::Map(entries.into_boxed_slice()),
-                    last,
-                    measure,
-                )
+                (NodeKind::Map(entries.into_boxed_slice()), last)
             }
         };
         // Block collections end where their last item ends, not at the next token.
@@ -613,16 +592,23 @@ impl Builder<'_> {
                 self.root = Some(node);
                 Ok(())
             }
-            Some(Frame::Seq { measure: total, .. }) => {
+            Some(Frame {
+                measure: total,
+                open: Open::Seq,
+                ..
+            }) => {
                 total.add(measure);
                 self.items.push(node);
                 Ok(())
             }
-            Some(Frame::Map {
+            Some(Frame {
                 first,
-                pending_key,
-                key_index,
                 measure: total,
+                open:
+                    Open::Map {
+                        pending_key,
+                        key_index,
+                    },
                 ..
             }) => {
                 total.add(measure);

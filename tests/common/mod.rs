@@ -61,6 +61,21 @@ impl Run {
 }
 
 /// The crate's root directory.
+/// Asserts that `text` contains `needle`, showing `text` when it does not.
+#[track_caller]
+pub fn assert_contains(text: &str, needle: &str) {
+    assert!(text.contains(needle), "expected {needle:?} in:\n{text}");
+}
+
+/// Asserts that `text` does not contain `needle`, showing `text` when it does.
+#[track_caller]
+pub fn assert_lacks(text: &str, needle: &str) {
+    assert!(
+        !text.contains(needle),
+        "did not expect {needle:?} in:\n{text}"
+    );
+}
+
 /// A template with an instance without a profile (SSM100) and a security group that
 /// admits SSH from `cidr_ip` (a CIDR, or an intrinsic such as `!Ref SshFrom`).
 pub fn ssh_template(cidr_ip: &str) -> String {

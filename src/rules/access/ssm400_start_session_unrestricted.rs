@@ -1,7 +1,9 @@
 use super::{managed_finding, statement_finding};
+use crate::diagnostic::emit::Snippet;
 use crate::policy::{Effect, Statement, Tri};
 use crate::rules::{Context, Finding, Rule, RuleInfo};
 use crate::semantic::access::{covers_every_instance, scoped_by_tag};
+use crate::semantic::Input;
 
 crate::declare_rule! {
     /// ## What it does
@@ -52,7 +54,32 @@ crate::declare_rule! {
     }
 }
 
-const HELP: &str = "scope sessions by tag (or list instance ARNs):\n\n- Effect: Allow\n  Action: ssm:StartSession\n  Resource: !Sub arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:instance/*\n  Condition:\n    StringLike:\n      ssm:resourceTag/Team: [\"web\"]";
+/// A statement that scopes sessions by tag, in the file's language: `!Sub` with the
+/// partition and account in a template, a literal ARN in a policy file.
+fn scoped_statement(cx: &Context<'_>) -> String {
+    let instances = match cx.input() {
+        Input::Template(_) => {
+            Snippet::sub("arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:instance/*")
+        }
+        _ => Snippet::str("arn:aws:ec2:*:111122223333:instance/*"),
+    };
+    let statement = Snippet::map([
+        ("Effect", Snippet::str("Allow")),
+        ("Action", Snippet::str("ssm:StartSession")),
+        ("Resource", instances),
+        (
+            "Condition",
+            Snippet::map([(
+                "StringLike",
+                Snippet::map([(
+                    "ssm:resourceTag/Team",
+                    Snippet::Seq(vec![Snippet::str("web")]),
+                )]),
+            )]),
+        ),
+    ]);
+    cx.style().show(&Snippet::Seq(vec![statement]))
+}
 
 /// Whether the statement allows `ssm:StartSession` on every instance, with no condition
 /// on resource tags.
@@ -82,7 +109,10 @@ impl Rule for StartSessionUnrestricted {
             ) else {
                 continue;
             };
-            out.push(finding.help(HELP));
+            out.push(finding.help(format!(
+                "scope sessions by tag (or list instance ARNs):\n\n{}",
+                scoped_statement(cx)
+            )));
         }
         for grant in cx.model.human_managed_policies() {
             if !grant.statements.iter().any(|st| unrestricted(st)) {
@@ -95,8 +125,9 @@ impl Rule for StartSessionUnrestricted {
                 ": its holders can open a shell anywhere",
             );
             out.push(finding.help(format!(
-                "keep {} for break-glass principals; give people a policy that scopes sessions by tag (or lists instance ARNs) instead:\n\n- Effect: Allow\n  Action: ssm:StartSession\n  Resource: !Sub arn:${{AWS::Partition}}:ec2:*:${{AWS::AccountId}}:instance/*\n  Condition:\n    StringLike:\n      ssm:resourceTag/Team: [\"web\"]",
-                grant.name
+                "keep {} for break-glass principals; give people a policy that scopes sessions by tag (or lists instance ARNs) instead:\n\n{}",
+                grant.name,
+                scoped_statement(cx)
             )));
         }
     }
