@@ -65,10 +65,8 @@ pub struct JsonFinding<'a> {
     pub name: &'a str,
     pub severity: &'a str,
     pub file: &'a str,
-    pub line: usize,
-    pub column: usize,
-    pub end_line: usize,
-    pub end_column: usize,
+    #[serde(flatten)]
+    pub range: JsonRange,
     pub resource: Option<&'a str>,
     pub message: &'a str,
     pub help: Option<&'a str>,
@@ -91,11 +89,31 @@ pub struct JsonFix<'a> {
 pub struct JsonEdit<'a> {
     pub start: usize,
     pub end: usize,
+    #[serde(flatten)]
+    pub range: JsonRange,
+    pub text: &'a str,
+}
+
+/// Where a span starts and ends: 1-based lines, columns in characters.
+#[derive(Debug, Serialize)]
+pub struct JsonRange {
     pub line: usize,
     pub column: usize,
     pub end_line: usize,
     pub end_column: usize,
-    pub text: &'a str,
+}
+
+impl JsonRange {
+    pub fn of(source: &SourceFile, span: crate::base::Span) -> JsonRange {
+        let start = source.line_col(span.start);
+        let end = source.line_col(span.end.max(span.start));
+        JsonRange {
+            line: start.line,
+            column: start.column,
+            end_line: end.line,
+            end_column: end.column,
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -111,17 +129,12 @@ pub struct JsonFile<'a> {
 
 impl<'a> JsonFinding<'a> {
     pub fn new(source: &'a SourceFile, f: &'a Finding) -> JsonFinding<'a> {
-        let start = source.line_col(f.span.start);
-        let end = source.line_col(f.span.end.max(f.span.start));
         JsonFinding {
             code: f.code,
             name: f.name,
             severity: f.severity.as_str(),
             file: &source.name,
-            line: start.line,
-            column: start.column,
-            end_line: end.line,
-            end_column: end.column,
+            range: JsonRange::of(source, f.span),
             resource: f.resource.as_deref(),
             message: &f.message,
             help: f.help.as_deref(),
@@ -131,18 +144,11 @@ impl<'a> JsonFinding<'a> {
                 edits: fix
                     .edits
                     .iter()
-                    .map(|e| {
-                        let start = source.line_col(e.span.start);
-                        let end = source.line_col(e.span.end);
-                        JsonEdit {
-                            start: e.span.start,
-                            end: e.span.end,
-                            line: start.line,
-                            column: start.column,
-                            end_line: end.line,
-                            end_column: end.column,
-                            text: &e.text,
-                        }
+                    .map(|e| JsonEdit {
+                        start: e.span.start,
+                        end: e.span.end,
+                        range: JsonRange::of(source, e.span),
+                        text: &e.text,
                     })
                     .collect(),
             }),
