@@ -292,7 +292,6 @@ fn every_readme_block_is_tested() {
                     "configuration" => check_configuration(&at, &block.text),
                     "pre-commit" => check_pre_commit(&at, &block.text),
                     "action-workflow" => check_action_workflow(&at, &block.text, &readme),
-                    "command-lines" => check_command_lines(&at, &block.text),
                     other => panic!("{at}: no check `{other}` in tests/readme.rs"),
                 },
                 other => panic!("{at}: a marker `{other}` of no known form"),
@@ -311,7 +310,6 @@ fn every_readme_block_is_tested() {
         "check: configuration",
         "check: pre-commit",
         "check: action-workflow",
-        "check: command-lines",
         "file: fixtures/examples/session-logging.yaml",
         "excerpt: fixtures/examples/suppressions.yaml",
     ] {
@@ -377,19 +375,6 @@ fn parses(at: &str, line: &str) {
         }
         panic!("{at}: `{line}` is not an ssmlint command line:\n{e}");
     }
-}
-
-/// `ssmlint ...` lines of a shell block (a `# ` comment at the end dropped) parse.
-fn check_command_lines(at: &str, text: &str) {
-    let mut any = false;
-    for line in text.lines() {
-        let command = line.split(" #").next().unwrap_or_default().trim();
-        if !command.is_empty() {
-            parses(at, command);
-            any = true;
-        }
-    }
-    assert!(any, "{at}: no command");
 }
 
 /// Install commands: this package, from PyPI or this repository.
