@@ -1,6 +1,8 @@
 use super::{managed_finding, statement_finding};
+use crate::diagnostic::emit::Snippet;
 use crate::policy::{wildcard_match, Effect, Statement, Tri};
 use crate::rules::{Context, Finding, Rule, RuleInfo};
+use crate::semantic::Input;
 
 /// A session that belongs to somebody else.
 const OTHERS_SESSION: &str =
@@ -47,7 +49,16 @@ crate::declare_rule! {
     }
 }
 
-const HELP: &str = "limit it to the caller's own sessions:\n\nResource: !Sub arn:${AWS::Partition}:ssm:*:*:session/${!aws:username}-*";
+/// The caller's own sessions, in the file's language: `!Sub` (with `${!…}` keeping the
+/// policy variable) in a template, the plain ARN in a policy file.
+fn own_sessions(cx: &Context<'_>) -> Snippet {
+    match cx.input() {
+        Input::Template(_) => {
+            Snippet::sub("arn:${AWS::Partition}:ssm:*:*:session/${!aws:username}-*")
+        }
+        _ => Snippet::str("arn:aws:ssm:*:*:session/${aws:username}-*"),
+    }
+}
 
 /// The session control actions the statement allows on other users' sessions.
 fn unscoped(st: &Statement<'_>) -> Vec<&'static str> {
@@ -92,7 +103,10 @@ impl Rule for SessionControlUnscoped {
             ) else {
                 continue;
             };
-            out.push(finding.help(HELP));
+            out.push(finding.help(format!(
+                "limit it to the caller's own sessions:\n\n{}",
+                cx.style().show_pair("Resource", &own_sessions(cx))
+            )));
         }
         for grant in cx.model.human_managed_policies() {
             let mut actions: Vec<&str> = Vec::new();
@@ -112,10 +126,18 @@ impl Rule for SessionControlUnscoped {
                 &format!("{} on other users' sessions", actions.join(" and ")),
                 "",
             );
+            let statement = Snippet::map([
+                ("Effect", Snippet::str("Allow")),
+                (
+                    "Action",
+                    Snippet::Seq(actions.iter().map(|a| Snippet::str(*a)).collect()),
+                ),
+                ("Resource", own_sessions(cx)),
+            ]);
             out.push(finding.help(format!(
-                "keep {} for break-glass principals; give people a policy that limits session control to their own sessions instead:\n\n- Effect: Allow\n  Action: [{}]\n  Resource: !Sub arn:${{AWS::Partition}}:ssm:*:*:session/${{!aws:username}}-*",
+                "keep {} for break-glass principals; give people a policy that limits session control to their own sessions instead:\n\n{}",
                 grant.name,
-                actions.join(", ")
+                cx.style().show(&Snippet::Seq(vec![statement]))
             )));
         }
     }
