@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use ipnet::IpNet;
 
 use crate::base::Tri;
+use crate::diagnostic::emit::Snippet;
 use crate::rules::{qualifiers, Context, Finding, Rule, RuleInfo};
 use crate::semantic::network::{declared_groups, Groups, SECURITY_GROUP, SSM_SERVICES};
 use crate::semantic::traffic::{admits, parse_cidr, Port, Protocol};
@@ -161,11 +162,18 @@ fn help(cx: &Context<'_>, group: &str) -> String {
         }
     });
     let destination = match endpoint_group {
-        Some(id) => format!("DestinationSecurityGroupId: !Ref {id}"),
-        None => "CidrIp: 0.0.0.0/0".to_string(),
+        Some(id) => ("DestinationSecurityGroupId", Snippet::reference(id)),
+        None => ("CidrIp", Snippet::str("0.0.0.0/0")),
     };
+    let rule = Snippet::map([
+        ("IpProtocol", Snippet::str("tcp")),
+        ("FromPort", Snippet::Number("443".into())),
+        ("ToPort", Snippet::Number("443".into())),
+        destination,
+    ]);
     format!(
-        "add to `SecurityGroupEgress` of `{group}`:\n\n- IpProtocol: tcp\n  FromPort: 443\n  ToPort: 443\n  {destination}"
+        "add to `SecurityGroupEgress` of `{group}`:\n\n{}",
+        cx.style().show(&Snippet::Seq(vec![rule]))
     )
 }
 
