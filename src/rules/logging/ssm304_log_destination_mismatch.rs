@@ -1,3 +1,4 @@
+use crate::diagnostic::emit::Snippet;
 use crate::rules::{label_defaults, Context, Finding, Rule, RuleInfo};
 use crate::semantic::logging::{destination, DestKind, Link, State};
 
@@ -117,18 +118,25 @@ impl Rule for LogDestinationMismatch {
 fn help(cx: &Context<'_>, kind: DestKind, key: &str) -> String {
     let types = [kind.type_name()];
     let candidates: Vec<&str> = cx.resources_of_type(&types).map(|r| r.id).collect();
-    match candidates.as_slice() {
-        [one] => format!(
-            "refer to the {} by `Ref`, which gives its name:\n\n{key}: !Ref {one}",
-            kind.noun()
+    let (intro, target) = match candidates.as_slice() {
+        [one] => (
+            format!("refer to the {} by `Ref`", kind.noun()),
+            one.to_string(),
         ),
-        _ => format!(
-            "refer to an `{}` of this template by `Ref`, which gives its name:\n\n{key}: !Ref Session{}",
-            kind.type_name(),
+        _ => (
+            format!(
+                "refer to an `{}` of this template by `Ref`",
+                kind.type_name()
+            ),
             match kind {
-                DestKind::Bucket => "LogBucket",
-                _ => "LogGroup",
+                DestKind::Bucket => "SessionLogBucket",
+                _ => "SessionLogGroup",
             }
+            .to_string(),
         ),
-    }
+    };
+    format!(
+        "{intro}, which gives its name:\n\n{}",
+        cx.style().show_pair(key, &Snippet::reference(target))
+    )
 }
