@@ -1,13 +1,24 @@
-//! Rules on who may start and control sessions (SSM4xx), and the finding builder they
-//! share.
+//! Rules on who may start and control sessions (SSM4xx), with the finding builders
+//! and the help snippets' ARNs they share.
 
-use crate::rules::{qualifiers, Finding, RuleMeta};
+use crate::diagnostic::emit::Snippet;
+use crate::rules::{qualifiers, Context, Finding, RuleMeta};
 use crate::semantic::access::{principal_kind, Located, ManagedGrant};
+use crate::semantic::Input;
 
 pub mod ssm400_start_session_unrestricted;
 pub mod ssm401_session_control_unscoped;
 pub mod ssm402_trust_policy_allows_anyone;
 pub mod ssm403_unknown_iam_action;
+
+/// An ARN for a help snippet: `!Sub template_form` in a template, `policy_form` (plain
+/// text, `aws` partition) in a policy file.
+pub fn arn_for(cx: &Context<'_>, template_form: &str, policy_form: &str) -> Snippet {
+    match cx.input() {
+        Input::Template(_) => Snippet::sub(template_form),
+        _ => Snippet::str(policy_form),
+    }
+}
 
 /// A finding on the statement's resources: the message is "<holder> allows
 /// <grant>", the `Fn::If` branches, then `consequence`; the actions get a secondary

@@ -1,9 +1,8 @@
-use super::{managed_finding, statement_finding};
+use super::{arn_for, managed_finding, statement_finding};
 use crate::diagnostic::emit::Snippet;
 use crate::policy::{Effect, Statement, Tri};
 use crate::rules::{Context, Finding, Rule, RuleInfo};
 use crate::semantic::access::{covers_every_instance, scoped_by_tag};
-use crate::semantic::Input;
 
 crate::declare_rule! {
     /// ## What it does
@@ -57,12 +56,11 @@ crate::declare_rule! {
 /// A statement that scopes sessions by tag, in the file's language: `!Sub` with the
 /// partition and account in a template, a literal ARN in a policy file.
 fn scoped_statement(cx: &Context<'_>) -> String {
-    let instances = match cx.input() {
-        Input::Template(_) => {
-            Snippet::sub("arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:instance/*")
-        }
-        _ => Snippet::str("arn:aws:ec2:*:111122223333:instance/*"),
-    };
+    let instances = arn_for(
+        cx,
+        "arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:instance/*",
+        "arn:aws:ec2:*:111122223333:instance/*",
+    );
     let statement = Snippet::map([
         ("Effect", Snippet::str("Allow")),
         ("Action", Snippet::str("ssm:StartSession")),

@@ -1,8 +1,7 @@
-use super::{managed_finding, statement_finding};
+use super::{arn_for, managed_finding, statement_finding};
 use crate::diagnostic::emit::Snippet;
 use crate::policy::{wildcard_match, Effect, Statement, Tri};
 use crate::rules::{Context, Finding, Rule, RuleInfo};
-use crate::semantic::Input;
 
 /// A session that belongs to somebody else.
 const OTHERS_SESSION: &str =
@@ -52,12 +51,11 @@ crate::declare_rule! {
 /// The caller's own sessions, in the file's language: `!Sub` (with `${!…}` keeping the
 /// policy variable) in a template, the plain ARN in a policy file.
 fn own_sessions(cx: &Context<'_>) -> Snippet {
-    match cx.input() {
-        Input::Template(_) => {
-            Snippet::sub("arn:${AWS::Partition}:ssm:*:*:session/${!aws:username}-*")
-        }
-        _ => Snippet::str("arn:aws:ssm:*:*:session/${aws:username}-*"),
-    }
+    arn_for(
+        cx,
+        "arn:${AWS::Partition}:ssm:*:*:session/${!aws:username}-*",
+        "arn:aws:ssm:*:*:session/${aws:username}-*",
+    )
 }
 
 /// The session control actions the statement allows on other users' sessions.

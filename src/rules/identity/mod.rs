@@ -36,6 +36,26 @@ pub fn fresh_id(template: &Template<'_>, base: &str, taken: &[&str]) -> String {
         .unwrap_or_else(|| format!("{base}Ssmlint"))
 }
 
+/// The trust statement that lets the EC2 service principal `service` assume a role.
+pub fn ec2_trust_statement(service: Snippet) -> Snippet {
+    Snippet::map([
+        ("Effect", Snippet::str("Allow")),
+        ("Principal", Snippet::map([("Service", service)])),
+        ("Action", Snippet::str("sts:AssumeRole")),
+    ])
+}
+
+/// A trust policy (`AssumeRolePolicyDocument`) with just [`ec2_trust_statement`].
+pub fn ec2_trust_policy(service: Snippet) -> Snippet {
+    Snippet::map([
+        ("Version", Snippet::str("2012-10-17")),
+        (
+            "Statement",
+            Snippet::Seq(vec![ec2_trust_statement(service)]),
+        ),
+    ])
+}
+
 /// A role EC2 may assume with AmazonSSMManagedInstanceCore, and an instance profile of
 /// it: the resources SSM100's fix (and help) adds.
 pub fn core_role_resources(role: &str, profile: &str) -> Vec<(String, Snippet)> {
@@ -46,20 +66,7 @@ pub fn core_role_resources(role: &str, profile: &str) -> Vec<(String, Snippet)> 
             Snippet::map([
                 (
                     "AssumeRolePolicyDocument",
-                    Snippet::map([
-                        ("Version", Snippet::str("2012-10-17")),
-                        (
-                            "Statement",
-                            Snippet::Seq(vec![Snippet::map([
-                                ("Effect", Snippet::str("Allow")),
-                                (
-                                    "Principal",
-                                    Snippet::map([("Service", Snippet::str("ec2.amazonaws.com"))]),
-                                ),
-                                ("Action", Snippet::str("sts:AssumeRole")),
-                            ])]),
-                        ),
-                    ]),
+                    ec2_trust_policy(Snippet::str("ec2.amazonaws.com")),
                 ),
                 (
                     "ManagedPolicyArns",

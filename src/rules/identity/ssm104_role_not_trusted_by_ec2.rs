@@ -1,4 +1,4 @@
-use super::REACHABLE;
+use super::{ec2_trust_policy, ec2_trust_statement, REACHABLE};
 use crate::diagnostic::emit::Snippet;
 use crate::policy::{statements_of, Effect, Origin, Tri};
 use crate::rules::{qualifiers, Context, Finding, Fix, Rule, RuleInfo};
@@ -38,14 +38,7 @@ fn fix(cx: &Context<'_>, document: &Node, near_miss: Option<&String>, denied: bo
     }
     let statements = document.get("Statement")?;
     statements.as_seq()?;
-    let statement = Snippet::map([
-        ("Effect", Snippet::str("Allow")),
-        (
-            "Principal",
-            Snippet::map([("Service", Snippet::str("ec2.amazonaws.com"))]),
-        ),
-        ("Action", Snippet::str("sts:AssumeRole")),
-    ]);
+    let statement = ec2_trust_statement(Snippet::str("ec2.amazonaws.com"));
     let edit = editor.append_item(statements, &statement)?;
     Some(Fix::unsafe_("let ec2.amazonaws.com assume the role", vec![edit]).revealing(REACHABLE))
 }
@@ -161,20 +154,7 @@ impl Rule for RoleNotTrustedByEc2 {
             }
             help.push_str(&cx.style().show_pair(
                 "AssumeRolePolicyDocument",
-                &Snippet::map([
-                    ("Version", Snippet::str("2012-10-17")),
-                    (
-                        "Statement",
-                        Snippet::Seq(vec![Snippet::map([
-                            ("Effect", Snippet::str("Allow")),
-                            (
-                                "Principal",
-                                Snippet::map([("Service", Snippet::sub("ec2.${AWS::URLSuffix}"))]),
-                            ),
-                            ("Action", Snippet::str("sts:AssumeRole")),
-                        ])]),
-                    ),
-                ]),
+                &ec2_trust_policy(Snippet::sub("ec2.${AWS::URLSuffix}")),
             ));
             let reason = if denied { "denies" } else { "does not allow" };
             let mut finding = Finding::new(
