@@ -301,6 +301,27 @@ fn identity_chains_are_linear_in_roles() {
     assert!(report.findings[0].message.contains("and 2999 more"));
 }
 
+/// A finding about thousands of resources is drawn with its first labels only (miette
+/// reads its source once per label: drawing all of them was quadratic in the file).
+#[test]
+fn human_output_of_a_finding_with_thousands_of_labels_is_bounded() {
+    let text = resources(3000, |i| {
+        format!("  Role{i}:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement: [{{Effect: Allow, Principal: {{Service: ec2.amazonaws.com}}, Action: sts:AssumeRole}}]\n      ManagedPolicyArns: [arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore]\n  Profile{i}:\n    Type: AWS::IAM::InstanceProfile\n    Properties: {{Roles: [!Ref Role{i}]}}\n  Web{i}:\n    Type: AWS::EC2::Instance\n    Properties: {{ImageId: ami-1, IamInstanceProfile: !Ref Profile{i}, MetadataOptions: {{HttpTokens: required}}}}\n")
+    });
+    let report = lint("roles.yaml", &text);
+    assert_eq!(report.findings[0].labels.len(), 2999);
+    let human = ssmlint::report::human::render_human(
+        std::slice::from_ref(&report),
+        &ssmlint::report::human::HumanOptions::default(),
+    );
+    common::assert_contains(
+        &human,
+        "note: 2990 more labelled places are not shown here (`--format json` lists them all)",
+    );
+    assert_eq!(human.matches("also reachable").count(), 9, "{human}");
+    assert!(human.lines().count() < 200, "{human}");
+}
+
 mod binary {
     use std::io::Write;
     use std::path::{Path, PathBuf};

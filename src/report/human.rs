@@ -76,6 +76,7 @@ pub fn render_findings(reports: &[FileReport], options: &HumanOptions) -> String
             // source from the start for every label), with overlong lines cut.
             let excerpt = (!report.source.text.is_empty())
                 .then(|| Excerpt::new(&name, &text, &lines, &finding_spans(&text, finding)));
+            let hidden = finding.labels.len().saturating_sub(MAX_SHOWN_LABELS - 1);
             let diagnostic = FindingDiagnostic {
                 finding,
                 source: excerpt,
@@ -97,6 +98,11 @@ pub fn render_findings(reports: &[FileReport], options: &HumanOptions) -> String
             for line in rendered.trim_end().lines() {
                 out.push_str(line.trim_end());
                 out.push('\n');
+            }
+            if hidden > 0 {
+                out.push_str(&format!(
+                    "  note: {hidden} more labelled places are not shown here (`--format json` lists them all)\n"
+                ));
             }
             out.push('\n');
         }
@@ -257,10 +263,16 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 }
 
-/// The finding's label spans in the text (primary first), made safe by [`source_span`].
+/// The most labels one finding shows (its own place first): a finding about thousands of
+/// resources stays readable, and drawing it costs the same on any file size.
+const MAX_SHOWN_LABELS: usize = 10;
+
+/// The finding's label spans in the text (primary first, at most [`MAX_SHOWN_LABELS`]),
+/// made safe by [`source_span`].
 fn finding_spans(text: &str, finding: &Finding) -> Vec<SourceSpan> {
     std::iter::once(finding.span)
         .chain(finding.labels.iter().map(|l| l.span))
+        .take(MAX_SHOWN_LABELS)
         .map(|span| source_span(text, span))
         .collect()
 }
