@@ -257,6 +257,10 @@ impl<'a> Chains<'a> {
                 }
             }
         }
+        // Kept for the whole lint: no spare capacity.
+        chains.computes.shrink_to_fit();
+        chains.profiles.shrink_to_fit();
+        chains.instance_roles.shrink_to_fit();
         chains
     }
 

@@ -98,7 +98,7 @@ impl<'a> Model<'a> {
     /// Every launch of EC2 instances in the template (see [`launchers`]).
     pub fn launches(&self) -> &[launchers::Launch<'a>] {
         self.launches.get_or_init(|| match self.template() {
-            Some(t) => launchers::launches(t, self.eval),
+            Some(t) => exact(launchers::launches(t, self.eval)),
             None => Vec::new(),
         })
     }
@@ -111,14 +111,19 @@ impl<'a> Model<'a> {
 
     /// Every alternative of every security group ingress rule.
     pub fn ingress_rules(&self) -> &[ingress::IngressRule<'a>] {
-        self.ingress
-            .get_or_init(|| ingress::ingress_rules(self.template(), self.eval, self.launches()))
+        self.ingress.get_or_init(|| {
+            exact(ingress::ingress_rules(
+                self.template(),
+                self.eval,
+                self.launches(),
+            ))
+        })
     }
 
     /// Every alternative of every network ACL entry.
     pub fn nacl_entries(&self) -> &[ingress::NaclEntry<'a>] {
         self.nacl
-            .get_or_init(|| ingress::nacl_entries(self.template(), self.eval))
+            .get_or_init(|| exact(ingress::nacl_entries(self.template(), self.eval)))
     }
 
     /// Subnets, routes, endpoints and where compute resources launch.
@@ -136,20 +141,24 @@ impl<'a> Model<'a> {
     /// Every statement of every identity policy written in the file.
     pub fn identity_statements(&self) -> &[access::Located<'a>] {
         self.identity_statements.get_or_init(|| {
-            access::identity_statements(self.input, self.eval, &self.attachments().documents)
+            exact(access::identity_statements(
+                self.input,
+                self.eval,
+                &self.attachments().documents,
+            ))
         })
     }
 
     /// Every statement of every trust policy written in the file.
     pub fn trust_statements(&self) -> &[access::Located<'a>] {
         self.trust_statements
-            .get_or_init(|| access::trust_statements(self.input, self.eval))
+            .get_or_init(|| exact(access::trust_statements(self.input, self.eval)))
     }
 
     /// Every statement of every resource-based policy written in the template.
     pub fn resource_statements(&self) -> &[access::Located<'a>] {
         self.resource_statements
-            .get_or_init(|| access::resource_statements(self.input, self.eval))
+            .get_or_init(|| exact(access::resource_statements(self.input, self.eval)))
     }
 
     /// Users, groups and roles that people can assume (see [`access::human_principals`]).
@@ -207,4 +216,11 @@ pub(crate) fn with_model<R>(text: &str, ask: impl FnOnce(&Model<'_>) -> R) -> R 
             ask(&Model::new(Input::Template(&template), &eval))
         }
     }
+}
+
+/// A cached analysis without spare capacity: it lives as long as the file's lint, and
+/// a vector grown by doubling holds up to twice what it needs.
+fn exact<T>(mut items: Vec<T>) -> Vec<T> {
+    items.shrink_to_fit();
+    items
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use jsonc_parser::ast::{ObjectPropName, Value};
 use jsonc_parser::{CollectOptions, ParseOptions};
 
-use super::node::{Entry, Node, NodeKind, ParseError};
+use super::node::{Entry, Interner, Node, NodeKind, ParseError};
 use super::yaml::MAX_DEPTH;
 use crate::base::Span;
 
@@ -41,27 +41,25 @@ pub fn parse(text: &str) -> Result<Node, ParseError> {
             )
         })?;
     match result.value {
-        Some(value) => convert(value, base),
+        Some(value) => convert(value, base, &mut Interner::default()),
         None => Ok(Node::new(NodeKind::Null, Span::new(0, 0))),
     }
 }
 
-fn convert(value: Value<'_>, base: usize) -> Result<Node, ParseError> {
+fn convert(value: Value<'_>, base: usize, interner: &mut Interner) -> Result<Node, ParseError> {
     let span = |range: jsonc_parser::common::Range| {
         Span::new(base + range.start, base + range.end.max(range.start))
     };
     Ok(match value {
-        Value::StringLit(s) => {
-            Node::new(NodeKind::String(s.value.into_owned().into()), span(s.range))
-        }
-        Value::NumberLit(n) => Node::new(NodeKind::Number(n.value.into()), span(n.range)),
+        Value::StringLit(s) => Node::new(NodeKind::String(interner.text(&s.value)), span(s.range)),
+        Value::NumberLit(n) => Node::new(NodeKind::Number(interner.text(n.value)), span(n.range)),
         Value::BooleanLit(b) => Node::new(NodeKind::Bool(b.value), span(b.range)),
         Value::NullKeyword(n) => Node::new(NodeKind::Null, span(n.range)),
         Value::Array(a) => {
             let items = a
                 .elements
                 .into_iter()
-                .map(|v| convert(v, base))
+                .map(|v| convert(v, base, interner))
                 .collect::<Result<Vec<_>, _>>()?;
             Node::new(NodeKind::Seq(items.into()), span(a.range))
         }
@@ -84,9 +82,9 @@ fn convert(value: Value<'_>, base: usize) -> Result<Node, ParseError> {
                 }
                 first_at.insert(key.clone(), key_span);
                 entries.push(Entry {
-                    key: key.into(),
+                    key: interner.text(&key),
                     key_span,
-                    value: convert(prop.value, base)?,
+                    value: convert(prop.value, base, interner)?,
                 });
             }
             Node::new(NodeKind::Map(entries.into()), span(o.range))

@@ -5,12 +5,38 @@
 //! one model for both spellings. Tags CloudFormation does not know (`!Rain::Module`)
 //! become [`NodeKind::Opaque`], which evaluates to unknown.
 
+use std::collections::HashSet;
+use std::sync::Arc;
+
 use crate::base::Span;
 use crate::diagnostic::emit::Snippet;
 
-/// A string of the tree: exactly its text, no spare capacity (a template holds many).
+/// A string of the tree: exactly its text, no spare capacity, and shared between the
+/// keys and short scalars that repeat (a template writes `Type` and `Properties`
+/// thousands of times; see [`Interner`]).
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct Text(Box<str>);
+pub struct Text(Arc<str>);
+
+/// Gives the equal keys and short scalars of one parse one shared text.
+#[derive(Default)]
+pub(crate) struct Interner(HashSet<Arc<str>>);
+
+impl Interner {
+    /// Longer texts (scripts, policy JSON) rarely repeat: they are not looked up.
+    const MAX_SHARED: usize = 64;
+
+    pub(crate) fn text(&mut self, s: &str) -> Text {
+        if s.len() > Self::MAX_SHARED {
+            return Text(Arc::from(s));
+        }
+        if let Some(shared) = self.0.get(s) {
+            return Text(Arc::clone(shared));
+        }
+        let shared: Arc<str> = Arc::from(s);
+        self.0.insert(Arc::clone(&shared));
+        Text(shared)
+    }
+}
 
 impl Text {
     pub fn as_str(&self) -> &str {
@@ -52,7 +78,7 @@ impl std::fmt::Display for Text {
 
 impl From<String> for Text {
     fn from(s: String) -> Self {
-        Text(s.into_boxed_str())
+        Text(s.into())
     }
 }
 
@@ -64,7 +90,7 @@ impl From<&str> for Text {
 
 impl From<Text> for String {
     fn from(t: Text) -> Self {
-        t.0.into_string()
+        t.0.to_string()
     }
 }
 

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span as YamlSpan, Tag};
 
-use super::node::{long_form_of_tag, Entry, Node, NodeKind, ParseError};
+use super::node::{long_form_of_tag, Entry, Interner, Node, NodeKind, ParseError, Text};
 use crate::base::{CharToByte, Span};
 
 /// Documents nested deeper than this are rejected (CloudFormation templates rarely pass 20).
@@ -70,10 +70,10 @@ struct Frame {
 enum Open {
     Seq,
     Map {
-        pending_key: Option<(String, Span)>,
+        pending_key: Option<(Text, Span)>,
         /// Key → index into `entries`, once a mapping is large enough for a scan of its
         /// entries to cost more than a map (duplicate keys are checked per key).
-        key_index: Option<HashMap<String, usize>>,
+        key_index: Option<HashMap<Text, usize>>,
     },
 }
 
@@ -335,6 +335,7 @@ fn parse_strict(text: &str, spans: bool) -> Result<(Stream, Vec<Span>), ParseErr
         alias_text: 0,
         root: None,
         flow_spans: spans.then(Vec::new),
+        interner: Interner::default(),
     };
     let mut trailing = None;
     let parser = Parser::new_from_str(text);
@@ -399,6 +400,7 @@ struct Builder<'t> {
     root: Option<Node>,
     /// When recorded: the spans of flow collections and quoted scalars.
     flow_spans: Option<Vec<Span>>,
+    interner: Interner,
 }
 
 impl Builder<'_> {
@@ -564,25 +566,25 @@ impl Builder<'_> {
                 spans.push(span);
             }
         }
-        let node = apply_tag(Node::new(kind, span), tag)?;
+        let node = apply_tag(Node::new(kind, span), tag, &mut self.interner)?;
         let measure = measure.closed();
         self.remember(anchor, &node, measure);
         Ok((node, measure))
     }
 
     fn scalar(
-        &self,
+        &mut self,
         value: &str,
         style: ScalarStyle,
         tag: Option<Tag>,
         span: Span,
     ) -> Result<Node, ParseError> {
         let kind = if style == ScalarStyle::Plain && tag.is_none() {
-            resolve_plain(value)
+            resolve_plain(value, &mut self.interner)
         } else {
-            NodeKind::String(value.into())
+            NodeKind::String(self.interner.text(value))
         };
-        apply_tag(Node::new(kind, span), tag)
+        apply_tag(Node::new(kind, span), tag, &mut self.interner)
     }
 
     /// Adds a finished node to its parent (or makes it the document).
@@ -616,9 +618,9 @@ impl Builder<'_> {
                 match pending_key.take() {
                     None => {
                         let key = match &node.kind {
-                            NodeKind::String(s) | NodeKind::Number(s) => s.to_string(),
-                            NodeKind::Bool(b) => b.to_string(),
-                            NodeKind::Null => String::new(),
+                            NodeKind::String(s) | NodeKind::Number(s) => s.clone(),
+                            NodeKind::Bool(b) => self.interner.text(&b.to_string()),
+                            NodeKind::Null => Text::default(),
                             _ => {
                                 return Err(ParseError::new(
                                     "mapping keys must be scalars",
@@ -632,7 +634,7 @@ impl Builder<'_> {
                                 entries
                                     .iter()
                                     .enumerate()
-                                    .map(|(i, e)| (e.key.to_string(), i))
+                                    .map(|(i, e)| (e.key.clone(), i))
                                     .rev()
                                     .collect(),
                             );
@@ -657,7 +659,7 @@ impl Builder<'_> {
                         *pending_key = Some((key, node.span));
                     }
                     Some((key, key_span)) => self.entries.push(Entry {
-                        key: key.into(),
+                        key,
                         key_span,
                         value: node,
                     }),
@@ -670,13 +672,13 @@ impl Builder<'_> {
 
 /// Plain-scalar resolution: null, booleans and numbers; everything else is a string,
 /// so `2010-09-09` and `2012-10-17` stay strings.
-fn resolve_plain(value: &str) -> NodeKind {
+fn resolve_plain(value: &str, interner: &mut Interner) -> NodeKind {
     match value {
         "" | "~" | "null" | "Null" | "NULL" => NodeKind::Null,
         "true" | "True" | "TRUE" => NodeKind::Bool(true),
         "false" | "False" | "FALSE" => NodeKind::Bool(false),
-        _ if looks_numeric(value) => NodeKind::Number(value.into()),
-        _ => NodeKind::String(value.into()),
+        _ if looks_numeric(value) => NodeKind::Number(interner.text(value)),
+        _ => NodeKind::String(interner.text(value)),
     }
 }
 
@@ -696,7 +698,7 @@ fn looks_numeric(value: &str) -> bool {
 }
 
 /// Turns a tagged node into its CloudFormation long form, or an opaque node.
-fn apply_tag(node: Node, tag: Option<Tag>) -> Result<Node, ParseError> {
+fn apply_tag(node: Node, tag: Option<Tag>, interner: &mut Interner) -> Result<Node, ParseError> {
     let Some(tag) = tag else { return Ok(node) };
     if tag.handle == "tag:yaml.org,2002:" {
         // Core-schema tags (`!!str 22`) only change how a scalar is read.
@@ -717,7 +719,7 @@ fn apply_tag(node: Node, tag: Option<Tag>) -> Result<Node, ParseError> {
             let span = node.span;
             return Ok(Node::new(
                 NodeKind::Map(Box::new([Entry {
-                    key: long.into(),
+                    key: interner.text(long),
                     key_span: span,
                     value: node,
                 }])),

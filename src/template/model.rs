@@ -181,6 +181,7 @@ impl<'a> Template<'a> {
         let mut resources = Vec::new();
         let mut absent = Vec::new();
         if let Some(entries) = root.get("Resources").and_then(Node::as_map) {
+            resources.reserve_exact(entries.len());
             for entry in entries {
                 let node = &entry.value;
                 let condition = node.get("Condition").and_then(Node::as_str);
