@@ -52,12 +52,12 @@ fn check_spans(text: &str, root: &Node) {
     };
     let mut todo = vec![root];
     while let Some(node) = todo.pop() {
-        check(node.span.start, node.span.end);
+        check(node.span.start(), node.span.end());
         match &node.kind {
             NodeKind::Seq(items) => todo.extend(items),
             NodeKind::Map(entries) => {
                 for e in entries {
-                    check(e.key_span.start, e.key_span.end);
+                    check(e.key_span.start(), e.key_span.end());
                     todo.push(&e.value);
                 }
             }
@@ -73,7 +73,7 @@ pub fn parse(data: &[u8]) {
     if let Ok(stream) = syntax::yaml::parse_stream(&text) {
         check_spans(&text, &stream.root);
         if let Some(err) = &stream.trailing {
-            assert!(err.span.end <= text.len());
+            assert!(err.span.end() <= text.len());
         }
     }
     if let Ok(root) = syntax::json::parse(&text) {
@@ -85,7 +85,7 @@ pub fn parse(data: &[u8]) {
     for name in ["t.yaml", "t.json", "t.template"] {
         match syntax::parse_file(name, &text) {
             Ok(parsed) => check_spans(&text, &parsed.root),
-            Err(err) => assert!(err.span.start <= err.span.end.max(err.span.start)),
+            Err(err) => assert!(err.span.start() <= err.span.end().max(err.span.start())),
         }
     }
 }

@@ -114,7 +114,7 @@ fn corpus_parses_like_cloudformation() {
             "{path}"
         );
         assert!(
-            finding.is_some_and(|f| f.span.start <= report.source.text.len()),
+            finding.is_some_and(|f| f.span.start() <= report.source.text.len()),
             "{path}"
         );
     }

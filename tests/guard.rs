@@ -252,7 +252,7 @@ fn the_example_guard_rules_agree_with_the_native_rules() {
                     .findings
                     .iter()
                     .filter(|f| f.code == code && ec2_kind(&f.message))
-                    .map(|f| (f.span.start, f.span.end))
+                    .map(|f| (f.span.start(), f.span.end()))
                     .collect()
             };
             assert_eq!(

@@ -156,7 +156,7 @@ fn every_under_indented_line_is_repaired_in_one_pass() {
     assert_eq!(report.kind, FileKind::Template, "{:?}", report.error);
     let root = ssmlint::syntax::yaml::parse(&text).unwrap();
     let q = root.get("Resources").and_then(|r| r.entry("Q199")).unwrap();
-    assert_eq!(Some(q.key_span.start), text.find("Q199:"));
+    assert_eq!(Some(q.key_span.start()), text.find("Q199:"));
     let name = q.value.get("Properties").and_then(|p| p.get("QueueName"));
     assert_eq!(name.and_then(|n| n.as_str()), Some("first second"));
     // A repair may not change the structure: a block line is never moved.
@@ -183,7 +183,7 @@ fn a_second_yaml_document_is_a_parse_error_and_the_first_is_linted() {
             .collect();
         assert_eq!(ssm000.len(), 1, "{tail:?}: {:?}", report.findings);
         if tail.starts_with("---") {
-            assert_eq!(ssm000[0].span.start, first.len(), "{tail:?}");
+            assert_eq!(ssm000[0].span.start(), first.len(), "{tail:?}");
         }
         assert!(
             codes(&report).contains(&"SSM100"),
@@ -824,5 +824,5 @@ fn guard_findings_are_placed_by_lookup() {
     let last = keys.iter().find(|f| f.resource.as_deref() == Some("A/B"));
     assert!(last.is_some(), "the id with a `/` is found");
     let at = text.find("KeyName: x").unwrap() + "KeyName: ".len();
-    assert_eq!(last.unwrap().span.start, at);
+    assert_eq!(last.unwrap().span.start(), at);
 }

@@ -2,20 +2,38 @@
 
 use std::sync::Arc;
 
-/// A byte range in a source text, `start..end`.
+/// A byte range in a source text, `start..end`, in 32 bits: the tree and every analysis
+/// hold millions, and inputs are capped well below 4 GiB
+/// ([`crate::base::io::MAX_INPUT_BYTES`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct Span {
-    pub start: usize,
-    pub end: usize,
+    start: u32,
+    end: u32,
 }
 
 impl Span {
     pub const fn new(start: usize, end: usize) -> Self {
-        Span { start, end }
+        Span {
+            start: narrow(start),
+            end: narrow(end),
+        }
+    }
+
+    pub const fn start(&self) -> usize {
+        self.start as usize
+    }
+
+    pub const fn end(&self) -> usize {
+        self.end as usize
+    }
+
+    /// `start..end`, to slice a text with.
+    pub const fn range(&self) -> std::ops::Range<usize> {
+        self.start()..self.end()
     }
 
     pub fn len(&self) -> usize {
-        self.end.saturating_sub(self.start)
+        self.end.saturating_sub(self.start) as usize
     }
 
     pub fn is_empty(&self) -> bool {
@@ -24,7 +42,19 @@ impl Span {
 
     /// The smallest span covering both.
     pub fn join(self, other: Span) -> Span {
-        Span::new(self.start.min(other.start), self.end.max(other.end))
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+}
+
+/// An offset in 32 bits; one past the cap (never reached: inputs are smaller) saturates.
+const fn narrow(offset: usize) -> u32 {
+    if offset > u32::MAX as usize {
+        u32::MAX
+    } else {
+        offset as u32
     }
 }
 

@@ -33,7 +33,7 @@ pub fn base(finding: &Finding) -> u64 {
 )]
 pub fn fingerprints(findings: &[&Finding]) -> Vec<String> {
     let mut order: Vec<usize> = (0..findings.len()).collect();
-    order.sort_by_key(|&i| (findings[i].span.start, findings[i].code));
+    order.sort_by_key(|&i| (findings[i].span.start(), findings[i].code));
     let mut seen = std::collections::HashMap::new();
     let mut out = vec![String::new(); findings.len()];
     for i in order {

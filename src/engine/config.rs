@@ -253,7 +253,7 @@ struct Errors<'a> {
 
 impl Errors<'_> {
     fn at(&mut self, span: Span, message: impl fmt::Display) {
-        let at = self.source.line_col(span.start);
+        let at = self.source.line_col(span.start());
         self.messages.push(format!(
             "{}:{}:{}: {message}",
             self.source.name, at.line, at.column
@@ -415,7 +415,7 @@ impl Errors<'_> {
                     continue;
                 }
             };
-            let at = self.source.line_col(entry.key_span.start);
+            let at = self.source.line_col(entry.key_span.start());
             let mut section = PerFile {
                 pattern,
                 at: format!("{}:{}:{}", self.source.name, at.line, at.column),

@@ -70,8 +70,10 @@ fn applies(fix: &Fix, unsafe_fixes: bool) -> bool {
 /// Whether two sets of edits touch (an insertion where another edit starts counts: their
 /// order would be a guess).
 fn overlap(a: &[Span], b: &[Span]) -> bool {
-    a.iter()
-        .any(|x| b.iter().any(|y| x.start <= y.end && y.start <= x.end))
+    a.iter().any(|x| {
+        b.iter()
+            .any(|y| x.start() <= y.end() && y.start() <= x.end())
+    })
 }
 
 /// Lints `text` as `name` and applies the fixes of its findings (unsafe ones too with
@@ -112,7 +114,7 @@ pub fn fix_text(
         candidates.sort_by_key(|f| {
             f.fix
                 .as_ref()
-                .and_then(|x| x.edits.iter().map(|e| e.span.start).min())
+                .and_then(|x| x.edits.iter().map(|e| e.span.start()).min())
         });
         for f in candidates {
             let spans: Vec<Span> = f

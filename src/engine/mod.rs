@@ -386,12 +386,12 @@ fn head_span(root: &Node, text: &str) -> Span {
     if let Some(first) = root.as_map().and_then(<[Entry]>::first) {
         return first.key_span;
     }
-    let start = root.span.start.min(text.len());
+    let start = root.span.start().min(text.len());
     let line_end = text
         .get(start..)
         .and_then(|rest| rest.find('\n'))
         .map_or(text.len(), |i| start + i);
-    Span::new(start, line_end.min(root.span.end.max(start)))
+    Span::new(start, line_end.min(root.span.end().max(start)))
 }
 
 /// Runs every built-in rule with a check that the run and the file's suppressions let
@@ -451,7 +451,7 @@ fn finalize(mut findings: Vec<Finding>, options: &LintOptions) -> Vec<Finding> {
         }
     }
     findings.sort_by(|a, b| {
-        (a.span.start, a.code, &a.message).cmp(&(b.span.start, b.code, &b.message))
+        (a.span.start(), a.code, &a.message).cmp(&(b.span.start(), b.code, &b.message))
     });
     findings.dedup();
     findings

@@ -94,8 +94,8 @@ impl Directive {
             return false;
         }
         let inside = |extent: &Span| {
-            extent.start <= finding.span.start
-                && finding.span.start < extent.end.max(extent.start + 1)
+            extent.start() <= finding.span.start()
+                && finding.span.start() < extent.end().max(extent.start() + 1)
         };
         match &self.scope {
             Scope::File => true,
@@ -103,7 +103,7 @@ impl Directive {
                 finding.resource.as_deref() == Some(id.as_str()) || inside(extent)
             }
             Scope::Next { line, extent } => {
-                extent.as_ref().is_some_and(inside) || source.line_of(finding.span.start) == *line
+                extent.as_ref().is_some_and(inside) || source.line_of(finding.span.start()) == *line
             }
         }
     }
@@ -206,8 +206,8 @@ impl CodeIndex {
         if let Some(id) = &finding.resource {
             out.extend(self.by_scope.get(&ScopeKey::Resource(id.clone())));
         }
-        out.extend(self.by_line.get(&source.line_of(finding.span.start)));
-        self.extents.containing(finding.span.start, &mut out);
+        out.extend(self.by_line.get(&source.line_of(finding.span.start())));
+        self.extents.containing(finding.span.start(), &mut out);
         out.sort_unstable();
         out.dedup();
         out
@@ -226,8 +226,8 @@ struct Stabbing {
 
 impl Stabbing {
     fn add(&mut self, extent: Span, group: usize) {
-        let end = extent.end.max(extent.start + 1);
-        self.items.push((extent.start, end, group));
+        let end = extent.end().max(extent.start() + 1);
+        self.items.push((extent.start(), end, group));
     }
 
     #[allow(
@@ -344,7 +344,7 @@ impl Suppressions {
             }
         }
         // Most specific first: a comment's reason wins over the resource's and the file's.
-        out.directives.sort_by_key(|d| (d.origin, d.span.start));
+        out.directives.sort_by_key(|d| (d.origin, d.span.start()));
         for (i, d) in out.directives.iter().enumerate() {
             if let Some(code) = d.code {
                 out.by_code.entry(code).or_default().add(i, d);
@@ -400,8 +400,8 @@ impl Suppressions {
             kept.extend(self.unused_findings(|d| d.code == Some(ssm002)));
         }
         suppressed.sort_by(|a, b| {
-            (a.finding.span.start, a.finding.code, &a.finding.message).cmp(&(
-                b.finding.span.start,
+            (a.finding.span.start(), a.finding.code, &a.finding.message).cmp(&(
+                b.finding.span.start(),
                 b.finding.code,
                 &b.finding.message,
             ))
@@ -672,8 +672,8 @@ impl Suppressions {
         // Disjoint (strings do not nest): sorted, a line start is found by bisection.
         multiline.sort_unstable();
         let in_multiline = |at: usize| {
-            let before = multiline.partition_point(|s: &Span| s.start <= at);
-            before > 0 && at < multiline[before - 1].end
+            let before = multiline.partition_point(|s: &Span| s.start() <= at);
+            before > 0 && at < multiline[before - 1].end()
         };
         let lines: Vec<(usize, &str)> = line_offsets(text);
         let in_block = block_scalar_lines(&lines);
@@ -908,7 +908,7 @@ fn multiline_scalars(node: &Node, text: &str, out: &mut Vec<Span>) {
     match &node.kind {
         NodeKind::String(_) => {
             if text
-                .get(node.span.start..node.span.end)
+                .get(node.span.start()..node.span.end())
                 .is_some_and(|s| s.contains('\n'))
             {
                 out.push(node.span);
@@ -945,8 +945,8 @@ fn extents_on_lines(
         if lines.contains(&line) {
             // The largest; of two as large, the first (as a walk in document order finds).
             let slot = best.entry(line).or_insert(span);
-            if (span.len(), std::cmp::Reverse(span.start))
-                > (slot.len(), std::cmp::Reverse(slot.start))
+            if (span.len(), std::cmp::Reverse(span.start()))
+                > (slot.len(), std::cmp::Reverse(slot.start()))
             {
                 *slot = span;
             }
@@ -957,13 +957,16 @@ fn extents_on_lines(
         match &node.kind {
             NodeKind::Map(entries) => {
                 for entry in entries {
-                    consider(entry.key_span.start, entry.key_span.join(entry.value.span));
+                    consider(
+                        entry.key_span.start(),
+                        entry.key_span.join(entry.value.span),
+                    );
                     todo.push(&entry.value);
                 }
             }
             NodeKind::Seq(items) => {
                 for item in items {
-                    consider(item.span.start, item.span);
+                    consider(item.span.start(), item.span);
                     todo.push(item);
                 }
             }

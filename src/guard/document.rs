@@ -515,7 +515,7 @@ mod tests {
         let at = |path: &str| {
             let l = n.locate(&root, path);
             (
-                &text[l.node.span.start..l.node.span.end],
+                &text[l.node.span.start()..l.node.span.end()],
                 l.resource,
                 l.when,
             )

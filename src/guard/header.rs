@@ -173,7 +173,7 @@ fn parse_header(block: &[(usize, &str)], shown: &str) -> Result<Header, Vec<Stri
     let root = crate::syntax::yaml::parse(&yaml).map_err(|e| {
         vec![format!(
             "{}: invalid `# ssmlint:` header: {}",
-            at(e.span.start),
+            at(e.span.start()),
             e.message
         )]
     })?;
@@ -187,7 +187,7 @@ fn parse_header(block: &[(usize, &str)], shown: &str) -> Result<Header, Vec<Stri
             let node = body.unwrap_or(&root);
             return Err(vec![format!(
                 "{}: the `# ssmlint:` header must be a mapping of {}, not a {}",
-                at(node.span.start),
+                at(node.span.start()),
                 KEYS.join(", "),
                 node.type_name()
             )]);
@@ -199,7 +199,7 @@ fn parse_header(block: &[(usize, &str)], shown: &str) -> Result<Header, Vec<Stri
             _ => {
                 errors.push(format!(
                     "{}: expected a non-empty string, found a {}",
-                    at(node.span.start),
+                    at(node.span.start()),
                     node.type_name()
                 ));
                 None
@@ -218,7 +218,7 @@ fn parse_header(block: &[(usize, &str)], shown: &str) -> Result<Header, Vec<Stri
                 {
                     errors.push(format!(
                         "{}: a rule code has no spaces",
-                        at(value.span.start)
+                        at(value.span.start())
                     ));
                 }
             }
@@ -228,7 +228,7 @@ fn parse_header(block: &[(usize, &str)], shown: &str) -> Result<Header, Vec<Stri
                 if level.is_none() {
                     errors.push(format!(
                         "{}: unknown severity `{}`; expected error, warning or info",
-                        at(value.span.start),
+                        at(value.span.start()),
                         value.as_scalar().unwrap_or_default()
                     ));
                 }
@@ -241,7 +241,7 @@ fn parse_header(block: &[(usize, &str)], shown: &str) -> Result<Header, Vec<Stri
                     _ => {
                         errors.push(format!(
                             "{}: `types` is a list of resource types, not a {}",
-                            at(value.span.start),
+                            at(value.span.start()),
                             value.type_name()
                         ));
                         &[]
@@ -253,7 +253,7 @@ fn parse_header(block: &[(usize, &str)], shown: &str) -> Result<Header, Vec<Stri
                         Some(t) if t.split("::").count() >= 3 => types.push(t.to_string()),
                         _ => errors.push(format!(
                             "{}: expected a resource type such as `AWS::EC2::Instance`",
-                            at(item.span.start)
+                            at(item.span.start())
                         )),
                     }
                 }
@@ -266,7 +266,7 @@ fn parse_header(block: &[(usize, &str)], shown: &str) -> Result<Header, Vec<Stri
                     _ => {
                         errors.push(format!(
                             "{}: `properties` is a list of property paths, not a {}",
-                            at(value.span.start),
+                            at(value.span.start()),
                             value.type_name()
                         ));
                         &[]
@@ -280,7 +280,7 @@ fn parse_header(block: &[(usize, &str)], shown: &str) -> Result<Header, Vec<Stri
                         }
                         _ => errors.push(format!(
                             "{}: expected a property path such as `MetadataOptions.HttpTokens`",
-                            at(item.span.start)
+                            at(item.span.start())
                         )),
                     }
                 }
@@ -297,7 +297,7 @@ fn parse_header(block: &[(usize, &str)], shown: &str) -> Result<Header, Vec<Stri
                 };
                 errors.push(format!(
                     "{}: unknown key `{key}` in the `# ssmlint:` header{hint}",
-                    at(entry.key_span.start)
+                    at(entry.key_span.start())
                 ));
             }
         }

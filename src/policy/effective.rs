@@ -607,7 +607,7 @@ fn attach_managed<'a>(
     let (value, span, when) = (&item.value, item.node.span, &item.when);
     let written = eval
         .source_text()
-        .get(span.start..span.end)
+        .get(span.start()..span.end())
         .filter(|t| !t.is_empty() && !t.contains('\n') && t.len() <= 120);
     let mut unknown = |name: String, note: String, did_you_mean: Option<String>| {
         perms.unknown_sources.push(UnknownSource {
@@ -886,7 +886,10 @@ mod tests {
         with_permissions(yaml, "R", |p| {
             assert_eq!(p.decide("ssmmessages:OpenDataChannel"), Decision::Allowed);
             let span = p.statements[0].action_span.unwrap_or_default();
-            assert_eq!(yaml.get(span.start..span.end), Some("\"ssmmessages:*\""));
+            assert_eq!(
+                yaml.get(span.start()..span.end()),
+                Some("\"ssmmessages:*\"")
+            );
         });
     }
 

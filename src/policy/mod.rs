@@ -458,7 +458,7 @@ pub fn statements_under<'a>(
                     let lines = block_scalar_lines(eval.source_text(), doc.node, text);
                     match &lines {
                         Some(lines) => parsed.map_spans(&|offset| map_block_offset(lines, offset)),
-                        None => parsed.map_spans(&|_| doc.node.span.start),
+                        None => parsed.map_spans(&|_| doc.node.span.start()),
                     }
                     let (mut sts, u) = statements_of_plain(&parsed, origin);
                     for s in &mut sts {
@@ -501,15 +501,15 @@ pub(crate) fn block_scalar_lines(
 ) -> Option<Vec<(usize, usize)>> {
     // saphyr's span of a block scalar starts at its first content character; the
     // header (`|`, `|-`, `|+`, `|2`) ends the text before it.
-    let before = text.get(..node.span.start)?;
+    let before = text.get(..node.span.start())?;
     let header = before.trim_end_matches([' ', '\n', '\r']);
     let indicator = header.rsplit([' ', ':', '\n']).next().unwrap_or("");
     if !indicator.starts_with('|') {
         return None;
     }
     let body_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let indent = node.span.start - body_start;
-    let body = text.get(body_start..node.span.end.max(body_start))?;
+    let indent = node.span.start() - body_start;
+    let body = text.get(body_start..node.span.end().max(body_start))?;
     let mut lines = Vec::new();
     let mut value_offset = 0;
     let mut file_offset = body_start;

@@ -31,7 +31,7 @@ pub fn render_concise(reports: &[FileReport], color: bool) -> String {
 
 /// `path:line:col: CODE name message`, on one line whatever the texts hold.
 pub fn line(report: &FileReport, finding: &Finding, color: bool) -> String {
-    let at = report.source.line_col(finding.span.start);
+    let at = report.source.line_col(finding.span.start());
     let place = format!(
         "{}:{}:{}:",
         one_line(&report.source.name),

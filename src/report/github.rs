@@ -47,8 +47,8 @@ pub fn render_github(reports: &[FileReport]) -> String {
 
 fn annotation(report: &FileReport, finding: &Finding) -> String {
     let source = &report.source;
-    let start = source.line_col(finding.span.start);
-    let end = source.line_col(finding.span.end.max(finding.span.start));
+    let start = source.line_col(finding.span.start());
+    let end = source.line_col(finding.span.end().max(finding.span.start()));
     let mut message = finding.message.clone();
     if let Some(help) = &finding.help {
         message.push_str("\n\nhelp: ");

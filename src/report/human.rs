@@ -555,7 +555,7 @@ impl SourceCode for Excerpt {
 /// label) moves onto the last visible character.
 fn source_span(text: &str, span: Span) -> SourceSpan {
     let content_end = text.trim_end().len();
-    if span.is_empty() && span.start >= content_end && content_end > 0 {
+    if span.is_empty() && span.start() >= content_end && content_end > 0 {
         let last = text
             .get(..content_end)
             .unwrap_or_default()
@@ -564,11 +564,11 @@ fn source_span(text: &str, span: Span) -> SourceSpan {
             .map_or(0, |(i, _)| i);
         return SourceSpan::new(last.into(), content_end - last);
     }
-    let mut start = span.start.min(text.len());
+    let mut start = span.start().min(text.len());
     while !text.is_char_boundary(start) {
         start -= 1;
     }
-    let mut end = span.end.clamp(start, text.len());
+    let mut end = span.end().clamp(start, text.len());
     while !text.is_char_boundary(end) {
         end += 1;
     }

@@ -105,8 +105,8 @@ pub struct JsonRange {
 
 impl JsonRange {
     pub fn of(source: &SourceFile, span: crate::base::Span) -> JsonRange {
-        let start = source.line_col(span.start);
-        let end = source.line_col(span.end.max(span.start));
+        let start = source.line_col(span.start());
+        let end = source.line_col(span.end().max(span.start()));
         JsonRange {
             line: start.line,
             column: start.column,
@@ -145,8 +145,8 @@ impl<'a> JsonFinding<'a> {
                     .edits
                     .iter()
                     .map(|e| JsonEdit {
-                        start: e.span.start,
-                        end: e.span.end,
+                        start: e.span.start(),
+                        end: e.span.end(),
                         range: JsonRange::of(source, e.span),
                         text: &e.text,
                     })
@@ -170,7 +170,7 @@ impl<'a> JsonOutput<'a> {
                 findings.push(JsonFinding::new(source, f));
             }
             for s in &report.suppressed {
-                let at = source.line_col(s.span.start);
+                let at = source.line_col(s.span.start());
                 suppressions.push(JsonSuppressed {
                     finding: JsonFinding::new(source, &s.finding),
                     reason: s.reason.as_deref(),

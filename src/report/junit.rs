@@ -130,7 +130,7 @@ pub fn render_junit(
 
 /// `file:line:col: severity CODE name: message`, then the help, indented.
 fn line(report: &FileReport, finding: &Finding) -> String {
-    let at = report.source.line_col(finding.span.start);
+    let at = report.source.line_col(finding.span.start());
     let mut out = format!(
         "{}:{}:{}: {} {} {}: {}",
         report.source.name,

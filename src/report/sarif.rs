@@ -241,7 +241,7 @@ pub fn render_sarif(
             .map(|f| (f, None))
             .chain(report.suppressed.iter().map(|s| (&s.finding, Some(s))))
             .collect();
-        all.sort_by_key(|(f, _)| (f.span.start, f.code));
+        all.sort_by_key(|(f, _)| (f.span.start(), f.code));
         let prints = fingerprint::fingerprints(&all.iter().map(|(f, _)| *f).collect::<Vec<_>>());
         for ((finding, suppressed), fingerprint) in all.into_iter().zip(prints) {
             let location = |id: Option<usize>, span: Span, message: Option<&str>| Location {
@@ -428,8 +428,8 @@ fn section(docs: &str, heading: &str) -> Option<String> {
 }
 
 fn region(source: &SourceFile, span: Span) -> Region {
-    let start = source.line_col(span.start);
-    let end = source.line_col(span.end.max(span.start));
+    let start = source.line_col(span.start());
+    let end = source.line_col(span.end().max(span.start()));
     Region {
         start_line: start.line,
         start_column: start.column,

@@ -148,7 +148,7 @@ pub fn render_summary(reports: &[FileReport], options: &SummaryOptions<'_>) -> S
     // The top findings: errors first, then by path and line.
     let mut top: Vec<(&FileReport, &Finding, usize)> = findings
         .iter()
-        .map(|(r, f)| (*r, *f, r.source.line_col(f.span.start).line))
+        .map(|(r, f)| (*r, *f, r.source.line_col(f.span.start()).line))
         .collect();
     top.sort_by(|a, b| {
         b.1.severity

@@ -415,7 +415,8 @@ impl<'a> Context<'a> {
     /// Whether `node` is written inside `resource` (not in a parameter's default or a
     /// mapping elsewhere), so that an edit of it changes just that resource.
     pub fn written_in(&self, resource: &Resource<'_>, node: &crate::syntax::Node) -> bool {
-        resource.node.span.start <= node.span.start && node.span.end <= resource.node.span.end
+        resource.node.span.start() <= node.span.start()
+            && node.span.end() <= resource.node.span.end()
     }
 
     /// The options of the rule `meta`.

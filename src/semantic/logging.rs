@@ -447,8 +447,8 @@ impl<'a> Logging<'a> {
 /// [`crate::policy::block_scalar_lines`], also for a tagged block scalar (`!Sub |`), whose
 /// span starts at the tag.
 fn block_lines(source: &str, node: &Node, value: &str) -> Option<Vec<(usize, usize)>> {
-    let start = node.span.start;
-    let rest = source.get(start..node.span.end)?;
+    let start = node.span.start();
+    let rest = source.get(start..node.span.end())?;
     if !rest.starts_with('!') {
         return crate::policy::block_scalar_lines(source, node, value);
     }
@@ -460,7 +460,7 @@ fn block_lines(source: &str, node: &Node, value: &str) -> Option<Vec<(usize, usi
     let indent = line.len() - line.trim_start_matches(' ').len();
     let content = Node::new(
         NodeKind::Null,
-        Span::new(start + header + 1 + indent, node.span.end),
+        Span::new(start + header + 1 + indent, node.span.end()),
     );
     crate::policy::block_scalar_lines(source, &content, value)
 }
@@ -843,7 +843,7 @@ mod tests {
     use crate::semantic::with_model;
 
     fn text_at(yaml: &str, span: Span) -> &str {
-        yaml.get(span.start..span.end).unwrap_or("?")
+        yaml.get(span.start()..span.end()).unwrap_or("?")
     }
 
     const PREFS_HEAD: &str = "Resources:\n  Prefs:\n    Type: AWS::SSM::Document\n    Properties:\n      Name: SSM-SessionManagerRunShell\n      DocumentType: Session\n";

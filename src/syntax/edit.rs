@@ -82,8 +82,8 @@ impl<'a> Editor<'a> {
     /// The end of a node's content: its span end without trailing blanks and breaks (a
     /// block scalar's span takes its final line breaks).
     fn content_end(&self, node: &Node) -> usize {
-        let mut end = node.span.end.min(self.text.len());
-        let floor = node.span.start;
+        let mut end = node.span.end().min(self.text.len());
+        let floor = node.span.start();
         let mut steps = 0usize;
         while end > floor && steps < self.text.len() {
             match self.byte(end - 1) {
@@ -97,13 +97,13 @@ impl<'a> Editor<'a> {
 
     /// Whether a collection is written in flow style (`{...}`, `[...]`; always in JSON).
     fn is_flow(&self, node: &Node) -> bool {
-        matches!(self.byte(node.span.start), Some(b'{' | b'['))
+        matches!(self.byte(node.span.start()), Some(b'{' | b'['))
     }
 
     /// Whether the whole node is on one line.
     fn one_line(&self, node: &Node) -> bool {
         self.text
-            .get(node.span.start..node.span.end)
+            .get(node.span.start()..node.span.end())
             .is_some_and(|t| !t.contains('\n'))
     }
 
@@ -128,7 +128,7 @@ impl<'a> Editor<'a> {
         }
         let style = &self.style;
         if self.style.json || self.is_flow(map) {
-            let open = map.span.start;
+            let open = map.span.start();
             if !matches!(self.byte(open), Some(b'{')) {
                 return None;
             }
@@ -138,7 +138,7 @@ impl<'a> Editor<'a> {
                 .collect();
             let Some(last) = present.last() else {
                 // `{}`: fill it.
-                let close = map.span.end.checked_sub(1)?;
+                let close = map.span.end().checked_sub(1)?;
                 if self.byte(close) != Some(b'}') {
                     return None;
                 }
@@ -149,7 +149,7 @@ impl<'a> Editor<'a> {
             };
             let at = self.content_end(&last.value);
             let text = if self.style.json && !self.one_line(map) {
-                let pad = self.line_indent(last.key_span.start);
+                let pad = self.line_indent(last.key_span.start());
                 let pieces: Vec<String> = entries
                     .iter()
                     .map(|(k, v)| format!("{pad}{}", self.flow_pair(k, v, Some(&pad))))
@@ -164,15 +164,16 @@ impl<'a> Editor<'a> {
             });
         }
         let first = present.first()?;
-        let indent = self.column(first.key_span.start);
+        let indent = self.column(first.key_span.start());
         let last = present.last()?;
-        let at = self.line_end(self.content_end(&last.value).max(last.key_span.end));
+        let at = self.line_end(self.content_end(&last.value).max(last.key_span.end()));
         // Entries apart by a blank line (resources, often) get one too.
         let spaced = match present {
             [a, b, ..] => self
                 .text
                 .get(
-                    self.line_end(self.content_end(&a.value).max(a.key_span.end))..b.key_span.start,
+                    self.line_end(self.content_end(&a.value).max(a.key_span.end()))
+                        ..b.key_span.start(),
                 )
                 .is_some_and(|between| {
                     between.matches('\n').count() > 1 && between.trim().is_empty()
@@ -224,13 +225,13 @@ impl<'a> Editor<'a> {
                     // `Key:` with nothing after it: the value goes on the lines below.
                     let after = self
                         .text
-                        .get(entry.key_span.end..self.line_end(entry.key_span.end))?;
+                        .get(entry.key_span.end()..self.line_end(entry.key_span.end()))?;
                     let after = after.trim_start_matches(['"', '\'']).trim_start();
                     if !(after == ":" || after.starts_with(": #") || after.starts_with(":\t#")) {
                         return None;
                     }
-                    let indent = self.column(entry.key_span.start) + self.style.width();
-                    let at = self.line_end(entry.key_span.end);
+                    let indent = self.column(entry.key_span.start()) + self.style.width();
+                    let at = self.line_end(entry.key_span.end());
                     let text = format!(
                         "\n{}",
                         self.style
@@ -250,7 +251,7 @@ impl<'a> Editor<'a> {
 
     /// Replaces a scalar (or any one-line value) by `value`, written inline.
     pub fn replace(&self, node: &Node, value: &Snippet) -> Option<Edit> {
-        let text = self.text.get(node.span.start..node.span.end)?;
+        let text = self.text.get(node.span.start()..node.span.end())?;
         if text.contains('\n') || text.starts_with(['|', '>', '&', '*']) {
             return None;
         }
@@ -269,18 +270,23 @@ impl<'a> Editor<'a> {
         }
         let index = entries.iter().position(|e| e.key == key)?;
         let entry = entries.get(index)?;
-        let key_start = self.key_start(entry.key_span.start);
+        let key_start = self.key_start(entry.key_span.start());
         if self.style.json || self.is_flow(map) {
             let ends: Vec<(usize, usize)> = entries
                 .iter()
-                .map(|e| (self.key_start(e.key_span.start), self.content_end(&e.value)))
+                .map(|e| {
+                    (
+                        self.key_start(e.key_span.start()),
+                        self.content_end(&e.value),
+                    )
+                })
                 .collect();
             return self.remove_listed(&ends, index);
         }
         if !self.starts_line(key_start) {
             return None;
         }
-        let end = self.block_end(entry.key_span.start, &entry.value);
+        let end = self.block_end(entry.key_span.start(), &entry.value);
         Some(Edit {
             span: Span::new(self.line_start(key_start), end),
             text: String::new(),
@@ -297,18 +303,18 @@ impl<'a> Editor<'a> {
         if self.style.json || self.is_flow(seq) {
             let ends: Vec<(usize, usize)> = items
                 .iter()
-                .map(|i| (i.span.start, self.content_end(i)))
+                .map(|i| (i.span.start(), self.content_end(i)))
                 .collect();
             return self.remove_listed(&ends, index);
         }
         // `- item` on lines of its own.
-        let before = self.before_on_line(item.span.start).trim_end();
+        let before = self.before_on_line(item.span.start()).trim_end();
         if !before.ends_with('-') || !before.trim_start_matches([' ', '\t']).eq("-") {
             return None;
         }
-        let end = self.block_end(item.span.start, item);
+        let end = self.block_end(item.span.start(), item);
         Some(Edit {
-            span: Span::new(self.line_start(item.span.start), end),
+            span: Span::new(self.line_start(item.span.start()), end),
             text: String::new(),
         })
     }
@@ -352,7 +358,7 @@ impl<'a> Editor<'a> {
             let (next_start, _) = *ends.get(1)?;
             Span::new(start, next_start)
         };
-        let removed = self.text.get(span.start..span.end)?;
+        let removed = self.text.get(span.start()..span.end())?;
         // Only the element, a comma and blanks (no comment would go with it).
         if removed.contains("//") || removed.contains('#') && !self.style.json {
             return None;
@@ -367,22 +373,22 @@ impl<'a> Editor<'a> {
     pub fn append_item(&self, seq: &Node, value: &Snippet) -> Option<Edit> {
         let items = seq.as_seq()?;
         if self.style.json || self.is_flow(seq) {
-            if !matches!(self.byte(seq.span.start), Some(b'[')) {
+            if !matches!(self.byte(seq.span.start()), Some(b'[')) {
                 return None;
             }
             let Some(last) = items.last() else {
-                let close = seq.span.end.checked_sub(1)?;
+                let close = seq.span.end().checked_sub(1)?;
                 if self.byte(close) != Some(b']') {
                     return None;
                 }
                 return Some(Edit {
-                    span: Span::new(seq.span.start + 1, close),
+                    span: Span::new(seq.span.start() + 1, close),
                     text: self.style.inline(value),
                 });
             };
             let at = self.content_end(last);
             let text = if self.style.json && !self.one_line(seq) {
-                let pad = self.line_indent(last.span.start);
+                let pad = self.line_indent(last.span.start());
                 format!(",\n{pad}{}", self.style.json_pretty(value, &pad))
             } else {
                 format!(", {}", self.style.inline(value))
@@ -393,7 +399,7 @@ impl<'a> Editor<'a> {
             });
         }
         let last = items.last()?;
-        let before = self.before_on_line(last.span.start);
+        let before = self.before_on_line(last.span.start());
         let dash = before.rfind('-')?;
         if !before.get(..dash)?.bytes().all(|b| b == b' ') {
             return None;
@@ -421,16 +427,16 @@ pub fn nest(path: &[&str], value: Snippet) -> Snippet {
 /// outside the text or inside a character).
 pub fn apply(text: &str, edits: &[&Edit]) -> Option<String> {
     let mut sorted: Vec<&Edit> = edits.to_vec();
-    sorted.sort_by_key(|e| (e.span.start, e.span.end));
+    sorted.sort_by_key(|e| (e.span.start(), e.span.end()));
     let mut out = String::with_capacity(text.len());
     let mut at = 0usize;
     for edit in sorted {
-        if edit.span.start < at || edit.span.end < edit.span.start {
+        if edit.span.start() < at || edit.span.end() < edit.span.start() {
             return None;
         }
-        out.push_str(text.get(at..edit.span.start)?);
+        out.push_str(text.get(at..edit.span.start())?);
         out.push_str(&edit.text);
-        at = edit.span.end;
+        at = edit.span.end();
     }
     out.push_str(text.get(at..)?);
     Some(out)

@@ -222,7 +222,7 @@ impl Node {
     /// on a parameter default, `via_default`), else `key`, the key it is under.
     pub fn display_span(&self, text: &str, via_default: bool, key: Option<Span>) -> Span {
         let one_line = !text
-            .get(self.span.start..self.span.end)
+            .get(self.span.start()..self.span.end())
             .unwrap_or_default()
             .contains('\n');
         let scalar = matches!(
@@ -240,12 +240,12 @@ impl Node {
     pub fn map_spans(&mut self, map: &impl Fn(usize) -> usize) {
         let mut todo = vec![self];
         while let Some(n) = todo.pop() {
-            n.span = Span::new(map(n.span.start), map(n.span.end));
+            n.span = Span::new(map(n.span.start()), map(n.span.end()));
             match &mut n.kind {
                 NodeKind::Seq(items) => todo.extend(items.iter_mut()),
                 NodeKind::Map(entries) => {
                     for e in entries.iter_mut() {
-                        e.key_span = Span::new(map(e.key_span.start), map(e.key_span.end));
+                        e.key_span = Span::new(map(e.key_span.start()), map(e.key_span.end()));
                         todo.push(&mut e.value);
                     }
                 }

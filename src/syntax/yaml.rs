@@ -146,11 +146,11 @@ pub fn parse_stream(text: &str) -> Result<Stream, ParseError> {
     let mut furthest = Vec::with_capacity(flow_spans.len());
     let mut end = 0;
     for span in &flow_spans {
-        end = end.max(span.end);
+        end = end.max(span.end());
         furthest.push(end);
     }
     let inside = |at: usize| {
-        let before = flow_spans.partition_point(|s| s.start < at);
+        let before = flow_spans.partition_point(|s| s.start() < at);
         before > 0 && furthest[before - 1] > at
     };
     if !moved.iter().all(|&at| inside(at)) {
@@ -160,8 +160,8 @@ pub fn parse_stream(text: &str) -> Result<Stream, ParseError> {
     stream.root.map_spans(&|offset| shifts.to_original(offset));
     if let Some(trailing) = &mut stream.trailing {
         trailing.span = Span::new(
-            shifts.to_original(trailing.span.start),
-            shifts.to_original(trailing.span.end),
+            shifts.to_original(trailing.span.start()),
+            shifts.to_original(trailing.span.end()),
         );
     }
     Ok(stream)
@@ -362,7 +362,10 @@ fn parse_strict(text: &str, spans: bool) -> Result<(Stream, Vec<Span>), ParseErr
             match event {
                 Event::DocumentStart(..) => {
                     let span = builder.span(span);
-                    let at = Span::new(span.start, span.start + 3.min(text.len() - span.start));
+                    let at = Span::new(
+                        span.start(),
+                        span.start() + 3.min(text.len() - span.start()),
+                    );
                     trailing = Some(ParseError::new(
                         "a second YAML document: a template is one document",
                         at,
@@ -429,8 +432,8 @@ impl Builder<'_> {
             Event::SequenceStart(anchor, tag) => {
                 self.check_depth(span, 1)?;
                 self.stack.push(Frame {
-                    start: span.start,
-                    flow: self.starts_flow(span.start, b'['),
+                    start: span.start(),
+                    flow: self.starts_flow(span.start(), b'['),
                     tag: tag.map(|t| t.into_owned()),
                     anchor,
                     first: self.items.len(),
@@ -442,8 +445,8 @@ impl Builder<'_> {
             Event::MappingStart(anchor, tag) => {
                 self.check_depth(span, 1)?;
                 self.stack.push(Frame {
-                    start: span.start,
-                    flow: self.starts_flow(span.start, b'{'),
+                    start: span.start(),
+                    flow: self.starts_flow(span.start(), b'{'),
                     tag: tag.map(|t| t.into_owned()),
                     anchor,
                     first: self.entries.len(),
@@ -542,23 +545,23 @@ impl Builder<'_> {
             Open::Seq => {
                 let first = first.min(self.items.len());
                 let last = self.items.get(first..).and_then(<[Node]>::last);
-                let last = last.map(|n| n.span.end);
+                let last = last.map(|n| n.span.end());
                 let items: Vec<Node> = self.items.drain(first..).collect();
                 (NodeKind::Seq(items.into_boxed_slice()), last)
             }
             Open::Map { .. } => {
                 let first = first.min(self.entries.len());
                 let last = self.entries.get(first..).and_then(<[Entry]>::last);
-                let last = last.map(|e| e.value.span.end.max(e.key_span.end));
+                let last = last.map(|e| e.value.span.end().max(e.key_span.end()));
                 let entries: Vec<Entry> = self.entries.drain(first..).collect();
                 (NodeKind::Map(entries.into_boxed_slice()), last)
             }
         };
         // Block collections end where their last item ends, not at the next token.
         let end = if flow {
-            end_span.end
+            end_span.end()
         } else {
-            last_end.unwrap_or(end_span.start)
+            last_end.unwrap_or(end_span.start())
         };
         let span = Span::new(start, end.max(start));
         if flow {
@@ -826,8 +829,8 @@ mod tests {
         let err = parse("a: 1\nb: 2\na: 3\n").err();
         let err = err.unwrap_or_else(|| panic!("duplicate accepted"));
         assert!(err.message.contains("duplicate mapping key `a`"));
-        assert_eq!(err.span.start, 10);
-        assert_eq!(err.related.first().map(|r| r.0.start), Some(0));
+        assert_eq!(err.span.start(), 10);
+        assert_eq!(err.related.first().map(|r| r.0.start()), Some(0));
     }
 
     #[test]
@@ -879,7 +882,7 @@ mod tests {
         let y = n
             .get("Outputs")
             .and_then(|o| o.entry("Y"))
-            .map(|e| e.key_span.start);
+            .map(|e| e.key_span.start());
         assert_eq!(y, text.find("Y:"));
         let value = n
             .get("Outputs")
@@ -892,7 +895,7 @@ mod tests {
     fn spans_are_bytes_not_characters() {
         let text = "d: \"héllo\"\nk: v\n";
         let n = parse(text).unwrap_or_else(|e| panic!("{}", e.message));
-        let k = n.entry("k").map(|e| e.key_span.start);
+        let k = n.entry("k").map(|e| e.key_span.start());
         assert_eq!(k, text.find("k:"));
     }
 }

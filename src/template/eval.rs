@@ -333,7 +333,7 @@ impl<'a> Evaluator<'a> {
     fn base_when(&self, node: &Node) -> When<'a> {
         let condition = self
             .template
-            .and_then(|t| t.resource_at(node.span.start))
+            .and_then(|t| t.resource_at(node.span.start()))
             .and_then(|r| r.condition);
         When::of_resource(condition)
     }

@@ -156,7 +156,9 @@ fn eval_at(expr: &str) -> Vec<String> {
         eval.eval(x(template))
             .iter()
             .map(|r| {
-                let span = text.get(r.node.span.start..r.node.span.end).unwrap_or("?");
+                let span = text
+                    .get(r.node.span.start()..r.node.span.end())
+                    .unwrap_or("?");
                 format!("{} @ {span}", show_alt(r))
             })
             .collect()

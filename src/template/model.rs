@@ -230,7 +230,7 @@ impl<'a> Template<'a> {
             .resources
             .iter()
             .enumerate()
-            .map(|(i, r)| (r.node.span.start, r.node.span.end, i))
+            .map(|(i, r)| (r.node.span.start(), r.node.span.end(), i))
             .collect();
         template.extents.sort_unstable();
         for (i, r) in template.resources.iter().enumerate() {

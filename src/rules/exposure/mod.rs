@@ -208,7 +208,7 @@ fn remove_rule(
             || template.root.get("Outputs").is_some_and(|o| {
                 cx.source
                     .text
-                    .get(o.span.start..o.span.end)
+                    .get(o.span.start()..o.span.end())
                     .is_none_or(|t| t.contains(resource.id))
             });
         if referred || !std::ptr::eq(resource.properties?, rule.entry) {
@@ -469,7 +469,7 @@ mod tests {
     }
 
     fn spanned(text: &str, span: Span) -> &str {
-        &text[span.start..span.end]
+        &text[span.start()..span.end()]
     }
 
     fn sg(ingress: &str) -> String {
@@ -623,7 +623,7 @@ mod tests {
             .find(|l| l.text.contains("SSHLocation"))
             .expect("label");
         assert_eq!(spanned(text, label.span), "0.0.0.0/0");
-        assert_eq!(text[..label.span.start].matches('\n').count(), 3);
+        assert_eq!(text[..label.span.start()].matches('\n').count(), 3);
     }
 
     #[test]

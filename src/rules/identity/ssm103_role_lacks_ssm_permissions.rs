@@ -191,7 +191,7 @@ fn fix(cx: &Context<'_>, role: &Resource<'_>) -> Option<Fix> {
     let text = cx
         .source
         .text
-        .get(role.node.span.start..role.node.span.end)?;
+        .get(role.node.span.start()..role.node.span.end())?;
     if text.contains("AmazonSSMManagedInstanceCore") {
         return None;
     }

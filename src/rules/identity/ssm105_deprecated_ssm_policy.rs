@@ -6,12 +6,12 @@ use crate::template::model::Resource;
 /// quotes): `service-role/AmazonEC2RoleforSSM` → `AmazonSSMManagedInstanceCore`. Not when
 /// the role attaches the core policy already, or the ARN is not written in the role.
 fn fix(cx: &Context<'_>, role: &Resource<'_>, span: Span) -> Option<Fix> {
-    let text = cx.source.text.get(span.start..span.end)?;
+    let text = cx.source.text.get(span.start()..span.end())?;
     let role_text = cx
         .source
         .text
-        .get(role.node.span.start..role.node.span.end)?;
-    let inside = role.node.span.start <= span.start && span.end <= role.node.span.end;
+        .get(role.node.span.start()..role.node.span.end())?;
+    let inside = role.node.span.start() <= span.start() && span.end() <= role.node.span.end();
     if !inside || text.contains('\n') || role_text.contains("AmazonSSMManagedInstanceCore") {
         return None;
     }
@@ -20,7 +20,7 @@ fn fix(cx: &Context<'_>, role: &Resource<'_>, span: Span) -> Option<Fix> {
     if text.matches(old).count() != 1 {
         return None;
     }
-    let start = span.start + at;
+    let start = span.start() + at;
     Some(Fix::safe(
         "attach AmazonSSMManagedInstanceCore instead",
         vec![Edit {

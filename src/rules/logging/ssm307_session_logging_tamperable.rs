@@ -269,7 +269,7 @@ impl Rule for SessionLoggingTamperable {
             if let Some(s) = hit.statement.filter(|s| {
                 *s != primary
                     && text
-                        .get(s.start..primary.start)
+                        .get(s.start()..primary.start())
                         .is_some_and(|t| t.contains('\n'))
             }) {
                 finding = finding.with_label(s, "this statement");

@@ -63,11 +63,11 @@ mod tests {
         let text = format!("{BASE}{IGW_ROUTE}");
         let f = run("SSM500", &text);
         assert_eq!(f.len(), 1);
-        assert_eq!(&text[f[0].span.start..f[0].span.end], "!Ref Subnet");
+        assert_eq!(&text[f[0].span.start()..f[0].span.end()], "!Ref Subnet");
         let labelled: Vec<&str> = f[0]
             .labels
             .iter()
-            .map(|l| &text[l.span.start..l.span.end])
+            .map(|l| &text[l.span.start()..l.span.end()])
             .collect();
         assert!(
             labelled.contains(&"Subnet")
@@ -144,7 +144,10 @@ mod tests {
         let text = "Resources:\n  Sg:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: app\n      SecurityGroupEgress:\n        - IpProtocol: tcp\n          FromPort: 80\n          ToPort: 80\n          CidrIp: 0.0.0.0/0\n  App:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-1\n      SecurityGroupIds: [!GetAtt Sg.GroupId]\n";
         let f = run("SSM502", text);
         assert_eq!(f.len(), 1);
-        assert_eq!(&text[f[0].span.start..f[0].span.end], "SecurityGroupEgress");
+        assert_eq!(
+            &text[f[0].span.start()..f[0].span.end()],
+            "SecurityGroupEgress"
+        );
         for ok in [
             ("ToPort: 80", "ToPort: 443"),
             ("IpProtocol: tcp", "IpProtocol: -1"),
