@@ -8,3 +8,68 @@ pub mod ssm304_log_destination_mismatch;
 pub mod ssm305_log_bucket_not_private;
 pub mod ssm306_instance_cannot_write_session_logs;
 pub mod ssm307_session_logging_tamperable;
+
+use crate::diagnostic::emit::Snippet;
+
+/// A log group for session logs, kept a year and encrypted with the template's KMS key
+/// `key`: the resource the help snippets of SSM300 and SSM301 define.
+pub fn log_group_resource(key: &str) -> Snippet {
+    Snippet::map([
+        ("Type", Snippet::str(crate::semantic::logging::LOG_GROUP)),
+        (
+            "Properties",
+            Snippet::map([
+                ("RetentionInDays", Snippet::Number("365".into())),
+                ("KmsKeyId", Snippet::get_att(key, "Arn")),
+            ]),
+        ),
+    ])
+}
+
+/// A KMS key for sessions and their logs, with rotation and a complete key policy: the
+/// account's IAM policies may grant its use, and CloudWatch Logs may encrypt with it (the
+/// resource the help snippets of SSM301 and SSM303 define).
+pub fn session_key_resource() -> Snippet {
+    let s = Snippet::str;
+    let statement = |principal: (&str, Snippet), action: Snippet| {
+        Snippet::map([
+            ("Effect", s("Allow")),
+            ("Principal", Snippet::map([principal])),
+            ("Action", action),
+            ("Resource", s("*")),
+        ])
+    };
+    let account = Snippet::sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root");
+    let logs = Snippet::sub("logs.${AWS::Region}.amazonaws.com");
+    let log_actions = [
+        "kms:Encrypt*",
+        "kms:Decrypt*",
+        "kms:GenerateDataKey*",
+        "kms:Describe*",
+    ];
+    Snippet::map([
+        ("Type", s(crate::semantic::logging::KEY)),
+        (
+            "Properties",
+            Snippet::map([
+                ("EnableKeyRotation", Snippet::Bool(true)),
+                (
+                    "KeyPolicy",
+                    Snippet::map([
+                        ("Version", s("2012-10-17")),
+                        (
+                            "Statement",
+                            Snippet::Seq(vec![
+                                statement(("AWS", account), s("kms:*")),
+                                statement(
+                                    ("Service", logs),
+                                    Snippet::Seq(log_actions.map(s).to_vec()),
+                                ),
+                            ]),
+                        ),
+                    ]),
+                ),
+            ]),
+        ),
+    ])
+}
