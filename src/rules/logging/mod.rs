@@ -73,3 +73,28 @@ pub fn session_key_resource() -> Snippet {
         ),
     ])
 }
+
+/// A policy statement for a help snippet: one action or resource as a scalar, more as a
+/// list.
+pub fn statement(effect: &str, actions: &[&str], resources: Vec<Snippet>) -> Snippet {
+    let one_or_list = |mut items: Vec<Snippet>| match items.len() {
+        1 => items.remove(0),
+        _ => Snippet::Seq(items),
+    };
+    Snippet::map([
+        ("Effect", Snippet::str(effect)),
+        (
+            "Action",
+            one_or_list(actions.iter().map(|a| Snippet::str(*a)).collect()),
+        ),
+        ("Resource", one_or_list(resources)),
+    ])
+}
+
+/// The ARN of the log group `name` in this stack's partition, region and account, for
+/// a help snippet (`!Sub arn:${AWS::Partition}:logs:...:log-group:NAME:*`).
+pub fn log_group_arn(name: &str) -> Snippet {
+    Snippet::sub(format!(
+        "arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{name}:*"
+    ))
+}
