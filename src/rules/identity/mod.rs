@@ -8,7 +8,7 @@ pub mod ssm104_role_not_trusted_by_ec2;
 pub mod ssm105_deprecated_ssm_policy;
 pub mod ssm106_external_instance_profile;
 
-use crate::diagnostic::emit::Snippet;
+use crate::diagnostic::emit::{Snippet, Style};
 use crate::template::model::Template;
 
 /// The rules that check only instances Session Manager can reach (their logging, their
@@ -20,6 +20,14 @@ pub const REACHABLE: &[&str] = &[
 /// The ARN of AmazonSSMManagedInstanceCore in any partition.
 pub const CORE_POLICY_ARN: &str =
     "arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore";
+
+/// `ManagedPolicyArns` with AmazonSSMManagedInstanceCore, for a help text in `style`.
+pub fn core_policy_arns(style: &Style) -> String {
+    style.show_pair(
+        "ManagedPolicyArns",
+        &Snippet::Seq(vec![Snippet::sub(CORE_POLICY_ARN)]),
+    )
+}
 
 /// A logical id starting with `base` that the template does not use (`SsmRole`,
 /// `SsmRole2`, …).
