@@ -598,6 +598,21 @@ impl Style {
         }
     }
 
+    /// `key: value` on one line, for code in a help text's prose (JSON: `"key": value`).
+    pub fn inline_pair(&self, key: &str, value: &Snippet) -> String {
+        if self.json {
+            let mut out = String::new();
+            json_string(key, &mut out);
+            format!("{out}: {}", self.json_compact(value))
+        } else {
+            format!(
+                "{}: {}",
+                self.scalar(key, false, true),
+                self.yaml_flow(value)
+            )
+        }
+    }
+
     /// `key: value` for a help text in this style (JSON: `"key": value`).
     pub fn show_pair(&self, key: &str, value: &Snippet) -> String {
         if self.json {
@@ -728,6 +743,11 @@ mod tests {
         assert_eq!(
             short.yaml_flow(&Snippet::Seq(vec![Snippet::reference("R")])),
             "[!Ref R]"
+        );
+        assert_eq!(short.inline_pair("A", &Snippet::Bool(true)), "A: true");
+        assert_eq!(
+            json.inline_pair("A", &Snippet::reference("R")),
+            "\"A\": {\"Ref\": \"R\"}"
         );
     }
 }

@@ -289,11 +289,10 @@ pub fn fix_snippet(
                 0 => id.to_string(),
                 _ => format!("{id}{}", i + 1),
             };
-            let resource = Snippet::map([
-                ("Type", Snippet::str("AWS::EC2::SecurityGroupIngress")),
-                ("Properties", entry),
-            ]);
-            (name, resource)
+            (
+                name,
+                crate::rules::resource_snippet("AWS::EC2::SecurityGroupIngress", entry),
+            )
         });
         return format!("{what}:\n\n{}", style.show(&Snippet::map(resources)));
     }

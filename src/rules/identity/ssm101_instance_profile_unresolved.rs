@@ -1,6 +1,8 @@
 use crate::base::Span;
 use crate::diagnostic::emit::Snippet;
-use crate::rules::{label_defaults, qualifiers, Context, Finding, Rule, RuleInfo};
+use crate::rules::{
+    label_defaults, qualifiers, resource_snippet, Context, Finding, Rule, RuleInfo,
+};
 use crate::semantic::identity::{Expects, Link, INSTANCE_PROFILE, ROLE};
 
 crate::declare_rule! {
@@ -101,16 +103,13 @@ impl Rule for InstanceProfileUnresolved {
                                 let profile = format!("{}Profile", target.id);
                                 let resource = Snippet::map([(
                                     profile.as_str(),
-                                    Snippet::map([
-                                        ("Type", Snippet::str(INSTANCE_PROFILE)),
-                                        (
-                                            "Properties",
-                                            Snippet::map([(
-                                                "Roles",
-                                                Snippet::Seq(vec![Snippet::reference(target.id)]),
-                                            )]),
-                                        ),
-                                    ]),
+                                    resource_snippet(
+                                        INSTANCE_PROFILE,
+                                        Snippet::map([(
+                                            "Roles",
+                                            Snippet::Seq(vec![Snippet::reference(target.id)]),
+                                        )]),
+                                    ),
                                 )]);
                                 format!(
                                     "wrap the role in an instance profile:\n\n{}\n\nand refer to that:\n\n{}",

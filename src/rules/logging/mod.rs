@@ -14,16 +14,13 @@ use crate::diagnostic::emit::Snippet;
 /// A log group for session logs, kept a year and encrypted with the template's KMS key
 /// `key`: the resource the help snippets of SSM300 and SSM301 define.
 pub fn log_group_resource(key: &str) -> Snippet {
-    Snippet::map([
-        ("Type", Snippet::str(crate::semantic::logging::LOG_GROUP)),
-        (
-            "Properties",
-            Snippet::map([
-                ("RetentionInDays", Snippet::Number("365".into())),
-                ("KmsKeyId", Snippet::get_att(key, "Arn")),
-            ]),
-        ),
-    ])
+    crate::rules::resource_snippet(
+        crate::semantic::logging::LOG_GROUP,
+        Snippet::map([
+            ("RetentionInDays", Snippet::Number("365".into())),
+            ("KmsKeyId", Snippet::get_att(key, "Arn")),
+        ]),
+    )
 }
 
 /// A KMS key for sessions and their logs, with rotation and a complete key policy: the
@@ -47,31 +44,23 @@ pub fn session_key_resource() -> Snippet {
         "kms:GenerateDataKey*",
         "kms:Describe*",
     ];
-    Snippet::map([
-        ("Type", s(crate::semantic::logging::KEY)),
+    let policy = Snippet::map([
+        ("Version", s("2012-10-17")),
         (
-            "Properties",
-            Snippet::map([
-                ("EnableKeyRotation", Snippet::Bool(true)),
-                (
-                    "KeyPolicy",
-                    Snippet::map([
-                        ("Version", s("2012-10-17")),
-                        (
-                            "Statement",
-                            Snippet::Seq(vec![
-                                statement(("AWS", account), s("kms:*")),
-                                statement(
-                                    ("Service", logs),
-                                    Snippet::Seq(log_actions.map(s).to_vec()),
-                                ),
-                            ]),
-                        ),
-                    ]),
-                ),
+            "Statement",
+            Snippet::Seq(vec![
+                statement(("AWS", account), s("kms:*")),
+                statement(("Service", logs), Snippet::Seq(log_actions.map(s).to_vec())),
             ]),
         ),
-    ])
+    ]);
+    crate::rules::resource_snippet(
+        crate::semantic::logging::KEY,
+        Snippet::map([
+            ("EnableKeyRotation", Snippet::Bool(true)),
+            ("KeyPolicy", policy),
+        ]),
+    )
 }
 
 /// A policy statement for a help snippet: one action or resource as a scalar, more as a

@@ -83,36 +83,29 @@ fn help(cx: &Context<'_>) -> String {
         fresh("SessionLogGroup"),
         fresh("SessionKey"),
     );
+    let inputs = Snippet::map([
+        ("cloudWatchLogGroupName", Snippet::reference(&group)),
+        ("cloudWatchEncryptionEnabled", Snippet::Bool(true)),
+        ("cloudWatchStreamingEnabled", Snippet::Bool(true)),
+        ("kmsKeyId", Snippet::reference(&key)),
+    ]);
+    let document = crate::rules::resource_snippet(
+        crate::semantic::logging::DOCUMENT,
+        Snippet::map([
+            ("Name", s(crate::semantic::logging::DEFAULT_DOCUMENT)),
+            ("DocumentType", s("Session")),
+            (
+                "Content",
+                Snippet::map([
+                    ("schemaVersion", s("1.0")),
+                    ("sessionType", s("Standard_Stream")),
+                    ("inputs", inputs),
+                ]),
+            ),
+        ]),
+    );
     let snippet = Snippet::map([
-        (
-            prefs.as_str(),
-            Snippet::map([
-                ("Type", s("AWS::SSM::Document")),
-                (
-                    "Properties",
-                    Snippet::map([
-                        ("Name", s("SSM-SessionManagerRunShell")),
-                        ("DocumentType", s("Session")),
-                        (
-                            "Content",
-                            Snippet::map([
-                                ("schemaVersion", s("1.0")),
-                                ("sessionType", s("Standard_Stream")),
-                                (
-                                    "inputs",
-                                    Snippet::map([
-                                        ("cloudWatchLogGroupName", Snippet::reference(&group)),
-                                        ("cloudWatchEncryptionEnabled", Snippet::Bool(true)),
-                                        ("cloudWatchStreamingEnabled", Snippet::Bool(true)),
-                                        ("kmsKeyId", Snippet::reference(&key)),
-                                    ]),
-                                ),
-                            ]),
-                        ),
-                    ]),
-                ),
-            ]),
-        ),
+        (prefs.as_str(), document),
         (group.as_str(), super::log_group_resource(&key)),
         (key.as_str(), super::session_key_resource()),
     ]);
