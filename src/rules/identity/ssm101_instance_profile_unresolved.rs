@@ -71,7 +71,7 @@ impl Rule for InstanceProfileUnresolved {
                         let mut finding = undefined(self, link.span, name, &quals);
                         if let Some(s) = suggestion {
                             finding = finding
-                                .help(format!("did you mean `{s}`?\n\n{}", profile_ref(cx, s)));
+                                .help(format!("did you mean `{s}`? Refer to it by `Ref`:\n\n{}", profile_ref(cx, s)));
                         }
                         finding
                     }
