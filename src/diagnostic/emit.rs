@@ -442,9 +442,11 @@ impl Style {
         }
     }
 
-    /// `!Sub text`, `!GetAtt A.B`: the short form, where the file uses short forms.
+    /// `!Sub text`, `!GetAtt A.B`: the short form, where the file uses short forms. Not
+    /// when the argument is itself tagged: YAML gives a node one tag (`!ImportValue !Sub x`
+    /// does not parse), so the outer function is written long (`Fn::ImportValue: !Sub x`).
     fn short_form(&self, name: &str, arg: &Snippet) -> Option<String> {
-        if !self.short_tags || self.json {
+        if !self.short_tags || self.json || matches!(arg, Snippet::Fn(..) | Snippet::Tagged(..)) {
             return None;
         }
         let short = name.strip_prefix("Fn::").unwrap_or(name);
@@ -745,6 +747,17 @@ mod tests {
             "[!Ref R]"
         );
         assert_eq!(short.inline_pair("A", &Snippet::Bool(true)), "A: true");
+        // A node has one tag: the outer of two nested functions is written long.
+        let import = Snippet::Fn("Fn::ImportValue", Box::new(Snippet::sub("${Vpc}-Id")));
+        assert_eq!(
+            short.yaml_flow(&import),
+            "{Fn::ImportValue: !Sub '${Vpc}-Id'}"
+        );
+        assert_eq!(
+            short.yaml_pair("VpcId", &import, 0),
+            "VpcId:\n  Fn::ImportValue: !Sub '${Vpc}-Id'\n"
+        );
+
         assert_eq!(
             json.inline_pair("A", &Snippet::reference("R")),
             "\"A\": {\"Ref\": \"R\"}"
