@@ -70,8 +70,10 @@ impl Rule for InstanceProfileUnresolved {
                             });
                         let mut finding = undefined(self, link.span, name, &quals);
                         if let Some(s) = suggestion {
-                            finding = finding
-                                .help(format!("did you mean `{s}`? Refer to it by `Ref`:\n\n{}", profile_ref(cx, s)));
+                            finding = finding.help(format!(
+                                "did you mean `{s}`? Refer to it by `Ref`:\n\n{}",
+                                profile_ref(cx, s)
+                            ));
                         }
                         finding
                     }
