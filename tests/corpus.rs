@@ -302,3 +302,23 @@ fn pinned_findings_on_real_templates() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The help snippets of every corpus finding are valid in their file's language (see
+/// `common::help`): real templates reach help paths the fixtures may not.
+#[test]
+#[cfg_attr(ssmlint_no_corpus, ignore = "set SSMLINT_CORPUS to run")]
+fn corpus_help_snippets_are_valid_in_the_file_s_language() {
+    let reports = lint_all(&corpus_dir());
+    let mut checked = common::help::Checked::default();
+    let mut found = Vec::new();
+    for report in reports.values() {
+        found.extend(common::help::problems(report, &mut checked));
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+    assert!(
+        checked.yaml > 1000 && checked.json > 100,
+        "only {} YAML and {} JSON snippets",
+        checked.yaml,
+        checked.json
+    );
+}

@@ -442,9 +442,11 @@ impl Style {
         }
     }
 
-    /// `!Sub text`, `!GetAtt A.B`: the short form, where the file uses short forms.
+    /// `!Sub text`, `!GetAtt A.B`: the short form, where the file uses short forms. Not
+    /// when the argument is itself tagged: YAML gives a node one tag (`!ImportValue !Sub x`
+    /// does not parse), so the outer function is written long (`Fn::ImportValue: !Sub x`).
     fn short_form(&self, name: &str, arg: &Snippet) -> Option<String> {
-        if !self.short_tags || self.json {
+        if !self.short_tags || self.json || matches!(arg, Snippet::Fn(..) | Snippet::Tagged(..)) {
             return None;
         }
         let short = name.strip_prefix("Fn::").unwrap_or(name);
@@ -598,6 +600,21 @@ impl Style {
         }
     }
 
+    /// `key: value` on one line, for code in a help text's prose (JSON: `"key": value`).
+    pub fn inline_pair(&self, key: &str, value: &Snippet) -> String {
+        if self.json {
+            let mut out = String::new();
+            json_string(key, &mut out);
+            format!("{out}: {}", self.json_compact(value))
+        } else {
+            format!(
+                "{}: {}",
+                self.scalar(key, false, true),
+                self.yaml_flow(value)
+            )
+        }
+    }
+
     /// `key: value` for a help text in this style (JSON: `"key": value`).
     pub fn show_pair(&self, key: &str, value: &Snippet) -> String {
         if self.json {
@@ -728,6 +745,22 @@ mod tests {
         assert_eq!(
             short.yaml_flow(&Snippet::Seq(vec![Snippet::reference("R")])),
             "[!Ref R]"
+        );
+        assert_eq!(short.inline_pair("A", &Snippet::Bool(true)), "A: true");
+        // A node has one tag: the outer of two nested functions is written long.
+        let import = Snippet::Fn("Fn::ImportValue", Box::new(Snippet::sub("${Vpc}-Id")));
+        assert_eq!(
+            short.yaml_flow(&import),
+            "{Fn::ImportValue: !Sub '${Vpc}-Id'}"
+        );
+        assert_eq!(
+            short.yaml_pair("VpcId", &import, 0),
+            "VpcId:\n  Fn::ImportValue: !Sub '${Vpc}-Id'\n"
+        );
+
+        assert_eq!(
+            json.inline_pair("A", &Snippet::reference("R")),
+            "\"A\": {\"Ref\": \"R\"}"
         );
     }
 }

@@ -425,6 +425,18 @@ impl<'a> Context<'a> {
     }
 }
 
+/// A resource of type `type_name` with `properties`, for a help snippet.
+pub fn resource_snippet(
+    type_name: &str,
+    properties: crate::diagnostic::emit::Snippet,
+) -> crate::diagnostic::emit::Snippet {
+    use crate::diagnostic::emit::Snippet;
+    Snippet::map([
+        ("Type", Snippet::str(type_name)),
+        ("Properties", properties),
+    ])
+}
+
 /// Labels the `Default` of each parameter a finding rests on, with its value.
 pub fn label_defaults(
     mut finding: Finding,

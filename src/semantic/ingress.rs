@@ -20,6 +20,7 @@ use super::launchers::{
 };
 use super::traffic::{parse_bool, Port, Protocol, Source, Traffic};
 use crate::base::Tri;
+use crate::diagnostic::emit::{Snippet, Style};
 use crate::syntax::Node;
 use crate::template::eval::{merge_provenance, Evaluator, Resolved, Unknown, Value};
 use crate::template::model::{Resource, Template};
@@ -66,7 +67,7 @@ pub enum Origin {
         /// The primary label, when the default one does not fit.
         label: Option<&'static str>,
         /// How to close it.
-        help: &'static str,
+        help: LauncherHelp,
     },
 }
 
@@ -314,23 +315,48 @@ fn expand_rule<'a>(
 // ---------------------------------------------------------------------------------
 // Openings a launcher makes itself
 
-const EKS_HELP: &str = "remove `RemoteAccess` and reach the nodes with Session Manager (the node role needs AmazonSSMManagedInstanceCore), or name who may connect:
+/// How to close the opening a launcher makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LauncherHelp {
+    Eks,
+    Beanstalk,
+    Cloud9,
+    GameLift,
+}
 
-RemoteAccess:
-  Ec2SshKey: !Ref KeyName
-  SourceSecurityGroups: [!Ref BastionSecurityGroup]";
-
-const BEANSTALK_HELP: &str = "drop `EC2KeyName` and reach the instances with Session Manager, or limit SSH to a narrow source:
-
-- Namespace: aws:autoscaling:launchconfiguration
-  OptionName: SSHSourceRestriction
-  Value: tcp, 22, 22, 10.0.0.0/16";
-
-const CLOUD9_HELP: &str = "connect through Session Manager instead: no inbound SSH (the environment then uses the AWSCloud9SSMInstanceProfile instance profile):
-
-ConnectionType: CONNECT_SSM";
-
-const GAMELIFT_HELP: &str = "remove the entry: reach fleet instances with `aws gamelift get-compute-access`, which connects through Session Manager";
+impl LauncherHelp {
+    /// The help text, its snippet in the file's style.
+    pub fn text(self, style: &Style) -> String {
+        match self {
+            LauncherHelp::Eks => format!(
+                "remove `RemoteAccess` and reach the nodes with Session Manager (the node role needs AmazonSSMManagedInstanceCore), or name who may connect:\n\n{}",
+                style.show_pair(
+                    "RemoteAccess",
+                    &Snippet::map([
+                        ("Ec2SshKey", Snippet::reference("KeyName")),
+                        (
+                            "SourceSecurityGroups",
+                            Snippet::Seq(vec![Snippet::reference("BastionSecurityGroup")]),
+                        ),
+                    ])
+                )
+            ),
+            LauncherHelp::Beanstalk => format!(
+                "drop `EC2KeyName` and reach the instances with Session Manager, or limit SSH to a narrow source:\n\n{}",
+                style.show(&Snippet::Seq(vec![Snippet::map([
+                    ("Namespace", Snippet::str("aws:autoscaling:launchconfiguration")),
+                    ("OptionName", Snippet::str("SSHSourceRestriction")),
+                    ("Value", Snippet::str("tcp, 22, 22, 10.0.0.0/16")),
+                ])]))
+            ),
+            LauncherHelp::Cloud9 => format!(
+                "connect through Session Manager instead: no inbound SSH (the environment then uses the AWSCloud9SSMInstanceProfile instance profile):\n\n{}",
+                style.show_pair("ConnectionType", &Snippet::str("CONNECT_SSM"))
+            ),
+            LauncherHelp::GameLift => "remove the entry: reach fleet instances with `aws gamelift get-compute-access`, which connects through Session Manager".to_string(),
+        }
+    }
+}
 
 /// The SSH (or RDP) a launcher opens by itself, as ingress rules.
 fn launcher_openings<'a>(
@@ -345,7 +371,7 @@ fn launcher_openings<'a>(
             let origin = Origin::Launcher {
                 subject: format!("GameLift fleet `{}`", resource.id),
                 label: None,
-                help: GAMELIFT_HELP,
+                help: LauncherHelp::GameLift,
             };
             for list in path(&["EC2InboundPermissions"]) {
                 let Some(node) = list.value_node() else {
@@ -396,7 +422,7 @@ fn launcher_openings<'a>(
                         resource.id
                     ),
                     label: None,
-                    help: EKS_HELP,
+                    help: LauncherHelp::Eks,
                 };
                 out.push(opening(resource, &key, port, world(), origin));
             }
@@ -429,7 +455,7 @@ fn launcher_openings<'a>(
                     Origin::Launcher {
                         subject: format!("{subject} (`SSHSourceRestriction`)"),
                         label: None,
-                        help: BEANSTALK_HELP,
+                        help: LauncherHelp::Beanstalk,
                     },
                 );
                 rule.traffic.protocol = Protocol::parse(&Value::Str((*protocol).into()));
@@ -447,7 +473,7 @@ fn launcher_openings<'a>(
                     let origin = Origin::Launcher {
                         subject: format!("{subject} (`EC2KeyName` without `SSHSourceRestriction`)"),
                         label: None,
-                        help: BEANSTALK_HELP,
+                        help: LauncherHelp::Beanstalk,
                     };
                     out.push(opening(resource, &key, 22, world(), origin));
                 }
@@ -470,7 +496,7 @@ fn launcher_openings<'a>(
                     label: type_node
                         .is_some_and(|t| std::ptr::eq(t, at.node))
                         .then_some("no `ConnectionType`: CONNECT_SSH, inbound SSH"),
-                    help: CLOUD9_HELP,
+                    help: LauncherHelp::Cloud9,
                 };
                 let source = Source::PrefixList("the AWS Cloud9 service's IP ranges".into());
                 out.push(opening(resource, &at, 22, source, origin));

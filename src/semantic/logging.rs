@@ -14,8 +14,9 @@
 pub use super::link::Link;
 use super::Input as FileInput;
 use crate::base::{Span, Tri};
+use crate::diagnostic::emit::{Snippet, Style};
 use crate::policy::refs;
-use crate::syntax::{Entry, Node, NodeKind, Syntax};
+use crate::syntax::{Entry, Node, NodeKind};
 use crate::template::eval::{Evaluator, Part, Resolved, Unknown, Value};
 use crate::template::model::{Resource, Template};
 use crate::template::When;
@@ -224,27 +225,10 @@ impl<'a> Preferences<'a> {
         out
     }
 
-    /// The snippet `inputs` with these values, in the syntax of a standalone JSON document
-    /// or as YAML.
-    pub fn inputs_snippet(&self, syntax: Syntax, values: &[(&str, &str)]) -> String {
-        let json = self.resource.is_none() && syntax == Syntax::Json;
-        if json {
-            let lines: Vec<String> = values
-                .iter()
-                .map(|(k, v)| {
-                    let v = if *v == "true" {
-                        "true".to_string()
-                    } else {
-                        format!("\"{v}\"")
-                    };
-                    format!("  \"{k}\": {v}")
-                })
-                .collect();
-            format!("\"inputs\": {{\n{}\n}}", lines.join(",\n"))
-        } else {
-            let lines: Vec<String> = values.iter().map(|(k, v)| format!("  {k}: {v}")).collect();
-            format!("inputs:\n{}", lines.join("\n"))
-        }
+    /// The snippet `inputs` with these values, in the file's style (JSON in a JSON file,
+    /// YAML with the file's intrinsics otherwise).
+    pub fn inputs_snippet(style: &Style, values: Vec<(&str, Snippet)>) -> String {
+        style.show_pair("inputs", &Snippet::map(values))
     }
 
     /// The qualifiers of a finding on this document under `when`: its own `Condition:`

@@ -1,4 +1,5 @@
 use crate::aws_data::actions;
+use crate::diagnostic::emit::Snippet;
 use crate::policy::{Effect, Statement};
 use crate::rules::{Context, Distinct, Finding, Rule, RuleInfo};
 use crate::semantic::access::Located;
@@ -71,7 +72,7 @@ impl Rule for UnknownIamAction {
         for l in located {
             let st = &l.statement;
             for (pattern, &span) in st.actions.known.iter().zip(&st.action_spans) {
-                if let Some(finding) = self.finding(l, st, pattern, span) {
+                if let Some(finding) = self.finding(cx, l, st, pattern, span) {
                     out.push(finding);
                 }
             }
@@ -86,6 +87,7 @@ impl Rule for UnknownIamAction {
 impl UnknownIamAction {
     fn finding(
         &self,
+        cx: &Context<'_>,
         located: &Located<'_>,
         st: &Statement<'_>,
         pattern: &str,
@@ -127,7 +129,10 @@ impl UnknownIamAction {
         let (label, help) = match (&suggestion, named.len()) {
             (Some(s), _) => (
                 format!("did you mean `{s}`?"),
-                format!("replace it with the action of the Service Authorization Reference:\n\n{s}"),
+                format!(
+                    "replace it with the action of the Service Authorization Reference:\n\n{}",
+                    cx.style().show(&Snippet::str(s))
+                ),
             ),
             (None, 2..=8) => (
                 "no service prefix".to_string(),

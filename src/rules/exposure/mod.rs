@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::base::{Span, Tri};
-use crate::diagnostic::emit;
+use crate::diagnostic::emit::{Snippet, Style};
 use crate::rules::{label_defaults, qualifiers, Context, Distinct, Finding, RuleMeta};
 use crate::semantic::ingress::{GroupLink, IngressRule, Origin};
 use crate::semantic::traffic::{Port, PortMatch, Source};
@@ -58,18 +58,12 @@ pub fn port_label<'a>(
 // ---------------------------------------------------------------------------------
 // Reporting shared by SSM200-SSM202
 
-/// How to reach the instance without inbound SSH, as YAML comments for help snippets
-/// (short lines: renderers wrap long help lines, which would break the comments).
-pub const SSH_INSTEAD: &str = "\
-# shell:  aws ssm start-session --target i-0123456789abcdef0
-# SSH, if a tool needs it: ProxyCommand with AWS-StartSSHSession";
+/// How to reach the instance without inbound SSH, the last sentence of the help texts
+/// (prose, not comments in a snippet: JSON has none).
+pub const SSH_INSTEAD: &str = "Session Manager needs no inbound port: connect with `aws ssm start-session --target i-0123456789abcdef0` (SSH, if a tool needs it: ProxyCommand with the AWS-StartSSHSession document).";
 
-/// How to reach the desktop without inbound RDP, as YAML comments for help snippets.
-pub const RDP_INSTEAD: &str = "\
-# RDP:  aws ssm start-session --target i-0123456789abcdef0 \\
-#         --document-name AWS-StartPortForwardingSession \\
-#         --parameters portNumber=3389,localPortNumber=13389
-# then connect the RDP client to localhost:13389";
+/// How to reach the desktop without inbound RDP, the last sentence of the help texts.
+pub const RDP_INSTEAD: &str = "Session Manager needs no inbound port: forward RDP with `aws ssm start-session --target i-0123456789abcdef0 --document-name AWS-StartPortForwardingSession --parameters portNumber=3389,localPortNumber=13389`, then connect the RDP client to localhost:13389.";
 
 /// Whether `rule` lets TCP `port` in from the whole internet (SSM200/SSM202).
 pub fn open_to_internet(rule: &IngressRule<'_>, port: i64) -> bool {
@@ -125,8 +119,11 @@ pub fn ingress_finding(
     finding = label_defaults(finding, cx.template(), &rule.defaults);
     finding = label_source_parameter(cx, finding, &rule.source);
     let help = match &rule.origin {
-        Origin::Launcher { help, .. } => format!("{help}\n\n{session}"),
-        Origin::SecurityGroup => fix_snippet(rule, m, port, service, session),
+        Origin::Launcher { help, .. } => format!("{}\n\n{session}", help.text(cx.style())),
+        Origin::SecurityGroup => format!(
+            "{}\n\n{session}",
+            fix_snippet(cx.style(), rule, m, port, service)
+        ),
     };
     Some(finding.help(help))
 }
@@ -244,35 +241,35 @@ fn remove_rule(
 
 /// The replacement for a rule entry that admits `port`: nothing for a single-port rule,
 /// the rest of the range for a range, and a placeholder service port for `-1`.
-fn replacement_entries(rule: &IngressRule<'_>, m: PortMatch, port: i64) -> Vec<String> {
+fn replacement_entries(rule: &IngressRule<'_>, m: PortMatch, port: i64) -> Vec<Snippet> {
     let mut out = Vec::new();
     match m {
         PortMatch::Range(from, to) if from == to => {}
         PortMatch::Range(from, to) => {
             if from < port {
-                out.push(emit_entry(rule.entry, Some(("tcp", from, port - 1)), 0));
+                out.push(emit_entry(rule.entry, Some((from, port - 1))));
             }
             if port < to {
-                out.push(emit_entry(rule.entry, Some(("tcp", port + 1, to)), 0));
+                out.push(emit_entry(rule.entry, Some((port + 1, to))));
             }
         }
         PortMatch::AllTraffic => {
-            out.push(emit_entry(rule.entry, Some(("tcp", 443, 443)), 0));
+            out.push(emit_entry(rule.entry, Some((443, 443))));
         }
     }
     out
 }
 
-/// A paste-ready YAML snippet that removes `port` from the rule: the security group
-/// with its `SecurityGroupIngress` minus the rule (other entries kept), or the
-/// standalone resource reduced to the remaining ports. `session` (YAML comments) says
-/// how to connect through Session Manager instead.
+/// How to remove `port` from the rule, in the file's language and style: the security
+/// group with its `SecurityGroupIngress` minus the rule (other entries kept), or the
+/// standalone resource reduced to the remaining ports; a sentence alone when there is
+/// nothing to show.
 pub fn fix_snippet(
+    style: &Style,
     rule: &IngressRule<'_>,
     m: PortMatch,
     port: i64,
     service: &str,
-    session: &str,
 ) -> String {
     let replacements = replacement_entries(rule, m, port);
     let what = match m {
@@ -282,138 +279,117 @@ pub fn fix_snippet(
             "replace the all-traffic rule with the ports the service needs (443 shown)".to_string()
         }
     };
-    let mut text = format!("{what}; Session Manager needs no inbound port:\n\n");
-    if rule.is_inline() {
-        let property = rule.resource.property("SecurityGroupIngress");
-        let siblings: Option<Vec<&Node>> = property.and_then(|p| match &p.kind {
-            NodeKind::Seq(items) if items.iter().any(|i| std::ptr::eq(i, rule.entry)) => {
-                Some(items.iter().collect())
-            }
-            NodeKind::Map(_) if std::ptr::eq(p, rule.entry) => Some(vec![p]),
-            _ => None,
-        });
-        match siblings {
-            Some(items) => {
-                let mut entries = Vec::new();
-                for item in items {
-                    if std::ptr::eq(item, rule.entry) {
-                        entries.extend(replacements.iter().cloned());
-                    } else {
-                        entries.push(emit_entry(item, None, 0));
-                    }
-                }
-                text.push_str(&emit_group(rule.resource, &entries));
-            }
-            // The entry sits under an intrinsic: show only what replaces it.
-            None if replacements.is_empty() => {
-                let _ = writeln!(
-                    text,
-                    "# in `{}`, delete this entry of SecurityGroupIngress",
-                    rule.resource.id
-                );
-            }
-            None => {
-                let _ = writeln!(
-                    text,
-                    "# in `{}`, replace this entry of SecurityGroupIngress with:",
-                    rule.resource.id
-                );
-                for e in &replacements {
-                    text.push_str(&emit::list_item(e, 0));
-                    text.push('\n');
-                }
-            }
+    let id = rule.resource.id;
+    if !rule.is_inline() {
+        if replacements.is_empty() {
+            return format!("{what}: delete the `{id}` resource (AWS::EC2::SecurityGroupIngress).");
         }
-    } else if replacements.is_empty() {
-        let _ = writeln!(
-            text,
-            "# delete the `{}` resource (AWS::EC2::SecurityGroupIngress)",
-            rule.resource.id
-        );
-    } else {
-        for (i, e) in replacements.iter().enumerate() {
-            let suffix = if i == 0 {
-                String::new()
-            } else {
-                (i + 1).to_string()
+        let resources = replacements.into_iter().enumerate().map(|(i, entry)| {
+            let name = match i {
+                0 => id.to_string(),
+                _ => format!("{id}{}", i + 1),
             };
-            let _ = writeln!(
-                text,
-                "{}{suffix}:\n  Type: AWS::EC2::SecurityGroupIngress\n  Properties:\n{}",
-                rule.resource.id,
-                emit::indent(e, 4)
-            );
-        }
+            (
+                name,
+                crate::rules::resource_snippet("AWS::EC2::SecurityGroupIngress", entry),
+            )
+        });
+        return format!("{what}:\n\n{}", style.show(&Snippet::map(resources)));
     }
-    text.push_str(session);
-    text
+    let property = rule.resource.property("SecurityGroupIngress");
+    let siblings: Option<Vec<&Node>> = property.and_then(|p| match &p.kind {
+        NodeKind::Seq(items) if items.iter().any(|i| std::ptr::eq(i, rule.entry)) => {
+            Some(items.iter().collect())
+        }
+        NodeKind::Map(_) if std::ptr::eq(p, rule.entry) => Some(vec![p]),
+        _ => None,
+    });
+    match siblings {
+        Some(items) => {
+            let mut entries = Vec::new();
+            for item in items {
+                if std::ptr::eq(item, rule.entry) {
+                    entries.extend(replacements.iter().cloned());
+                } else {
+                    entries.push(emit_entry(item, None));
+                }
+            }
+            let (group, others) = emit_group(rule.resource, entries);
+            let others = if others {
+                " (its other resource attributes unchanged)"
+            } else {
+                ""
+            };
+            format!("{what}{others}:\n\n{}", style.show(&group))
+        }
+        // The entry sits under an intrinsic: show only what replaces it.
+        None if replacements.is_empty() => {
+            format!("{what}: delete this entry of `SecurityGroupIngress` in `{id}`.")
+        }
+        None => format!(
+            "{what}: in `{id}`, replace this entry of `SecurityGroupIngress` with:\n\n{}",
+            style.show(&Snippet::Seq(replacements))
+        ),
+    }
 }
 
 /// The security group resource with `SecurityGroupIngress` set to `entries` (dropped
-/// when empty); `Type`, `Condition` and the other properties as they are.
-fn emit_group(resource: &Resource<'_>, entries: &[String]) -> String {
-    let mut out = format!("{}:\n", emit::yaml_scalar(resource.id, false));
+/// when empty); `Type`, `Condition` and the other properties as they are. True when the
+/// resource has other attributes, which the snippet leaves out.
+fn emit_group(resource: &Resource<'_>, entries: Vec<Snippet>) -> (Snippet, bool) {
+    let mut attributes = Vec::new();
     let mut others = false;
+    let mut entries = Some(entries).filter(|e| !e.is_empty());
     for e in resource.node.as_map().unwrap_or_default() {
         match e.key.as_str() {
             "Properties" => {
-                out.push_str("  Properties:\n");
+                let mut properties = Vec::new();
                 for p in e.value.as_map().unwrap_or_default() {
                     if p.key != "SecurityGroupIngress" {
-                        emit::yaml_pair(&p.key, &p.value.to_snippet(), 4, &mut out);
-                    } else if !entries.is_empty() {
-                        out.push_str("    SecurityGroupIngress:\n");
-                        for entry in entries {
-                            out.push_str(&emit::list_item(entry, 6));
-                            out.push('\n');
-                        }
+                        properties.push((p.key.to_string(), p.value.to_styled_snippet()));
+                    } else if let Some(entries) = entries.take() {
+                        properties.push((p.key.to_string(), Snippet::Seq(entries)));
                     }
                 }
+                attributes.push((e.key.to_string(), Snippet::Map(properties)));
             }
-            "Type" | "Condition" => emit::yaml_pair(&e.key, &e.value.to_snippet(), 2, &mut out),
+            "Type" | "Condition" => {
+                attributes.push((e.key.to_string(), e.value.to_styled_snippet()));
+            }
             _ => others = true,
         }
     }
-    if others {
-        out.push_str("  # other resource attributes unchanged\n");
-    }
-    out
+    let group = Snippet::map([(resource.id, Snippet::Map(attributes))]);
+    (group, others)
 }
 
-/// Emits a rule mapping as block YAML, optionally with protocol and ports replaced.
-fn emit_entry(entry: &Node, ports: Option<(&str, i64, i64)>, indent: usize) -> String {
-    let mut out = String::new();
-    let Some(entries) = entry.as_map() else {
-        out.push_str(&emit::yaml(&entry.to_snippet(), indent));
-        return out;
+/// A rule mapping as a snippet, optionally with TCP and the ports `(from, to)`.
+fn emit_entry(entry: &Node, ports: Option<(i64, i64)>) -> Snippet {
+    let (Some(entries), Some((from, to))) = (entry.as_map(), ports) else {
+        return entry.to_styled_snippet();
     };
-    let pad = " ".repeat(indent);
+    let port_entries = [
+        ("FromPort".to_string(), Snippet::Number(from.to_string())),
+        ("ToPort".to_string(), Snippet::Number(to.to_string())),
+    ];
+    let mut out = Vec::new();
     let mut wrote_ports = false;
     for e in entries {
-        if let Some((protocol, from, to)) = ports {
-            match e.key.as_str() {
-                "IpProtocol" => {
-                    let _ = writeln!(out, "{pad}IpProtocol: {protocol}");
-                    continue;
+        match e.key.as_str() {
+            "IpProtocol" => out.push((e.key.to_string(), Snippet::str("tcp"))),
+            "FromPort" | "ToPort" => {
+                if !wrote_ports {
+                    out.extend(port_entries.iter().cloned());
+                    wrote_ports = true;
                 }
-                "FromPort" | "ToPort" => {
-                    if !wrote_ports {
-                        let _ = writeln!(out, "{pad}FromPort: {from}\n{pad}ToPort: {to}");
-                        wrote_ports = true;
-                    }
-                    continue;
-                }
-                _ => {}
             }
-        }
-        emit::yaml_pair(&e.key, &e.value.to_snippet(), indent, &mut out);
-    }
-    if let Some((_, from, to)) = ports {
-        if !wrote_ports {
-            let _ = writeln!(out, "{pad}FromPort: {from}\n{pad}ToPort: {to}");
+            _ => out.push((e.key.to_string(), e.value.to_styled_snippet())),
         }
     }
-    out
+    if !wrote_ports {
+        out.extend(port_entries);
+    }
+    Snippet::Map(out)
 }
 
 // ---------------------------------------------------------------------------------
@@ -806,7 +782,7 @@ mod tests {
         let f = all(&text);
         assert_eq!(codes(&f), ["SSM200", "SSM202"]);
         let help = f[0].help.clone().unwrap_or_default();
-        let yaml = help.split_once("\n\n").map(|(_, y)| y).unwrap_or_default();
+        let yaml = help.split("\n\n").nth(1).unwrap_or_default();
         let node = crate::syntax::parse(yaml).expect("snippet parses");
         let items = node
             .get("WebSG")

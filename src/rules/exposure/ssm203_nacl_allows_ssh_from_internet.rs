@@ -122,24 +122,21 @@ fn deny_snippet(cx: &Context<'_>, entry: &NaclEntry<'_>) -> String {
     let number = |n: i64| Snippet::Number(n.to_string());
     let snippet = Snippet::map([(
         format!("{}DenySsh", entry.resource.id),
-        Snippet::map([
-            ("Type", Snippet::str("AWS::EC2::NetworkAclEntry")),
-            (
-                "Properties",
-                Snippet::map([
-                    ("NetworkAclId", acl),
-                    ("RuleNumber", number(rule_number)),
-                    ("Protocol", number(6)),
-                    (
-                        "PortRange",
-                        Snippet::map([("From", number(22)), ("To", number(22))]),
-                    ),
-                    ("RuleAction", Snippet::str("deny")),
-                    ("Egress", Snippet::Bool(false)),
-                    (key, Snippet::str(cidr)),
-                ]),
-            ),
-        ]),
+        crate::rules::resource_snippet(
+            "AWS::EC2::NetworkAclEntry",
+            Snippet::map([
+                ("NetworkAclId", acl),
+                ("RuleNumber", number(rule_number)),
+                ("Protocol", number(6)),
+                (
+                    "PortRange",
+                    Snippet::map([("From", number(22)), ("To", number(22))]),
+                ),
+                ("RuleAction", Snippet::str("deny")),
+                ("Egress", Snippet::Bool(false)),
+                (key, Snippet::str(cidr)),
+            ]),
+        ),
     )]);
     format!(
         "deny SSH before this entry with a lower-numbered rule (any free number below {below}), or remove the allow; Session Manager needs no inbound SSH:\n\n{}",

@@ -8,7 +8,8 @@ pub mod ssm104_role_not_trusted_by_ec2;
 pub mod ssm105_deprecated_ssm_policy;
 pub mod ssm106_external_instance_profile;
 
-use crate::diagnostic::emit::Snippet;
+use crate::diagnostic::emit::{Snippet, Style};
+use crate::rules::resource_snippet;
 use crate::template::model::Template;
 
 /// The rules that check only instances Session Manager can reach (their logging, their
@@ -20,6 +21,14 @@ pub const REACHABLE: &[&str] = &[
 /// The ARN of AmazonSSMManagedInstanceCore in any partition.
 pub const CORE_POLICY_ARN: &str =
     "arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore";
+
+/// `ManagedPolicyArns` with AmazonSSMManagedInstanceCore, for a help text in `style`.
+pub fn core_policy_arns(style: &Style) -> String {
+    style.show_pair(
+        "ManagedPolicyArns",
+        &Snippet::Seq(vec![Snippet::sub(CORE_POLICY_ARN)]),
+    )
+}
 
 /// A logical id starting with `base` that the template does not use (`SsmRole`,
 /// `SsmRole2`, …).
@@ -59,29 +68,23 @@ pub fn ec2_trust_policy(service: Snippet) -> Snippet {
 /// A role EC2 may assume with AmazonSSMManagedInstanceCore, and an instance profile of
 /// it: the resources SSM100's fix (and help) adds.
 pub fn core_role_resources(role: &str, profile: &str) -> Vec<(String, Snippet)> {
-    let role_snippet = Snippet::map([
-        ("Type", Snippet::str("AWS::IAM::Role")),
-        (
-            "Properties",
-            Snippet::map([
-                (
-                    "AssumeRolePolicyDocument",
-                    ec2_trust_policy(Snippet::str("ec2.amazonaws.com")),
-                ),
-                (
-                    "ManagedPolicyArns",
-                    Snippet::Seq(vec![Snippet::sub(CORE_POLICY_ARN)]),
-                ),
-            ]),
-        ),
-    ]);
-    let profile_snippet = Snippet::map([
-        ("Type", Snippet::str("AWS::IAM::InstanceProfile")),
-        (
-            "Properties",
-            Snippet::map([("Roles", Snippet::Seq(vec![Snippet::reference(role)]))]),
-        ),
-    ]);
+    let role_snippet = resource_snippet(
+        "AWS::IAM::Role",
+        Snippet::map([
+            (
+                "AssumeRolePolicyDocument",
+                ec2_trust_policy(Snippet::str("ec2.amazonaws.com")),
+            ),
+            (
+                "ManagedPolicyArns",
+                Snippet::Seq(vec![Snippet::sub(CORE_POLICY_ARN)]),
+            ),
+        ]),
+    );
+    let profile_snippet = resource_snippet(
+        "AWS::IAM::InstanceProfile",
+        Snippet::map([("Roles", Snippet::Seq(vec![Snippet::reference(role)]))]),
+    );
     vec![
         (role.to_string(), role_snippet),
         (profile.to_string(), profile_snippet),

@@ -1,5 +1,8 @@
 use crate::base::Span;
-use crate::rules::{label_defaults, qualifiers, Context, Finding, Rule, RuleInfo};
+use crate::diagnostic::emit::Snippet;
+use crate::rules::{
+    label_defaults, qualifiers, resource_snippet, Context, Finding, Rule, RuleInfo,
+};
 use crate::semantic::identity::{Expects, Link, INSTANCE_PROFILE, ROLE};
 
 crate::declare_rule! {
@@ -68,7 +71,8 @@ impl Rule for InstanceProfileUnresolved {
                         let mut finding = undefined(self, link.span, name, &quals);
                         if let Some(s) = suggestion {
                             finding = finding.help(format!(
-                                "did you mean `{s}`?\n\nIamInstanceProfile: !Ref {s}"
+                                "did you mean `{s}`? Refer to it by `Ref`:\n\n{}",
+                                profile_ref(cx, s)
                             ));
                         }
                         finding
@@ -86,18 +90,39 @@ impl Rule for InstanceProfileUnresolved {
                                     compute.expects.describe()
                                 ),
                                 match compute.expects {
-                                    Expects::Arn => format!("Arn: !GetAtt {}.Arn", target.id),
-                                    _ => format!("IamInstanceProfile: !Ref {}", target.id),
+                                    Expects::Arn => format!(
+                                        "refer to the instance profile's ARN:\n\n{}",
+                                        cx.style().show_pair("Arn", &Snippet::get_att(target.id, "Arn"))
+                                    ),
+                                    _ => format!(
+                                        "refer to the instance profile by `Ref`, which gives its name:\n\n{}",
+                                        profile_ref(cx, target.id)
+                                    ),
                                 },
                             )
                         } else {
                             let profile_help = if target.type_name == ROLE {
+                                let profile = format!("{}Profile", target.id);
+                                let resource = Snippet::map([(
+                                    profile.as_str(),
+                                    resource_snippet(
+                                        INSTANCE_PROFILE,
+                                        Snippet::map([(
+                                            "Roles",
+                                            Snippet::Seq(vec![Snippet::reference(target.id)]),
+                                        )]),
+                                    ),
+                                )]);
                                 format!(
-                                    "wrap the role in an instance profile and refer to that:\n\n{0}Profile:\n  Type: AWS::IAM::InstanceProfile\n  Properties:\n    Roles: [!Ref {0}]\n\nIamInstanceProfile: !Ref {0}Profile",
-                                    target.id
+                                    "wrap the role in an instance profile:\n\n{}\n\nand refer to that:\n\n{}",
+                                    cx.style().show(&resource),
+                                    profile_ref(cx, &profile)
                                 )
                             } else {
-                                "refer to an AWS::IAM::InstanceProfile: `IamInstanceProfile: !Ref MyProfile`".to_string()
+                                format!(
+                                    "refer to an AWS::IAM::InstanceProfile:\n\n{}",
+                                    profile_ref(cx, "MyProfile")
+                                )
                             };
                             (
                                 format!(
@@ -147,9 +172,15 @@ impl Rule for InstanceProfileUnresolved {
                         .label("not a role ARN")
                         .with_label(target.id_span, format!("`{}` is defined here", target.id))
                         .help(if target.type_name == ROLE {
-                            format!("NodeRole: !GetAtt {}.Arn", target.id)
+                            format!(
+                                "refer to the role's ARN:\n\n{}",
+                                node_role(cx, target.id)
+                            )
                         } else {
-                            "refer to the ARN of an AWS::IAM::Role trusted by ec2.amazonaws.com: `NodeRole: !GetAtt NodeRole.Arn` (EKS makes the instance profile)".to_string()
+                            format!(
+                                "refer to the ARN of an AWS::IAM::Role trusted by ec2.amazonaws.com (EKS makes the instance profile):\n\n{}",
+                                node_role(cx, "NodeRole")
+                            )
                         })
                     }
                     _ => continue,
@@ -158,6 +189,18 @@ impl Rule for InstanceProfileUnresolved {
             }
         }
     }
+}
+
+/// `IamInstanceProfile: !Ref id`, in the file's style.
+fn profile_ref(cx: &Context<'_>, id: &str) -> String {
+    cx.style()
+        .show_pair("IamInstanceProfile", &Snippet::reference(id))
+}
+
+/// `NodeRole: !GetAtt id.Arn`, in the file's style.
+fn node_role(cx: &Context<'_>, id: &str) -> String {
+    cx.style()
+        .show_pair("NodeRole", &Snippet::get_att(id, "Arn"))
 }
 
 /// A reference to a logical id the template does not define.

@@ -109,7 +109,7 @@ impl Rule for InstanceProfileWithoutRole {
                     .label("not a role name")
                     .resource(profile.id)
                     .help(format!(
-                        "`Roles` takes role names: refer to an AWS::IAM::Role with `Ref`\n\n{}",
+                        "`Roles` takes role names: refer to an AWS::IAM::Role with `Ref`:\n\n{}",
                         roles_snippet(cx)
                     ));
                 if let Some((span, text)) = extra {

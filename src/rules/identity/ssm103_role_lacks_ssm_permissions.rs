@@ -140,10 +140,7 @@ impl RoleLacksSsmPermissions {
         .resource(role.id)
         .help(format!(
             "attach the AWS managed policy for Systems Manager instances:\n\n{}",
-            cx.style().show_pair(
-                "ManagedPolicyArns",
-                &Snippet::Seq(vec![Snippet::sub(CORE_POLICY_ARN)])
-            )
+            super::core_policy_arns(cx.style())
         ));
         if access.deniers().is_empty() && access.boundary_removed.is_empty() {
             finding = finding.fix(fix(cx, role));

@@ -149,9 +149,10 @@ impl Rule for RoleNotTrustedByEc2 {
             let mut help = String::new();
             if let Some(miss) = near_misses.first() {
                 help.push_str(&format!(
-                    "`{miss}` is not the EC2 service principal: write `ec2.amazonaws.com`\n\n"
+                    "`{miss}` is not the EC2 service principal: write `ec2.amazonaws.com`; "
                 ));
             }
+            help.push_str("let EC2 assume the role:\n\n");
             help.push_str(&cx.style().show_pair(
                 "AssumeRolePolicyDocument",
                 &ec2_trust_policy(Snippet::sub("ec2.${AWS::URLSuffix}")),

@@ -1,3 +1,4 @@
+use crate::diagnostic::emit::Snippet;
 use crate::policy::effective::UnknownSource;
 use crate::policy::{Decision, SESSION_MANAGER_CORE_ACTIONS};
 use crate::rules::{label_defaults, qualifiers, Context, Finding, Rule, RuleInfo};
@@ -120,7 +121,7 @@ impl Rule for ExternalInstanceProfile {
         }
         for instance_role in &chains.instance_roles {
             for (source, boundary, actions) in unverified(instance_role) {
-                out.push(self.unverified_finding(instance_role, source, boundary, &actions));
+                out.push(self.unverified_finding(cx, instance_role, source, boundary, &actions));
             }
         }
     }
@@ -159,6 +160,7 @@ fn unverified<'r, 'a>(
 impl ExternalInstanceProfile {
     fn unverified_finding(
         &self,
+        cx: &Context<'_>,
         instance_role: &InstanceRole<'_>,
         source: &UnknownSource<'_>,
         boundary: bool,
@@ -191,8 +193,14 @@ impl ExternalInstanceProfile {
                 ),
                 "could not verify this policy",
                 match &source.did_you_mean {
-                    Some(arn) => format!("no AWS managed policy has this ARN, so CloudFormation cannot attach it; the policy's ARN is:\n\n- {arn}"),
-                    None => "lint the template that defines the policy as well, or attach the AWS managed policy that grants the Session Manager actions:\n\nManagedPolicyArns:\n  - !Sub arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore".to_string(),
+                    Some(arn) => format!(
+                        "no AWS managed policy has this ARN, so CloudFormation cannot attach it; the policy's ARN is:\n\n{}",
+                        cx.style().show(&Snippet::Seq(vec![Snippet::str(arn)]))
+                    ),
+                    None => format!(
+                        "lint the template that defines the policy as well, or attach the AWS managed policy that grants the Session Manager actions:\n\n{}",
+                        super::core_policy_arns(cx.style())
+                    ),
                 },
             )
         };

@@ -8,3 +8,82 @@ pub mod ssm304_log_destination_mismatch;
 pub mod ssm305_log_bucket_not_private;
 pub mod ssm306_instance_cannot_write_session_logs;
 pub mod ssm307_session_logging_tamperable;
+
+use crate::diagnostic::emit::Snippet;
+
+/// A log group for session logs, kept a year and encrypted with the template's KMS key
+/// `key`: the resource the help snippets of SSM300 and SSM301 define.
+pub fn log_group_resource(key: &str) -> Snippet {
+    crate::rules::resource_snippet(
+        crate::semantic::logging::LOG_GROUP,
+        Snippet::map([
+            ("RetentionInDays", Snippet::Number("365".into())),
+            ("KmsKeyId", Snippet::get_att(key, "Arn")),
+        ]),
+    )
+}
+
+/// A KMS key for sessions and their logs, with rotation and a complete key policy: the
+/// account's IAM policies may grant its use, and CloudWatch Logs may encrypt with it (the
+/// resource the help snippets of SSM301 and SSM303 define).
+pub fn session_key_resource() -> Snippet {
+    let s = Snippet::str;
+    let statement = |principal: (&str, Snippet), action: Snippet| {
+        Snippet::map([
+            ("Effect", s("Allow")),
+            ("Principal", Snippet::map([principal])),
+            ("Action", action),
+            ("Resource", s("*")),
+        ])
+    };
+    let account = Snippet::sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root");
+    let logs = Snippet::sub("logs.${AWS::Region}.amazonaws.com");
+    let log_actions = [
+        "kms:Encrypt*",
+        "kms:Decrypt*",
+        "kms:GenerateDataKey*",
+        "kms:Describe*",
+    ];
+    let policy = Snippet::map([
+        ("Version", s("2012-10-17")),
+        (
+            "Statement",
+            Snippet::Seq(vec![
+                statement(("AWS", account), s("kms:*")),
+                statement(("Service", logs), Snippet::Seq(log_actions.map(s).to_vec())),
+            ]),
+        ),
+    ]);
+    crate::rules::resource_snippet(
+        crate::semantic::logging::KEY,
+        Snippet::map([
+            ("EnableKeyRotation", Snippet::Bool(true)),
+            ("KeyPolicy", policy),
+        ]),
+    )
+}
+
+/// A policy statement for a help snippet: one action or resource as a scalar, more as a
+/// list.
+pub fn statement(effect: &str, actions: &[&str], resources: Vec<Snippet>) -> Snippet {
+    let one_or_list = |mut items: Vec<Snippet>| match items.len() {
+        1 => items.remove(0),
+        _ => Snippet::Seq(items),
+    };
+    Snippet::map([
+        ("Effect", Snippet::str(effect)),
+        (
+            "Action",
+            one_or_list(actions.iter().map(|a| Snippet::str(*a)).collect()),
+        ),
+        ("Resource", one_or_list(resources)),
+    ])
+}
+
+/// The ARN of the log group `name` in this stack's partition, region and account, for
+/// a help snippet (`!Sub arn:${AWS::Partition}:logs:...:log-group:NAME:*`).
+pub fn log_group_arn(name: &str) -> Snippet {
+    Snippet::sub(format!(
+        "arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{name}:*"
+    ))
+}

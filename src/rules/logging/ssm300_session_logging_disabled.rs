@@ -1,5 +1,6 @@
+use crate::diagnostic::emit::Snippet;
 use crate::rules::{label_defaults, Context, Finding, Rule, RuleInfo};
-use crate::semantic::logging::{compatible, Key, State};
+use crate::semantic::logging::{compatible, Key, Preferences, State};
 use crate::template::When;
 
 crate::declare_rule! {
@@ -52,28 +53,31 @@ crate::declare_rule! {
     }
 }
 
-const LOG_GROUP: &str = "SessionLogGroup:\n  Type: AWS::Logs::LogGroup\n  Properties:\n    RetentionInDays: 365\n    KmsKeyId: !GetAtt SessionKey.Arn";
-
-fn help(cx: &Context<'_>, prefs: &crate::semantic::logging::Preferences<'_>) -> String {
+/// Where to send the logs, in the file's style: to a log group of the template (which the
+/// snippet defines) in a template, to a named log group in a standalone document.
+fn help(cx: &Context<'_>, prefs: &Preferences<'_>) -> String {
     let group = if prefs.resource.is_some() {
-        "!Ref SessionLogGroup"
+        Snippet::reference("SessionLogGroup")
     } else {
-        "/ssm/session-logs"
+        Snippet::str("/ssm/session-logs")
     };
-    let inputs = prefs.inputs_snippet(
-        cx.syntax(),
-        &[
+    let inputs = Preferences::inputs_snippet(
+        cx.style(),
+        vec![
             ("cloudWatchLogGroupName", group),
-            ("cloudWatchEncryptionEnabled", "true"),
-            ("cloudWatchStreamingEnabled", "true"),
+            ("cloudWatchEncryptionEnabled", Snippet::Bool(true)),
+            ("cloudWatchStreamingEnabled", Snippet::Bool(true)),
         ],
     );
     let mut out = format!(
         "send session logs to CloudWatch Logs (or S3) in the document's inputs:\n\n{inputs}"
     );
     if prefs.resource.is_some() {
-        out.push_str("\n\n");
-        out.push_str(LOG_GROUP);
+        let group = Snippet::map([("SessionLogGroup", super::log_group_resource("SessionKey"))]);
+        out.push_str(&format!(
+            "\n\nand define the log group, encrypted with a KMS key of the template:\n\n{}",
+            cx.style().show(&group)
+        ));
     }
     out
 }

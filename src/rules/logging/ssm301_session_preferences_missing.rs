@@ -83,101 +83,31 @@ fn help(cx: &Context<'_>) -> String {
         fresh("SessionLogGroup"),
         fresh("SessionKey"),
     );
-    let statement = |principal: (&str, Snippet), action: Snippet| {
+    let inputs = Snippet::map([
+        ("cloudWatchLogGroupName", Snippet::reference(&group)),
+        ("cloudWatchEncryptionEnabled", Snippet::Bool(true)),
+        ("cloudWatchStreamingEnabled", Snippet::Bool(true)),
+        ("kmsKeyId", Snippet::reference(&key)),
+    ]);
+    let document = crate::rules::resource_snippet(
+        crate::semantic::logging::DOCUMENT,
         Snippet::map([
-            ("Effect", s("Allow")),
-            ("Principal", Snippet::map([principal])),
-            ("Action", action),
-            ("Resource", s("*")),
-        ])
-    };
+            ("Name", s(crate::semantic::logging::DEFAULT_DOCUMENT)),
+            ("DocumentType", s("Session")),
+            (
+                "Content",
+                Snippet::map([
+                    ("schemaVersion", s("1.0")),
+                    ("sessionType", s("Standard_Stream")),
+                    ("inputs", inputs),
+                ]),
+            ),
+        ]),
+    );
     let snippet = Snippet::map([
-        (
-            prefs.as_str(),
-            Snippet::map([
-                ("Type", s("AWS::SSM::Document")),
-                (
-                    "Properties",
-                    Snippet::map([
-                        ("Name", s("SSM-SessionManagerRunShell")),
-                        ("DocumentType", s("Session")),
-                        (
-                            "Content",
-                            Snippet::map([
-                                ("schemaVersion", s("1.0")),
-                                ("sessionType", s("Standard_Stream")),
-                                (
-                                    "inputs",
-                                    Snippet::map([
-                                        ("cloudWatchLogGroupName", Snippet::reference(&group)),
-                                        ("cloudWatchEncryptionEnabled", Snippet::Bool(true)),
-                                        ("cloudWatchStreamingEnabled", Snippet::Bool(true)),
-                                        ("kmsKeyId", Snippet::reference(&key)),
-                                    ]),
-                                ),
-                            ]),
-                        ),
-                    ]),
-                ),
-            ]),
-        ),
-        (
-            group.as_str(),
-            Snippet::map([
-                ("Type", s("AWS::Logs::LogGroup")),
-                (
-                    "Properties",
-                    Snippet::map([
-                        ("RetentionInDays", Snippet::Number("365".into())),
-                        ("KmsKeyId", Snippet::get_att(&key, "Arn")),
-                    ]),
-                ),
-            ]),
-        ),
-        (
-            key.as_str(),
-            Snippet::map([
-                ("Type", s("AWS::KMS::Key")),
-                (
-                    "Properties",
-                    Snippet::map([
-                        ("EnableKeyRotation", Snippet::Bool(true)),
-                        (
-                            "KeyPolicy",
-                            Snippet::map([
-                                ("Version", s("2012-10-17")),
-                                (
-                                    "Statement",
-                                    Snippet::Seq(vec![
-                                        statement(
-                                            (
-                                                "AWS",
-                                                Snippet::sub(
-                                                    "arn:${AWS::Partition}:iam::${AWS::AccountId}:root",
-                                                ),
-                                            ),
-                                            s("kms:*"),
-                                        ),
-                                        statement(
-                                            (
-                                                "Service",
-                                                Snippet::sub("logs.${AWS::Region}.amazonaws.com"),
-                                            ),
-                                            Snippet::Seq(vec![
-                                                s("kms:Encrypt*"),
-                                                s("kms:Decrypt*"),
-                                                s("kms:GenerateDataKey*"),
-                                                s("kms:Describe*"),
-                                            ]),
-                                        ),
-                                    ]),
-                                ),
-                            ]),
-                        ),
-                    ]),
-                ),
-            ]),
-        ),
+        (prefs.as_str(), document),
+        (group.as_str(), super::log_group_resource(&key)),
+        (key.as_str(), super::session_key_resource()),
     ]);
     format!(
         "define the Session Manager preferences, with logging, in this template:\n\n{}",

@@ -177,7 +177,10 @@ impl Rule for SessionLogsUnencrypted {
                         })
                         .help(format!(
                             "require encryption:\n\n{}\n\n{}",
-                            prefs.inputs_snippet(cx.syntax(), &[(d.flag.name(), "true")]),
+                            Preferences::inputs_snippet(
+                                cx.style(),
+                                vec![(d.flag.name(), Snippet::Bool(true))]
+                            ),
                             if prefs.resource.is_some() {
                                 destination_help(cx, d.target)
                             } else {

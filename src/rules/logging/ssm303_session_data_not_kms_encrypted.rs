@@ -1,5 +1,6 @@
+use crate::diagnostic::emit::Snippet;
 use crate::rules::{label_defaults, Context, Finding, Rule, RuleInfo};
-use crate::semantic::logging::{Key, State};
+use crate::semantic::logging::{Key, Preferences, State};
 use crate::template::When;
 
 crate::declare_rule! {
@@ -40,8 +41,6 @@ crate::declare_rule! {
     }
 }
 
-const KEY: &str = "SessionKey:\n  Type: AWS::KMS::Key\n  Properties:\n    EnableKeyRotation: true\n    KeyPolicy: { ... }";
-
 impl Rule for SessionDataNotKmsEncrypted {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for prefs in cx.model.logging().iter() {
@@ -73,17 +72,7 @@ impl Rule for SessionDataNotKmsEncrypted {
                 } else {
                     "no key"
                 })
-                .help(if prefs.resource.is_some() {
-                    format!(
-                        "encrypt session data with a KMS key of this template:\n\n{}\n\n{KEY}",
-                        prefs.inputs_snippet(cx.syntax(), &[("kmsKeyId", "!Ref SessionKey")])
-                    )
-                } else {
-                    format!(
-                        "encrypt session data with a KMS key (its ID, ARN or alias):\n\n{}",
-                        prefs.inputs_snippet(cx.syntax(), &[("kmsKeyId", "alias/session-manager")])
-                    )
-                });
+                .help(help(cx, prefs));
                 if let Some(r) = prefs.resource {
                     finding = finding.resource(r.id);
                 }
@@ -91,4 +80,25 @@ impl Rule for SessionDataNotKmsEncrypted {
             }
         }
     }
+}
+
+/// A key of the template (which the snippet defines, with a complete key policy) in a
+/// template, a key named by alias in a standalone document; in the file's style.
+fn help(cx: &Context<'_>, prefs: &Preferences<'_>) -> String {
+    let style = cx.style();
+    if prefs.resource.is_none() {
+        return format!(
+            "encrypt session data with a KMS key (its ID, ARN or alias):\n\n{}",
+            Preferences::inputs_snippet(
+                style,
+                vec![("kmsKeyId", Snippet::str("alias/session-manager"))]
+            )
+        );
+    }
+    let key = Snippet::map([("SessionKey", super::session_key_resource())]);
+    format!(
+        "encrypt session data with a KMS key of this template:\n\n{}\n\nand define the key (its policy lets the account's IAM policies grant its use, and CloudWatch Logs encrypt with it):\n\n{}",
+        Preferences::inputs_snippet(style, vec![("kmsKeyId", Snippet::reference("SessionKey"))]),
+        style.show(&key)
+    )
 }

@@ -1,3 +1,4 @@
+use crate::diagnostic::emit::Snippet;
 use crate::policy::effective::{denier_label, Permissions};
 use crate::policy::probes::{
     any_log_group_arn, bucket_arn, decide, key_arn, log_group_arn, log_stream_arn, object_arn,
@@ -82,9 +83,10 @@ struct Need<'p, 'a> {
     name: String,
     when: When<'a>,
     actions: Vec<(&'static str, String)>,
-    /// The `Resource` to grant, as a template snippet.
-    resource_snippet: String,
-    object_snippet: String,
+    /// The `Resource` to grant (the bucket's, for a bucket).
+    resource_snippet: Snippet,
+    /// The objects to grant `s3:PutObject` on, for a bucket.
+    object_snippet: Option<Snippet>,
 }
 
 impl Rule for InstanceCannotWriteSessionLogs {
@@ -137,7 +139,11 @@ impl Rule for InstanceCannotWriteSessionLogs {
                         continue;
                     }
                     let when = if same { &need.when } else { scenario };
-                    out.push(self.finding(role, perms, need, when, missing, deniers));
+                    let help = help(cx, need, missing, !deniers.is_empty());
+                    out.push(
+                        self.finding(role, perms, need, when, missing, deniers)
+                            .help(help),
+                    );
                     if same {
                         break;
                     }
@@ -162,22 +168,20 @@ where
             let (name, resource_snippet) = match &dest {
                 Link::Resource(r) => (
                     format!("{} `{}`", kind.noun(), r.id),
-                    format!("!GetAtt {}.Arn", r.id),
+                    Snippet::get_att(r.id, "Arn"),
                 ),
                 _ => {
                     let shown = refs::display(&physical);
                     let arn = match kind {
-                            DestKind::Bucket => format!("arn:aws:s3:::{shown}"),
-                            DestKind::LogGroup => format!(
-                                "!Sub arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{shown}:*"
-                            ),
-                            DestKind::Key => shown.clone(),
-                        };
+                        DestKind::Bucket => Snippet::str(format!("arn:aws:s3:::{shown}")),
+                        DestKind::LogGroup => super::log_group_arn(&shown),
+                        DestKind::Key => Snippet::str(shown.clone()),
+                    };
                     (format!("{} `{shown}`", kind.noun()), arn)
                 }
             };
             let mut actions: Vec<(&'static str, String)> = Vec::new();
-            let mut object_snippet = String::new();
+            let mut object_snippet = None;
             match kind {
                 DestKind::Bucket => {
                     let prefix = s3_prefix(prefs, &when);
@@ -194,10 +198,12 @@ where
                     } else {
                         format!("/{prefix}/*")
                     };
-                    object_snippet = match &dest {
-                        Link::Resource(r) => format!("!Sub ${{{}.Arn}}{tail}", r.id),
-                        _ => format!("arn:aws:s3:::{}{tail}", refs::display(&physical)),
-                    };
+                    object_snippet = Some(match &dest {
+                        Link::Resource(r) => Snippet::sub(format!("${{{}.Arn}}{tail}", r.id)),
+                        _ => {
+                            Snippet::str(format!("arn:aws:s3:::{}{tail}", refs::display(&physical)))
+                        }
+                    });
                 }
                 DestKind::LogGroup => {
                     actions.push(("logs:CreateLogStream", log_group_arn(&physical)));
@@ -273,8 +279,7 @@ impl InstanceCannotWriteSessionLogs {
                 _ => format!("{} sends logs here", need.prefs.describe()),
             },
         )
-        .resource(role.id)
-        .help(help(need, missing, !deniers.is_empty()));
+        .resource(role.id);
         for &i in deniers {
             if let Some((span, text)) = perms.entry(i).and_then(denier_label) {
                 finding = finding.with_label(span, text);
@@ -290,64 +295,58 @@ impl InstanceCannotWriteSessionLogs {
     }
 }
 
-/// A policy to add to the role's `Policies`, granting exactly what is missing.
-fn help(need: &Need<'_, '_>, missing: &[&str], denied: bool) -> String {
-    let mut statements = String::new();
-    let mut push = |actions: Vec<&str>, resource: &str| {
-        if actions.is_empty() {
-            return;
+/// A policy to add to the role's `Policies`, granting exactly what is missing, in the
+/// file's style.
+fn help(cx: &Context<'_>, need: &Need<'_, '_>, missing: &[&str], denied: bool) -> String {
+    let mut statements = Vec::new();
+    let mut push = |actions: &[&str], resource: Option<&Snippet>| {
+        let actions: Vec<&str> = actions
+            .iter()
+            .copied()
+            .filter(|a| missing.contains(a))
+            .collect();
+        if let (false, Some(resource)) = (actions.is_empty(), resource) {
+            statements.push(super::statement("Allow", &actions, vec![resource.clone()]));
         }
-        let actions = match actions.as_slice() {
-            [one] => one.to_string(),
-            _ => format!("[{}]", actions.join(", ")),
-        };
-        statements.push_str(&format!(
-            "\n      - Effect: Allow\n        Action: {actions}\n        Resource: {resource}"
-        ));
     };
-    let has = |a: &str| missing.contains(&a);
     match need.kind {
         DestKind::Bucket => {
+            push(&["s3:PutObject"], need.object_snippet.as_ref());
             push(
-                ["s3:PutObject"].into_iter().filter(|a| has(a)).collect(),
-                &need.object_snippet,
-            );
-            push(
-                ["s3:GetEncryptionConfiguration"]
-                    .into_iter()
-                    .filter(|a| has(a))
-                    .collect(),
-                &need.resource_snippet,
+                &["s3:GetEncryptionConfiguration"],
+                Some(&need.resource_snippet),
             );
         }
         DestKind::LogGroup => {
             push(
-                [
+                &[
                     "logs:CreateLogStream",
                     "logs:PutLogEvents",
                     "logs:DescribeLogStreams",
-                ]
-                .into_iter()
-                .filter(|a| has(a))
-                .collect(),
-                &need.resource_snippet,
+                ],
+                Some(&need.resource_snippet),
             );
-            push(
-                ["logs:DescribeLogGroups"]
-                    .into_iter()
-                    .filter(|a| has(a))
-                    .collect(),
-                "\"*\"",
-            );
+            push(&["logs:DescribeLogGroups"], Some(&Snippet::str("*")));
         }
-        DestKind::Key => push(missing.to_vec(), &need.resource_snippet),
+        DestKind::Key => push(missing, Some(&need.resource_snippet)),
     }
+    let policy = Snippet::map([
+        ("PolicyName", Snippet::str("session-logging")),
+        (
+            "PolicyDocument",
+            Snippet::map([
+                ("Version", Snippet::str("2012-10-17")),
+                ("Statement", Snippet::Seq(statements)),
+            ]),
+        ),
+    ]);
     let intro = if denied {
         "narrow the Deny that removes them, and allow"
     } else {
         "allow"
     };
     format!(
-        "{intro} the agent to deliver the logs, in the role's `Policies`:\n\n- PolicyName: session-logging\n  PolicyDocument:\n    Version: \"2012-10-17\"\n    Statement:{statements}"
+        "{intro} the agent to deliver the logs, in the role's `Policies`:\n\n{}",
+        cx.style().show(&Snippet::Seq(vec![policy]))
     )
 }

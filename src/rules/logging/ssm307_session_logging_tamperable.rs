@@ -1,4 +1,5 @@
 use crate::base::Span;
+use crate::diagnostic::emit::Snippet;
 use crate::policy::effective::{Permissions, UnknownSource};
 use crate::policy::probes::{
     bucket_arn, decide, document_arn, granting, key_arn, log_group_arn, log_stream_arn, object_arn,
@@ -141,7 +142,8 @@ struct Threat<'a> {
     setting_text: &'static str,
     /// How the help introduces the Deny statement.
     deny_intro: &'static str,
-    deny: String,
+    /// The Deny statement, shown in the file's style.
+    deny: Snippet,
 }
 
 /// A human principal of the template, or the standalone policy file.
@@ -262,7 +264,7 @@ impl Rule for SessionLoggingTamperable {
                 } else {
                     format!("the policies of {who}")
                 },
-                threat.deny
+                cx.style().show(&Snippet::Seq(vec![threat.deny.clone()]))
             ));
             // The whole statement, when it spreads over more lines than the grant.
             let text = &cx.source.text;
@@ -379,20 +381,8 @@ fn threats<'a>(cx: &Context<'a>) -> Vec<Threat<'a>> {
     if let Input::Policy(file) = cx.input() {
         if !file.has_principal {
             let mut threat = document_threat(DEFAULT_DOCUMENT, None, When::new());
-            let json = cx.syntax() == crate::syntax::Syntax::Json;
             let resource = format!("arn:aws:ssm:*:*:document/{DEFAULT_DOCUMENT}");
-            threat.deny = if json {
-                let actions: Vec<String> = DOCUMENT_DENY
-                    .iter()
-                    .map(|a| format!("    \"{a}\""))
-                    .collect();
-                format!(
-                    "{{\n  \"Effect\": \"Deny\",\n  \"Action\": [\n{}\n  ],\n  \"Resource\": \"{resource}\"\n}}",
-                    actions.join(",\n")
-                )
-            } else {
-                deny_snippet(&DOCUMENT_DENY, &[resource])
-            };
+            threat.deny = super::statement("Deny", &DOCUMENT_DENY, vec![Snippet::str(resource)]);
             out.push(threat);
         }
         return out;
@@ -424,8 +414,8 @@ fn threats<'a>(cx: &Context<'a>) -> Vec<Threat<'a>> {
             if out.iter().any(|t| t.name == name) {
                 continue;
             }
-            let arn_snippet = |fallback: String| match resource {
-                Some(r) => format!("!GetAtt {}.Arn", r.id),
+            let arn_snippet = |fallback: Snippet| match resource {
+                Some(r) => Snippet::get_att(r.id, "Arn"),
                 None => fallback,
             };
             let (actions, consequence, deny): (Vec<(&'static str, String)>, _, _) = match kind {
@@ -435,13 +425,12 @@ fn threats<'a>(cx: &Context<'a>) -> Vec<Threat<'a>> {
                         .map(|a| (*a, log_group_arn(&physical)))
                         .collect();
                     actions.insert(1, ("logs:DeleteLogStream", log_stream_arn(&physical)));
-                    let resource = arn_snippet(format!(
-                            "!Sub arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{shown}:*"
-                        ));
+                    let resource = arn_snippet(super::log_group_arn(&shown));
                     (
                         actions,
                         "the session logs can be erased, or kept for less time",
-                        deny_snippet(
+                        super::statement(
+                            "Deny",
                             &[
                                 "logs:DeleteLogGroup",
                                 "logs:DeleteLogStream",
@@ -449,7 +438,7 @@ fn threats<'a>(cx: &Context<'a>) -> Vec<Threat<'a>> {
                                 "logs:DeleteRetentionPolicy",
                                 "logs:DisassociateKmsKey",
                             ],
-                            &[resource],
+                            vec![resource],
                         ),
                     )
                 }
@@ -463,18 +452,19 @@ fn threats<'a>(cx: &Context<'a>) -> Vec<Threat<'a>> {
                     actions.extend(BUCKET_ACTIONS.iter().map(|a| (*a, bucket_arn(&physical))));
                     let (bucket, objects) = match resource {
                         Some(r) => (
-                            format!("!GetAtt {}.Arn", r.id),
-                            format!("!Sub ${{{}.Arn}}/*", r.id),
+                            Snippet::get_att(r.id, "Arn"),
+                            Snippet::sub(format!("${{{}.Arn}}/*", r.id)),
                         ),
                         None => (
-                            format!("arn:aws:s3:::{shown}"),
-                            format!("arn:aws:s3:::{shown}/*"),
+                            Snippet::str(format!("arn:aws:s3:::{shown}")),
+                            Snippet::str(format!("arn:aws:s3:::{shown}/*")),
                         ),
                     };
                     (
                         actions,
                         "the session logs can be deleted or exposed",
-                        deny_snippet(
+                        super::statement(
+                            "Deny",
                             &[
                                 "s3:DeleteObject",
                                 "s3:DeleteObjectVersion",
@@ -484,7 +474,7 @@ fn threats<'a>(cx: &Context<'a>) -> Vec<Threat<'a>> {
                                 "s3:PutLifecycleConfiguration",
                                 "s3:PutBucketVersioning",
                             ],
-                            &[bucket, objects],
+                            vec![bucket, objects],
                         ),
                     )
                 }
@@ -495,7 +485,11 @@ fn threats<'a>(cx: &Context<'a>) -> Vec<Threat<'a>> {
                     (
                         KEY_ACTIONS.iter().map(|a| (*a, arn.clone())).collect(),
                         "the encrypted sessions and logs can be made unreadable",
-                        deny_snippet(&KEY_ACTIONS, &[arn_snippet(shown.clone())]),
+                        super::statement(
+                            "Deny",
+                            &KEY_ACTIONS,
+                            vec![arn_snippet(Snippet::str(shown.clone()))],
+                        ),
                     )
                 }
             };
@@ -541,30 +535,13 @@ fn document_threat<'a>(
         setting_text: "",
         deny_intro: "add the Deny the AWS documentation gives for the preferences document (with ssm:UpdateDocumentDefaultVersion, which also changes the preferences in force)",
         // The statement of the AWS documentation (preference-setting-permissions).
-        deny: deny_snippet(
+        deny: super::statement("Deny", 
             &DOCUMENT_DENY,
-            &[format!(
-                "!Sub arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:document/{shown}"
-            )],
+            vec![Snippet::sub(format!(
+                "arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:document/{shown}"
+            ))],
         ),
     }
-}
-
-fn deny_snippet(actions: &[&str], resources: &[String]) -> String {
-    let mut out = String::from("- Effect: Deny\n  Action:\n");
-    for a in actions {
-        out.push_str(&format!("    - {a}\n"));
-    }
-    match resources {
-        [one] => out.push_str(&format!("  Resource: {one}")),
-        many => {
-            out.push_str("  Resource:");
-            for r in many {
-                out.push_str(&format!("\n    - {r}"));
-            }
-        }
-    }
-    out
 }
 
 /// Users, groups and roles people can assume (not exempted by `trusted_principals`), or

@@ -1,10 +1,12 @@
 //! SSM500: a compute resource's subnet has no way to Systems Manager.
 
+use crate::diagnostic::emit::Snippet;
 use crate::rules::{
-    label_defaults, qualifiers, Context, Distinct, Finding, Rule, RuleInfo, RuleMeta,
+    label_defaults, qualifiers, resource_snippet, Context, Distinct, Finding, Rule, RuleInfo,
+    RuleMeta,
 };
 use crate::semantic::network::{
-    Groups, Missing, Network, PathState, Placement, PublicIpSource, Target,
+    Groups, Missing, Network, PathState, Placement, PublicIpSource, Target, SECURITY_GROUP,
 };
 
 crate::declare_rule! {
@@ -315,58 +317,91 @@ fn help(cx: &Context<'_>, net: &Network<'_>, m: &Missing<'_>) -> String {
         .map(str::to_string)
         .unwrap_or_else(|| fresh_id(cx, "EndpointSecurityGroup"));
     let services = m.missing.join(", ");
+    let style = cx.style();
+    let set_true = |key: &str| format!("`{}`", style.inline_pair(key, &Snippet::Bool(true)));
     let mut out = if m.igw_routes.is_empty() {
         format!("add VPC endpoints for {services}:\n\n")
     } else {
         let how = match m.no_public_ip.as_ref().map(|n| n.source) {
             Some(PublicIpSource::Interface) => {
-                "set `AssociatePublicIpAddress: true` where it is false".to_string()
+                format!(
+                    "set {} where it is false",
+                    set_true("AssociatePublicIpAddress")
+                )
             }
             Some(PublicIpSource::ExistingInterface) => {
                 "associate an Elastic IP with its network interface".to_string()
             }
             _ => format!(
-                "set `MapPublicIpOnLaunch: true` on subnet `{}`, or `AssociatePublicIpAddress: true` on the primary network interface",
-                m.subnet.id
+                "set {} on subnet `{}`, or {} on the primary network interface",
+                set_true("MapPublicIpOnLaunch"),
+                m.subnet.id,
+                set_true("AssociatePublicIpAddress")
             ),
         };
         format!("give it a public IP ({how}), or add VPC endpoints for {services}:\n\n")
     };
+    let refs = |id: &str| Snippet::Seq(vec![Snippet::reference(id)]);
+    let mut resources = Vec::new();
     for service in &m.missing {
         let id = fresh_id(cx, &format!("{}Endpoint", camel(service)));
-        if *service == "s3" {
-            out.push_str(&format!(
-                "{id}:\n  Type: AWS::EC2::VPCEndpoint\n  Properties:\n    VpcEndpointType: Gateway\n    ServiceName: !Sub com.amazonaws.${{AWS::Region}}.s3\n    VpcId: !Ref {vpc}\n    RouteTableIds: [!Ref {rt}]\n",
-                vpc = m.vpc,
-                rt = m.route_table.id,
-            ));
+        let name = Snippet::sub(format!("com.amazonaws.${{AWS::Region}}.{service}"));
+        let properties = if *service == "s3" {
+            Snippet::map([
+                ("VpcEndpointType", Snippet::str("Gateway")),
+                ("ServiceName", name),
+                ("VpcId", Snippet::reference(m.vpc)),
+                ("RouteTableIds", refs(m.route_table.id)),
+            ])
         } else {
-            out.push_str(&format!(
-                "{id}:\n  Type: AWS::EC2::VPCEndpoint\n  Properties:\n    VpcEndpointType: Interface\n    ServiceName: !Sub com.amazonaws.${{AWS::Region}}.{service}\n    VpcId: !Ref {vpc}\n    SubnetIds: [!Ref {subnet}]\n    SecurityGroupIds: [!Ref {group}]\n    PrivateDnsEnabled: true\n",
-                vpc = m.vpc,
-                subnet = m.subnet.id,
-            ));
-        }
+            Snippet::map([
+                ("VpcEndpointType", Snippet::str("Interface")),
+                ("ServiceName", name),
+                ("VpcId", Snippet::reference(m.vpc)),
+                ("SubnetIds", refs(m.subnet.id)),
+                ("SecurityGroupIds", refs(&group)),
+                ("PrivateDnsEnabled", Snippet::Bool(true)),
+            ])
+        };
+        resources.push((id, resource_snippet("AWS::EC2::VPCEndpoint", properties)));
     }
     if existing_group.is_none() {
-        out.push_str(&format!(
-            "{group}:\n  Type: AWS::EC2::SecurityGroup\n  Properties:\n    GroupDescription: HTTPS from the VPC to the Systems Manager endpoints\n    VpcId: !Ref {vpc}\n    SecurityGroupIngress:\n      - IpProtocol: tcp\n        FromPort: 443\n        ToPort: 443\n        CidrIp: !GetAtt {vpc}.CidrBlock\n",
-            vpc = m.vpc,
-        ));
+        let https = Snippet::map([
+            ("IpProtocol", Snippet::str("tcp")),
+            ("FromPort", Snippet::Number("443".into())),
+            ("ToPort", Snippet::Number("443".into())),
+            ("CidrIp", Snippet::get_att(m.vpc, "CidrBlock")),
+        ]);
+        let properties = Snippet::map([
+            (
+                "GroupDescription",
+                Snippet::str("HTTPS from the VPC to the Systems Manager endpoints"),
+            ),
+            ("VpcId", Snippet::reference(m.vpc)),
+            ("SecurityGroupIngress", Snippet::Seq(vec![https])),
+        ]);
+        resources.push((group, resource_snippet(SECURITY_GROUP, properties)));
     }
+    out.push_str(&style.show(&Snippet::Map(resources)));
     if m.igw_routes.is_empty() {
-        let nat = cx
-            .resources_of_type(&["AWS::EC2::NatGateway"])
-            .next()
-            .map_or(
-                "NatGateway  # an AWS::EC2::NatGateway in a public subnet".to_string(),
-                |n| n.id.to_string(),
-            );
+        let (nat, which) = match cx.resources_of_type(&["AWS::EC2::NatGateway"]).next() {
+            Some(n) => (n.id, ""),
+            None => (
+                "NatGateway",
+                " (an AWS::EC2::NatGateway, `NatGateway` below)",
+            ),
+        };
         let route = fresh_id(cx, &format!("{}NatRoute", m.route_table.id));
+        let properties = Snippet::map([
+            ("RouteTableId", Snippet::reference(m.route_table.id)),
+            ("DestinationCidrBlock", Snippet::str("0.0.0.0/0")),
+            ("NatGatewayId", Snippet::reference(nat)),
+        ]);
+        let resource = Snippet::map([(route, resource_snippet("AWS::EC2::Route", properties))]);
         out.push_str(&format!(
-            "\nor route 0.0.0.0/0 through a NAT gateway in a public subnet:\n\n{route}:\n  Type: AWS::EC2::Route\n  Properties:\n    RouteTableId: !Ref {rt}\n    DestinationCidrBlock: 0.0.0.0/0\n    NatGatewayId: !Ref {nat}\n",
-            rt = m.route_table.id,
+            "\n\nor route 0.0.0.0/0 through a NAT gateway in a public subnet{which}:\n\n{}",
+            style.show(&resource)
         ));
     }
-    out.trim_end().to_string()
+    out
 }
