@@ -13,6 +13,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::base::{SourceFile, Span};
+use crate::diagnostic::emit::{Snippet, Style};
 use crate::engine::LintOptions;
 use crate::rules::input::ssm002_unused_suppression::UnusedSuppression;
 use crate::rules::{find_rule, Finding, RuleInfo, ALL_RULES};
@@ -292,6 +293,8 @@ pub struct Suppressions {
     problems: Vec<Problem>,
     /// The codes and names of the run's Guard rules (`--rules`), for "did you mean".
     guard_names: Vec<&'static str>,
+    /// The file is JSON: help shows JSON, and no comment form.
+    json: bool,
 }
 
 impl Suppressions {
@@ -313,6 +316,7 @@ impl Suppressions {
                 .into_iter()
                 .flat_map(|m| [m.code, m.name])
                 .collect(),
+            json: syntax == Syntax::Json,
             ..Suppressions::default()
         };
         if template {
@@ -466,6 +470,30 @@ impl Suppressions {
         }))
     }
 
+    /// How a suppression is written, in the file's language (JSON has no comments).
+    fn how_to_write(&self) -> String {
+        let style = Style {
+            json: self.json,
+            ..Style::default()
+        };
+        let code = || Snippet::str("CODE");
+        let metadata = Snippet::map([(
+            "ssmlint",
+            Snippet::map([("ignore", Snippet::Seq(vec![code()]))]),
+        )]);
+        let entry = Snippet::map([("rule", code()), ("reason", Snippet::str("..."))]);
+        let comment = if self.json {
+            String::new()
+        } else {
+            format!(" or {COMMENT_SYNTAX}")
+        };
+        format!(
+            "write `{}`{comment}; an entry is a rule code or name, or `{}`",
+            style.inline_pair("Metadata", &metadata),
+            style.inline(&entry)
+        )
+    }
+
     /// SSM002 findings for the malformed suppressions (on the first call) and for the
     /// directives selected by `which` that are unknown or unused.
     #[allow(
@@ -481,15 +509,13 @@ impl Suppressions {
             }
         }
         let meta = UnusedSuppression.meta();
+        let how = self.how_to_write();
         let mut out: Vec<Finding> = std::mem::take(&mut self.problems)
             .into_iter()
             .map(|p| {
                 let finding = Finding::new(meta, p.span, p.message)
                     .label(p.label)
-                    .help(format!(
-                        "write `Metadata: {{ssmlint: {{ignore: [CODE]}}}}` or {COMMENT_SYNTAX}; \
-                         an entry is a rule code or name, or `{{rule: CODE, reason: \"...\"}}`"
-                    ));
+                    .help(how.clone());
                 match p.resource {
                     Some(id) => finding.resource(id),
                     None => finding,
