@@ -518,7 +518,7 @@ impl<'a> Attachments<'a> {
             return perms;
         };
         let origin = Origin::Template {
-            resource: principal.id.to_string(),
+            resource: principal.id.into(),
         };
         for item in eval.items_opt(principal.property("ManagedPolicyArns")) {
             attach_managed(&self.documents, eval, &item, &mut perms);
@@ -540,7 +540,7 @@ impl<'a> Attachments<'a> {
         resources.dedup_by_key(|(i, _)| *i);
         for (_, resource) in resources {
             let origin = Origin::Template {
-                resource: resource.id.to_string(),
+                resource: resource.id.into(),
             };
             if let Some(doc) = resource.property("PolicyDocument") {
                 let none = When::new();
@@ -664,7 +664,7 @@ fn attach_managed<'a>(
             Some(res) if res.type_name == "AWS::IAM::ManagedPolicy" => {
                 if let Some(doc) = res.property("PolicyDocument") {
                     let origin = Origin::Template {
-                        resource: res.id.to_string(),
+                        resource: res.id.into(),
                     };
                     add_document(documents, eval, doc, when, &origin, perms);
                 }

@@ -79,9 +79,7 @@ fn parse(name: &str, document: &str) -> Arc<[Statement<'static>]> {
     let Ok(root) = crate::syntax::json::parse(document) else {
         return Arc::from(Vec::new());
     };
-    let origin = Origin::Managed {
-        name: name.to_string(),
-    };
+    let origin = Origin::Managed { name: name.into() };
     let (statements, _) = statements_of_plain(&root, &origin);
     statements
         .into_iter()

@@ -62,9 +62,10 @@ impl Patterns {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Origin {
     /// In this template: the resource that holds it.
-    Template { resource: String },
+    /// (Shared texts: every statement of a document carries its origin.)
+    Template { resource: crate::syntax::Text },
     /// An AWS managed policy known to the tool.
-    Managed { name: String },
+    Managed { name: crate::syntax::Text },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,12 +76,9 @@ pub struct Statement<'a> {
     pub not_action: bool,
     pub resources: Patterns,
     pub not_resource: bool,
-    /// `Principal.Service` values (trust policies).
-    pub services: Patterns,
-    /// `Principal.AWS` values (accounts, roles, users).
-    pub aws_principals: Patterns,
-    /// `Principal.Federated` values (identity providers).
-    pub federated: Patterns,
+    /// `Principal` values, when the statement names any (trust and resource policies):
+    /// most statements name none, and keep one word for them.
+    pub principals: Option<Box<Principals>>,
     /// `Principal: "*"` or `{"AWS": "*"}`.
     pub principal_anyone: bool,
     pub has_principal: bool,
@@ -105,10 +103,47 @@ pub struct Statement<'a> {
     pub origin: Origin,
 }
 
+/// The principals a statement names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Principals {
+    /// `Principal.Service` values (trust policies).
+    pub services: Patterns,
+    /// `Principal.AWS` values (accounts, roles, users).
+    pub aws_principals: Patterns,
+    /// `Principal.Federated` values (identity providers).
+    pub federated: Patterns,
+}
+
+static NO_PATTERNS: Patterns = Patterns {
+    known: Vec::new(),
+    unknown: false,
+};
+
 /// The empty `When`: what a principal's own statements rest on besides their own.
 static NO_CONDITIONS: When<'static> = When::new();
 
 impl Statement<'_> {
+    /// `Principal.Service` values (trust policies).
+    pub fn services(&self) -> &Patterns {
+        self.principals
+            .as_ref()
+            .map_or(&NO_PATTERNS, |p| &p.services)
+    }
+
+    /// `Principal.AWS` values (accounts, roles, users).
+    pub fn aws_principals(&self) -> &Patterns {
+        self.principals
+            .as_ref()
+            .map_or(&NO_PATTERNS, |p| &p.aws_principals)
+    }
+
+    /// `Principal.Federated` values (identity providers).
+    pub fn federated(&self) -> &Patterns {
+        self.principals
+            .as_ref()
+            .map_or(&NO_PATTERNS, |p| &p.federated)
+    }
+
     /// The statement on its own, under no `Fn::If` (for documents that have none: managed
     /// policies, documents written as strings).
     pub fn detach(self) -> Statement<'static> {
@@ -118,9 +153,7 @@ impl Statement<'_> {
             not_action: self.not_action,
             resources: self.resources,
             not_resource: self.not_resource,
-            services: self.services,
-            aws_principals: self.aws_principals,
-            federated: self.federated,
+            principals: self.principals,
             principal_anyone: self.principal_anyone,
             has_principal: self.has_principal,
             not_principal: self.not_principal,
@@ -579,9 +612,7 @@ fn read_statement<'a>(
             false,
         ),
     };
-    let mut services = Patterns::default();
-    let mut aws_principals = Patterns::default();
-    let mut federated = Patterns::default();
+    let mut principals = Principals::default();
     let mut principal_anyone = false;
     let not_principal = node.get("Principal").is_none() && node.get("NotPrincipal").is_some();
     let principal_key = if not_principal {
@@ -593,14 +624,16 @@ fn read_statement<'a>(
         match &principal.value {
             Value::Str(s) if s == "*" => principal_anyone = true,
             Value::Node(_) => {
-                services = patterns(eval, &principal, "Service");
-                aws_principals = patterns(eval, &principal, "AWS");
-                federated = patterns(eval, &principal, "Federated");
-                principal_anyone |= aws_principals.known.iter().any(|a| a == "*");
+                principals = Principals {
+                    services: patterns(eval, &principal, "Service"),
+                    aws_principals: patterns(eval, &principal, "AWS"),
+                    federated: patterns(eval, &principal, "Federated"),
+                };
+                principal_anyone |= principals.aws_principals.known.iter().any(|a| a == "*");
             }
             _ => {
-                services.unknown = true;
-                aws_principals.unknown = true;
+                principals.services.unknown = true;
+                principals.aws_principals.unknown = true;
             }
         }
     }
@@ -632,9 +665,7 @@ fn read_statement<'a>(
         not_action,
         resources,
         not_resource,
-        services,
-        aws_principals,
-        federated,
+        principals: (principals != Principals::default()).then(|| Box::new(principals)),
         principal_anyone,
         has_principal: node.get("Principal").is_some() || node.get("NotPrincipal").is_some(),
         not_principal,
@@ -741,5 +772,7 @@ fn patterns_at<'a>(
             }
         }
     }
+    // Statements live for the whole lint: no spare capacity.
+    out.known.shrink_to_fit();
     out
 }

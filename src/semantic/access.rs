@@ -53,7 +53,7 @@ pub fn identity_statements<'a>(
     };
     let mut push = |holder: &'a Resource<'a>, document: &'a Node| {
         let origin = Origin::Template {
-            resource: holder.id.to_string(),
+            resource: holder.id.into(),
         };
         let read = documents.statements_under(eval, document, &When::new(), &origin);
         out.extend(read.statements.iter().map(|statement| Located {
@@ -155,7 +155,7 @@ fn push_document<'a>(
     out: &mut Vec<Located<'a>>,
 ) {
     let origin = Origin::Template {
-        resource: holder.map_or_else(String::new, |r| r.id.to_string()),
+        resource: holder.map_or_else(crate::syntax::Text::default, |r| r.id.into()),
     };
     let (statements, _) = statements_of(eval, document, &origin);
     out.extend(statements.into_iter().map(|statement| Located {
@@ -228,8 +228,8 @@ pub fn human_principals<'a>(
             st.effect == Effect::Allow
                 && !st.not_principal
                 && (st.principal_anyone
-                    || !st.aws_principals.known.is_empty()
-                    || !st.federated.known.is_empty())
+                    || !st.aws_principals().known.is_empty()
+                    || !st.federated().known.is_empty())
         })
         .filter_map(|l| l.holder.map(|r| r.id))
         .collect();

@@ -98,7 +98,7 @@ impl Rule for RoleNotTrustedByEc2 {
                 continue; // CloudFormation itself rejects a role without one.
             };
             let origin = Origin::Template {
-                resource: role.id.to_string(),
+                resource: role.id.into(),
             };
             let (statements, unknown) = statements_of(cx.eval, &entry.value, &origin);
             if unknown {
@@ -115,7 +115,7 @@ impl Rule for RoleNotTrustedByEc2 {
                 } else {
                     EC2_SERVICES
                         .iter()
-                        .map(|s| st.services.matches(s))
+                        .map(|s| st.services().matches(s))
                         .fold(Tri::No, |acc, t| match (acc, t) {
                             (Tri::Yes, _) | (_, Tri::Yes) => Tri::Yes,
                             (Tri::Unknown, _) | (_, Tri::Unknown) => Tri::Unknown,
@@ -128,7 +128,7 @@ impl Rule for RoleNotTrustedByEc2 {
                     _ => Tri::No,
                 };
                 near_misses.extend(
-                    st.services
+                    st.services()
                         .known
                         .iter()
                         .filter(|s| is_near_miss(s))
@@ -141,7 +141,7 @@ impl Rule for RoleNotTrustedByEc2 {
                     && (st.principal_anyone
                         || EC2_SERVICES
                             .iter()
-                            .any(|s| st.services.matches(s) == Tri::Yes))
+                            .any(|s| st.services().matches(s) == Tri::Yes))
             });
             if trusted != Tri::No && !denied {
                 continue;
@@ -172,7 +172,7 @@ impl Rule for RoleNotTrustedByEc2 {
             .help(help)
             .fix(fix(cx, &entry.value, near_misses.first(), denied));
             for st in &statements {
-                if st.services.known.iter().any(|s| is_near_miss(s)) {
+                if st.services().known.iter().any(|s| is_near_miss(s)) {
                     if let Some(span) = st.span {
                         finding = finding.with_label(span, "near miss of ec2.amazonaws.com");
                     }

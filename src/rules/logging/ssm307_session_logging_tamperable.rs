@@ -573,7 +573,7 @@ fn policy_file_principal<'a>(cx: &Context<'a>, file: PolicyFile<'a>) -> Vec<Prin
         return Vec::new();
     }
     let origin = Origin::Template {
-        resource: String::new(),
+        resource: Default::default(),
     };
     let (statements, unknown) = statements_of(cx.eval, file.document, &origin);
     let perms = Permissions {
