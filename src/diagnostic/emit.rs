@@ -301,6 +301,9 @@ impl Default for Style {
     }
 }
 
+/// How many lines [`Style::detect`] reads.
+const STYLE_SAMPLE_LINES: usize = 5000;
+
 /// Short-form tags whose use in a file shows it writes intrinsics that way.
 const SHORT_TAGS: &[&str] = &[
     "Ref",
@@ -329,7 +332,8 @@ impl Style {
         let mut unit = None;
         let mut previous: Option<(usize, bool)> = None;
         let (mut single, mut double, mut short_tags) = (0usize, 0usize, false);
-        for line in text.lines() {
+        // A file shows its style in its first lines; a fixed sample keeps this cost flat.
+        for line in text.lines().take(STYLE_SAMPLE_LINES) {
             let code = if json { line } else { strip_comment(line) };
             let trimmed = code.trim_start_matches([' ', '\t']);
             let trimmed_end = trimmed.trim_end();

@@ -17,9 +17,11 @@ use crate::diagnostic::emit::Snippet;
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct Text(Arc<str>);
 
-/// Gives the equal keys and short scalars of one parse one shared text.
+/// Gives the equal keys and short scalars of one parse one shared text. Every scalar is
+/// hashed: foldhash, not SipHash (no hash-flooding concern: a bad input costs only time
+/// linear in its size, and the set lives for one parse).
 #[derive(Default)]
-pub(crate) struct Interner(HashSet<Arc<str>>);
+pub(crate) struct Interner(HashSet<Arc<str>, foldhash::fast::RandomState>);
 
 impl Interner {
     /// Longer texts (scripts, policy JSON) rarely repeat: they are not looked up.
