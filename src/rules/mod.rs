@@ -425,6 +425,22 @@ impl<'a> Context<'a> {
     }
 }
 
+/// A logical id starting with `base` that the template does not use, nor `taken`
+/// (`SsmRole`, `SsmRole2`, …): what a fix or help snippet adds never collides.
+pub fn fresh_id(template: Option<&Template<'_>>, base: &str, taken: &[&str]) -> String {
+    let free = |id: &str| {
+        template.is_none_or(|t| t.resource(id).is_none() && t.parameter(id).is_none())
+            && !taken.contains(&id)
+    };
+    if free(base) {
+        return base.to_string();
+    }
+    (2..10_000)
+        .map(|n| format!("{base}{n}"))
+        .find(|id| free(id))
+        .unwrap_or_else(|| format!("{base}Ssmlint"))
+}
+
 /// A resource of type `type_name` with `properties`, for a help snippet.
 pub fn resource_snippet(
     type_name: &str,

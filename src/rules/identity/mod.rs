@@ -9,8 +9,8 @@ pub mod ssm105_deprecated_ssm_policy;
 pub mod ssm106_external_instance_profile;
 
 use crate::diagnostic::emit::{Snippet, Style};
+pub use crate::rules::fresh_id;
 use crate::rules::resource_snippet;
-use crate::template::model::Template;
 
 /// The rules that check only instances Session Manager can reach (their logging, their
 /// connectivity): what a fix that completes an identity chain may rightly bring.
@@ -28,21 +28,6 @@ pub fn core_policy_arns(style: &Style) -> String {
         "ManagedPolicyArns",
         &Snippet::Seq(vec![Snippet::sub(CORE_POLICY_ARN)]),
     )
-}
-
-/// A logical id starting with `base` that the template does not use (`SsmRole`,
-/// `SsmRole2`, …).
-pub fn fresh_id(template: &Template<'_>, base: &str, taken: &[&str]) -> String {
-    let free = |id: &str| {
-        template.resource(id).is_none() && template.parameter(id).is_none() && !taken.contains(&id)
-    };
-    if free(base) {
-        return base.to_string();
-    }
-    (2..10_000)
-        .map(|n| format!("{base}{n}"))
-        .find(|id| free(id))
-        .unwrap_or_else(|| format!("{base}Ssmlint"))
 }
 
 /// The trust statement that lets the EC2 service principal `service` assume a role.

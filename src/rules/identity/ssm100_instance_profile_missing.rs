@@ -143,8 +143,8 @@ fn fix(cx: &Context<'_>, compute: &Compute<'_>) -> Option<Fix> {
     let (profile, new) = match existing {
         Some(p) => (p.id.to_string(), Vec::new()),
         None => {
-            let role = fresh_id(template, "SsmRole", &[]);
-            let profile = fresh_id(template, "SsmProfile", &[&role]);
+            let role = fresh_id(Some(template), "SsmRole", &[]);
+            let profile = fresh_id(Some(template), "SsmProfile", &[&role]);
             let new = core_role_resources(&role, &profile);
             (profile, new)
         }
@@ -207,8 +207,8 @@ fn fix_snippet(cx: &Context<'_>, compute: &Compute<'_>) -> String {
         _ => {
             let (role, profile) = match cx.template() {
                 Some(t) => {
-                    let role = fresh_id(t, "SsmRole", &[]);
-                    let profile = fresh_id(t, "SsmProfile", &[&role]);
+                    let role = fresh_id(Some(t), "SsmRole", &[]);
+                    let profile = fresh_id(Some(t), "SsmProfile", &[&role]);
                     (role, profile)
                 }
                 None => ("SsmRole".to_string(), "SsmProfile".to_string()),

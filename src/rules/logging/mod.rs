@@ -10,6 +10,17 @@ pub mod ssm306_instance_cannot_write_session_logs;
 pub mod ssm307_session_logging_tamperable;
 
 use crate::diagnostic::emit::Snippet;
+use crate::template::model::Template;
+
+/// The KMS key a help snippet encrypts with: the template's own key when it has one,
+/// else a new one (its logical id, and `true`: the snippet must define it, with
+/// [`session_key_resource`]). Every resource a snippet names exists, or is in it.
+pub fn snippet_key(template: Option<&Template<'_>>, taken: &[&str]) -> (String, bool) {
+    match template.and_then(|t| t.resources_of_type(&["AWS::KMS::Key"]).next()) {
+        Some(key) => (key.id.to_string(), false),
+        None => (crate::rules::fresh_id(template, "SessionKey", taken), true),
+    }
+}
 
 /// A log group for session logs, kept a year and encrypted with the template's KMS key
 /// `key`: the resource the help snippets of SSM300 and SSM301 define.

@@ -56,10 +56,14 @@ crate::declare_rule! {
 /// Where to send the logs, in the file's style: to a log group of the template (which the
 /// snippet defines) in a template, to a named log group in a standalone document.
 fn help(cx: &Context<'_>, prefs: &Preferences<'_>) -> String {
-    let group = if prefs.resource.is_some() {
-        Snippet::reference("SessionLogGroup")
-    } else {
-        Snippet::str("/ssm/session-logs")
+    let ids = prefs.resource.map(|_| {
+        let group = crate::rules::fresh_id(cx.template(), "SessionLogGroup", &[]);
+        let key = super::snippet_key(cx.template(), &[&group]);
+        (group, key)
+    });
+    let group = match &ids {
+        Some((group, _)) => Snippet::reference(group),
+        None => Snippet::str("/ssm/session-logs"),
     };
     let inputs = Preferences::inputs_snippet(
         cx.style(),
@@ -72,11 +76,17 @@ fn help(cx: &Context<'_>, prefs: &Preferences<'_>) -> String {
     let mut out = format!(
         "send session logs to CloudWatch Logs (or S3) in the document's inputs:\n\n{inputs}"
     );
-    if prefs.resource.is_some() {
-        let group = Snippet::map([("SessionLogGroup", super::log_group_resource("SessionKey"))]);
+    if let Some((group, (key, define_key))) = ids {
+        let mut resources = vec![(group, super::log_group_resource(&key))];
+        let what = if define_key {
+            resources.push((key, super::session_key_resource()));
+            "the log group and the KMS key that encrypts it (its policy lets CloudWatch Logs use it)".to_string()
+        } else {
+            format!("the log group, encrypted with the template's KMS key `{key}`")
+        };
         out.push_str(&format!(
-            "\n\nand define the log group, encrypted with a KMS key of the template:\n\n{}",
-            cx.style().show(&group)
+            "\n\nand define {what}:\n\n{}",
+            cx.style().show(&Snippet::map(resources))
         ));
     }
     out

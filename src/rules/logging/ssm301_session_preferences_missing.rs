@@ -64,20 +64,7 @@ crate::declare_rule! {
 fn help(cx: &Context<'_>) -> String {
     use crate::diagnostic::emit::Snippet;
     let s = Snippet::str;
-    let t = cx.template();
-    let taken = |id: &str| t.is_some_and(|t| t.resource(id).is_some());
-    let fresh = |base: &str| {
-        (1..100)
-            .map(|n| {
-                if n == 1 {
-                    base.to_string()
-                } else {
-                    format!("{base}{n}")
-                }
-            })
-            .find(|id| !taken(id))
-            .unwrap_or_else(|| base.to_string())
-    };
+    let fresh = |base: &str| crate::rules::fresh_id(cx.template(), base, &[]);
     let (prefs, group, key) = (
         fresh("SessionPreferences"),
         fresh("SessionLogGroup"),

@@ -95,10 +95,16 @@ fn help(cx: &Context<'_>, prefs: &Preferences<'_>) -> String {
             )
         );
     }
-    let key = Snippet::map([("SessionKey", super::session_key_resource())]);
+    let (key, define) = super::snippet_key(cx.template(), &[]);
+    let inputs = Preferences::inputs_snippet(style, vec![("kmsKeyId", Snippet::reference(&key))]);
+    if !define {
+        return format!(
+            "encrypt session data with the template's KMS key `{key}`:\n\n{inputs}\n\nthe instance roles need `kms:Decrypt` on it."
+        );
+    }
+    let definition = Snippet::map([(key.as_str(), super::session_key_resource())]);
     format!(
-        "encrypt session data with a KMS key of this template:\n\n{}\n\nand define the key (its policy lets the account's IAM policies grant its use, and CloudWatch Logs encrypt with it):\n\n{}",
-        Preferences::inputs_snippet(style, vec![("kmsKeyId", Snippet::reference("SessionKey"))]),
-        style.show(&key)
+        "encrypt session data with a KMS key of this template:\n\n{inputs}\n\nand define the key (its policy lets the account's IAM policies grant its use, and CloudWatch Logs encrypt with it):\n\n{}",
+        style.show(&definition)
     )
 }

@@ -1,6 +1,7 @@
 //! SSM500: a compute resource's subnet has no way to Systems Manager.
 
 use crate::diagnostic::emit::Snippet;
+use crate::rules::fresh_id;
 use crate::rules::{
     label_defaults, qualifiers, resource_snippet, Context, Distinct, Finding, Rule, RuleInfo,
     RuleMeta,
@@ -292,17 +293,6 @@ fn camel(service: &str) -> String {
     }
 }
 
-/// A logical id not yet used in the template.
-fn fresh_id(cx: &Context<'_>, base: &str) -> String {
-    if cx.resource(base).is_none() {
-        return base.to_string();
-    }
-    (2..)
-        .map(|n| format!("{base}{n}"))
-        .find(|id| cx.resource(id).is_none())
-        .unwrap_or_else(|| base.to_string())
-}
-
 fn help(cx: &Context<'_>, net: &Network<'_>, m: &Missing<'_>) -> String {
     // Reuse the security group of an endpoint the VPC already has.
     let existing_group = net
@@ -315,7 +305,7 @@ fn help(cx: &Context<'_>, net: &Network<'_>, m: &Missing<'_>) -> String {
         });
     let group = existing_group
         .map(str::to_string)
-        .unwrap_or_else(|| fresh_id(cx, "EndpointSecurityGroup"));
+        .unwrap_or_else(|| fresh_id(cx.template(), "EndpointSecurityGroup", &[]));
     let services = m.missing.join(", ");
     let style = cx.style();
     let set_true = |key: &str| format!("`{}`", style.inline_pair(key, &Snippet::Bool(true)));
@@ -344,7 +334,7 @@ fn help(cx: &Context<'_>, net: &Network<'_>, m: &Missing<'_>) -> String {
     let refs = |id: &str| Snippet::Seq(vec![Snippet::reference(id)]);
     let mut resources = Vec::new();
     for service in &m.missing {
-        let id = fresh_id(cx, &format!("{}Endpoint", camel(service)));
+        let id = fresh_id(cx.template(), &format!("{}Endpoint", camel(service)), &[]);
         let name = Snippet::sub(format!("com.amazonaws.${{AWS::Region}}.{service}"));
         let properties = if *service == "s3" {
             Snippet::map([
@@ -391,7 +381,7 @@ fn help(cx: &Context<'_>, net: &Network<'_>, m: &Missing<'_>) -> String {
                 " (an AWS::EC2::NatGateway, `NatGateway` below)",
             ),
         };
-        let route = fresh_id(cx, &format!("{}NatRoute", m.route_table.id));
+        let route = fresh_id(cx.template(), &format!("{}NatRoute", m.route_table.id), &[]);
         let properties = Snippet::map([
             ("RouteTableId", Snippet::reference(m.route_table.id)),
             ("DestinationCidrBlock", Snippet::str("0.0.0.0/0")),
