@@ -453,6 +453,27 @@ pub fn resource_snippet(
     ])
 }
 
+/// A `Parameters` section with the one parameter `id`, for a help snippet whose value
+/// only the user can name (a NAT gateway, the security group of the hosts that may
+/// connect).
+pub fn parameter_snippet(
+    id: &str,
+    type_name: &str,
+    description: &str,
+) -> crate::diagnostic::emit::Snippet {
+    use crate::diagnostic::emit::Snippet;
+    Snippet::map([(
+        "Parameters",
+        Snippet::map([(
+            id,
+            Snippet::map([
+                ("Type", Snippet::str(type_name)),
+                ("Description", Snippet::str(description)),
+            ]),
+        )]),
+    )])
+}
+
 /// Labels the `Default` of each parameter a finding rests on, with its value.
 pub fn label_defaults(
     mut finding: Finding,

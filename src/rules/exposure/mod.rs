@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use crate::base::{Span, Tri};
 use crate::diagnostic::emit::{Snippet, Style};
 use crate::rules::{label_defaults, qualifiers, Context, Distinct, Finding, RuleMeta};
-use crate::semantic::ingress::{GroupLink, IngressRule, Origin};
+use crate::semantic::ingress::{GroupLink, IngressRule, LauncherHelp, Origin};
 use crate::semantic::traffic::{Port, PortMatch, Source};
 use crate::syntax::{Node, NodeKind};
 use crate::template::eval::{Resolved, Value};
@@ -119,6 +119,10 @@ pub fn ingress_finding(
     finding = label_defaults(finding, cx.template(), &rule.defaults);
     finding = label_source_parameter(cx, finding, &rule.source);
     let help = match &rule.origin {
+        Origin::Launcher {
+            help: LauncherHelp::Eks,
+            ..
+        } => format!("{}\n\n{session}", eks_help(cx, rule)),
         Origin::Launcher { help, .. } => format!("{}\n\n{session}", help.text(cx.style())),
         Origin::SecurityGroup => format!(
             "{}\n\n{session}",
@@ -126,6 +130,36 @@ pub fn ingress_finding(
         ),
     };
     Some(finding.help(help))
+}
+
+/// How to close the port an EKS node group's `RemoteAccess` opens: remove it, or keep
+/// its key and admit only a security group, a parameter the snippet defines (the hosts
+/// that may connect are the user's to name), in the file's style.
+fn eks_help(cx: &Context<'_>, rule: &IngressRule<'_>) -> String {
+    let style = cx.style();
+    let key = rule
+        .resource
+        .property("RemoteAccess")
+        .and_then(|r| r.get("Ec2SshKey"))
+        .unwrap_or(rule.source_node);
+    let group = crate::rules::fresh_id(cx.template(), "RemoteAccessSecurityGroup", &[]);
+    let parameters = crate::rules::parameter_snippet(
+        &group,
+        "AWS::EC2::SecurityGroup::Id",
+        "The security group of the hosts that may connect to the nodes",
+    );
+    let remote_access = Snippet::map([
+        ("Ec2SshKey", key.to_styled_snippet()),
+        (
+            "SourceSecurityGroups",
+            Snippet::Seq(vec![Snippet::reference(&group)]),
+        ),
+    ]);
+    format!(
+        "remove `RemoteAccess` and reach the nodes with Session Manager (the node role needs AmazonSSMManagedInstanceCore), or name who may connect, by the security group of their hosts:\n\n{}\n\nand in the node group:\n\n{}",
+        style.show(&parameters),
+        style.show_pair("RemoteAccess", &remote_access)
+    )
 }
 
 /// Labels the parameter a CIDR comes from when its value is not known: its

@@ -50,10 +50,10 @@ pub fn ec2_trust_policy(service: Snippet) -> Snippet {
     ])
 }
 
-/// A role EC2 may assume with AmazonSSMManagedInstanceCore, and an instance profile of
-/// it: the resources SSM100's fix (and help) adds.
-pub fn core_role_resources(role: &str, profile: &str) -> Vec<(String, Snippet)> {
-    let role_snippet = resource_snippet(
+/// A role EC2 may assume with AmazonSSMManagedInstanceCore (the role SSM102's help
+/// defines).
+pub fn core_role() -> Snippet {
+    resource_snippet(
         "AWS::IAM::Role",
         Snippet::map([
             (
@@ -65,13 +65,18 @@ pub fn core_role_resources(role: &str, profile: &str) -> Vec<(String, Snippet)> 
                 Snippet::Seq(vec![Snippet::sub(CORE_POLICY_ARN)]),
             ),
         ]),
-    );
+    )
+}
+
+/// A role EC2 may assume with AmazonSSMManagedInstanceCore, and an instance profile of
+/// it: the resources SSM100's fix (and help) adds.
+pub fn core_role_resources(role: &str, profile: &str) -> Vec<(String, Snippet)> {
     let profile_snippet = resource_snippet(
         "AWS::IAM::InstanceProfile",
         Snippet::map([("Roles", Snippet::Seq(vec![Snippet::reference(role)]))]),
     );
     vec![
-        (role.to_string(), role_snippet),
+        (role.to_string(), core_role()),
         (profile.to_string(), profile_snippet),
     ]
 }

@@ -105,9 +105,10 @@ impl Rule for InstanceProfileMissing {
                     .label(label)
                     .resource(resource.id)
                     .help(if compute.property.is_some() {
+                        let (profile, preamble) = snippet_profile(cx);
                         format!(
-                            "give every branch an instance profile; a condition that leaves it out leaves the instance unmanaged:\n\n{}",
-                            cx.style().show_pair("IamInstanceProfile", &Snippet::reference("SsmProfile"))
+                            "{preamble}give every branch an instance profile; a condition that leaves it out leaves the instance unmanaged:\n\n{}",
+                            cx.style().show_pair("IamInstanceProfile", &Snippet::reference(&profile))
                         )
                     } else {
                         fix_snippet(cx, compute)
@@ -197,22 +198,16 @@ fn fix(cx: &Context<'_>, compute: &Compute<'_>) -> Option<Fix> {
     Some(Fix::unsafe_(title, edits).revealing(REACHABLE))
 }
 
-/// The property to add, pointing at the template's only instance profile when it has one
-/// (else the role and profile to add too), in the file's style.
-fn fix_snippet(cx: &Context<'_>, compute: &Compute<'_>) -> String {
+/// The instance profile a help snippet names: the template's only one, else a new one
+/// (with its role), which the preamble returned defines ("create ...:\n\nSNIPPET\n\nthen ").
+fn snippet_profile(cx: &Context<'_>) -> (String, String) {
     let style = cx.style();
     let profiles: Vec<_> = cx.resources_of_type(&[INSTANCE_PROFILE]).collect();
-    let (profile, preamble) = match profiles.as_slice() {
+    match profiles.as_slice() {
         [only] => (only.id.to_string(), String::new()),
         _ => {
-            let (role, profile) = match cx.template() {
-                Some(t) => {
-                    let role = fresh_id(Some(t), "SsmRole", &[]);
-                    let profile = fresh_id(Some(t), "SsmProfile", &[&role]);
-                    (role, profile)
-                }
-                None => ("SsmRole".to_string(), "SsmProfile".to_string()),
-            };
+            let role = fresh_id(cx.template(), "SsmRole", &[]);
+            let profile = fresh_id(cx.template(), "SsmProfile", &[&role]);
             let resources = Snippet::Map(core_role_resources(&role, &profile));
             let preamble = format!(
                 "create an instance profile whose role has AmazonSSMManagedInstanceCore:\n\n{}\n\nthen ",
@@ -220,7 +215,14 @@ fn fix_snippet(cx: &Context<'_>, compute: &Compute<'_>) -> String {
             );
             (profile, preamble)
         }
-    };
+    }
+}
+
+/// The property to add, pointing at the template's only instance profile when it has one
+/// (else the role and profile to add too), in the file's style.
+fn fix_snippet(cx: &Context<'_>, compute: &Compute<'_>) -> String {
+    let style = cx.style();
+    let (profile, preamble) = snippet_profile(cx);
     let (property, place) = match compute.launch.launcher.identity {
         Identity::LaunchTemplateProfile => (
             style.show(&crate::syntax::edit::nest(

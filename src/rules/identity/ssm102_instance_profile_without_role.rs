@@ -1,5 +1,5 @@
 use crate::rules::{qualifiers, Context, Finding, Rule, RuleInfo};
-use crate::semantic::identity::Link;
+use crate::semantic::identity::{Link, ROLE};
 
 crate::declare_rule! {
     /// ## What it does
@@ -70,10 +70,10 @@ impl Rule for InstanceProfileWithoutRole {
                 )
                 .label("no role here")
                 .resource(profile.id)
-                .help(format!(
-                    "add the role that has AmazonSSMManagedInstanceCore:\n\n{}",
-                    roles_snippet(cx)
-                ));
+                .help({
+                    let (preamble, roles) = roles_snippet(cx, None);
+                    format!("{preamble}add the role that has AmazonSSMManagedInstanceCore:\n\n{roles}")
+                });
                 out.push(label_users(finding));
                 continue;
             }
@@ -105,13 +105,19 @@ impl Rule for InstanceProfileWithoutRole {
                     ),
                     _ => continue,
                 };
+                let named = match &link.target {
+                    Link::Wrong {
+                        resource: target, ..
+                    } if target.type_name == ROLE => Some(target.id),
+                    _ => None,
+                };
                 let mut finding = Finding::new(self.meta(), link.span, message)
                     .label("not a role name")
                     .resource(profile.id)
-                    .help(format!(
-                        "`Roles` takes role names: refer to an AWS::IAM::Role with `Ref`:\n\n{}",
-                        roles_snippet(cx)
-                    ));
+                    .help({
+                        let (preamble, roles) = roles_snippet(cx, named);
+                        format!("`Roles` takes role names: {preamble}refer to the role with `Ref`:\n\n{roles}")
+                    });
                 if let Some((span, text)) = extra {
                     finding = finding.with_label(span, text);
                 }
@@ -121,9 +127,26 @@ impl Rule for InstanceProfileWithoutRole {
     }
 }
 
-/// `Roles: [Ref: SsmRole]` in the file's style.
-fn roles_snippet(cx: &Context<'_>) -> String {
+/// `Roles: [Ref: ROLE]` in the file's style: the role `named` (the one the profile gets
+/// the wrong attribute of), else the template's only role, else a role with
+/// AmazonSSMManagedInstanceCore, which the preamble returned first defines
+/// ("define ...:\n\nSNIPPET\n\nthen ").
+fn roles_snippet(cx: &Context<'_>, named: Option<&str>) -> (String, String) {
     use crate::diagnostic::emit::Snippet;
-    cx.style()
-        .show_pair("Roles", &Snippet::Seq(vec![Snippet::reference("SsmRole")]))
+    let style = cx.style();
+    let roles: Vec<&str> = cx.resources_of_type(&[ROLE]).map(|r| r.id).collect();
+    let (role, preamble) = match (named, roles.as_slice()) {
+        (Some(role), _) | (None, &[role]) => (role.to_string(), String::new()),
+        _ => {
+            let role = super::fresh_id(cx.template(), "SsmRole", &[]);
+            let snippet = Snippet::map([(role.as_str(), super::core_role())]);
+            let preamble = format!(
+                "define a role EC2 may assume with AmazonSSMManagedInstanceCore:\n\n{}\n\nthen ",
+                style.show(&snippet)
+            );
+            (role, preamble)
+        }
+    };
+    let roles = style.show_pair("Roles", &Snippet::Seq(vec![Snippet::reference(&role)]));
+    (preamble, roles)
 }

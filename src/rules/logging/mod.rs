@@ -34,6 +34,30 @@ pub fn log_group_resource(key: &str) -> Snippet {
     )
 }
 
+/// Default encryption with S3-managed keys (`BucketEncryption`; nothing else to define).
+pub fn bucket_encryption() -> Snippet {
+    Snippet::map([(
+        "ServerSideEncryptionConfiguration",
+        Snippet::Seq(vec![Snippet::map([(
+            "ServerSideEncryptionByDefault",
+            Snippet::map([("SSEAlgorithm", Snippet::str("AES256"))]),
+        )])]),
+    )])
+}
+
+/// A bucket for session logs, encrypted and with all public access blocked (the
+/// resource SSM304's help defines when the template has none).
+pub fn log_bucket_resource() -> Snippet {
+    let block = ssm305_log_bucket_not_private::SETTINGS.map(|name| (name, Snippet::Bool(true)));
+    crate::rules::resource_snippet(
+        crate::semantic::logging::BUCKET,
+        Snippet::map([
+            ("BucketEncryption", bucket_encryption()),
+            ("PublicAccessBlockConfiguration", Snippet::map(block)),
+        ]),
+    )
+}
+
 /// A KMS key for sessions and their logs, with rotation and a complete key policy: the
 /// account's IAM policies may grant its use, and CloudWatch Logs may encrypt with it (the
 /// resource the help snippets of SSM301 and SSM303 define).

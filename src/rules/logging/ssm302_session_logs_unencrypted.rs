@@ -109,16 +109,9 @@ fn fix<'a>(cx: &Context<'a>, prefs: &Preferences<'a>, flag: &str) -> Option<Fix>
 fn destination_help(cx: &Context<'_>, target: Key) -> String {
     let style = cx.style();
     if target == Key::S3Bucket {
-        let snippet = Snippet::map([(
-            "ServerSideEncryptionConfiguration",
-            Snippet::Seq(vec![Snippet::map([(
-                "ServerSideEncryptionByDefault",
-                Snippet::map([("SSEAlgorithm", Snippet::str("AES256"))]),
-            )])]),
-        )]);
         return format!(
             "and give the bucket default encryption:\n\n{}",
-            style.show_pair("BucketEncryption", &snippet)
+            style.show_pair("BucketEncryption", &super::bucket_encryption())
         );
     }
     let keys: Vec<_> = cx

@@ -114,8 +114,11 @@ impl Rule for LogDestinationMismatch {
     }
 }
 
-/// Names the right resource when the template has exactly one of the expected type.
+/// Names the right resource: the template's only one of the expected type, else its
+/// first (naming the others), else one the snippet defines — a private, encrypted bucket,
+/// or a log group encrypted with the template's KMS key (or one the snippet defines too).
 fn help(cx: &Context<'_>, kind: DestKind, key: &str) -> String {
+    let style = cx.style();
     let types = [kind.type_name()];
     let candidates: Vec<&str> = cx.resources_of_type(&types).map(|r| r.id).collect();
     let (intro, target) = match candidates.as_slice() {
@@ -123,20 +126,55 @@ fn help(cx: &Context<'_>, kind: DestKind, key: &str) -> String {
             format!("refer to the {} by `Ref`", kind.noun()),
             one.to_string(),
         ),
-        _ => (
+        [first, ..] => (
             format!(
-                "refer to an `{}` of this template by `Ref`",
-                kind.type_name()
+                "refer to the {} that receives the logs by `Ref` (one of {})",
+                kind.noun(),
+                candidates
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
-            match kind {
-                DestKind::Bucket => "SessionLogBucket",
-                _ => "SessionLogGroup",
-            }
-            .to_string(),
+            first.to_string(),
         ),
+        [] => {
+            let id = crate::rules::fresh_id(
+                cx.template(),
+                match kind {
+                    DestKind::Bucket => "SessionLogBucket",
+                    _ => "SessionLogGroup",
+                },
+                &[],
+            );
+            let mut resources = Vec::new();
+            let what = match kind {
+                DestKind::Bucket => {
+                    resources.push((id.clone(), super::log_bucket_resource()));
+                    "a private, encrypted bucket".to_string()
+                }
+                _ => {
+                    let (kms, define) = super::snippet_key(cx.template(), &[&id]);
+                    resources.push((id.clone(), super::log_group_resource(&kms)));
+                    if define {
+                        resources.push((kms, super::session_key_resource()));
+                        "a log group and the KMS key that encrypts it".to_string()
+                    } else {
+                        format!("a log group encrypted with the template's KMS key `{kms}`")
+                    }
+                }
+            };
+            (
+                format!(
+                    "define {what}:\n\n{}\n\nthen refer to it by `Ref`",
+                    style.show(&Snippet::Map(resources))
+                ),
+                id,
+            )
+        }
     };
     format!(
         "{intro}, which gives its name:\n\n{}",
-        cx.style().show_pair(key, &Snippet::reference(target))
+        style.show_pair(key, &Snippet::reference(&target))
     )
 }

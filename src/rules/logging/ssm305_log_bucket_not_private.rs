@@ -52,7 +52,8 @@ crate::declare_rule! {
     }
 }
 
-const SETTINGS: [&str; 4] = [
+/// The four settings of `PublicAccessBlockConfiguration`, each to be `true`.
+pub const SETTINGS: [&str; 4] = [
     "BlockPublicAcls",
     "BlockPublicPolicy",
     "IgnorePublicAcls",

@@ -374,24 +374,42 @@ fn help(cx: &Context<'_>, net: &Network<'_>, m: &Missing<'_>) -> String {
     }
     out.push_str(&style.show(&Snippet::Map(resources)));
     if m.igw_routes.is_empty() {
-        let (nat, which) = match cx.resources_of_type(&["AWS::EC2::NatGateway"]).next() {
-            Some(n) => (n.id, ""),
-            None => (
-                "NatGateway",
-                " (an AWS::EC2::NatGateway, `NatGateway` below)",
-            ),
+        // The template's NAT gateway, else one the user names: a parameter the snippet
+        // defines (a NAT gateway needs a public subnet and an Elastic IP of theirs).
+        let (nat, parameter) = match cx.resources_of_type(&["AWS::EC2::NatGateway"]).next() {
+            Some(n) => (n.id.to_string(), None),
+            None => {
+                let id = fresh_id(cx.template(), "NatGatewayId", &[]);
+                let parameter = crate::rules::parameter_snippet(
+                    &id,
+                    "String",
+                    "The NAT gateway (nat-...) of a public subnet of the VPC",
+                );
+                (id, Some(parameter))
+            }
         };
-        let route = fresh_id(cx.template(), &format!("{}NatRoute", m.route_table.id), &[]);
+        let route = fresh_id(
+            cx.template(),
+            &format!("{}NatRoute", m.route_table.id),
+            &[&nat],
+        );
         let properties = Snippet::map([
             ("RouteTableId", Snippet::reference(m.route_table.id)),
             ("DestinationCidrBlock", Snippet::str("0.0.0.0/0")),
-            ("NatGatewayId", Snippet::reference(nat)),
+            ("NatGatewayId", Snippet::reference(&nat)),
         ]);
         let resource = Snippet::map([(route, resource_snippet("AWS::EC2::Route", properties))]);
-        out.push_str(&format!(
-            "\n\nor route 0.0.0.0/0 through a NAT gateway in a public subnet{which}:\n\n{}",
-            style.show(&resource)
-        ));
+        match parameter {
+            Some(parameter) => out.push_str(&format!(
+                "\n\nor route 0.0.0.0/0 through a NAT gateway in a public subnet, given as a parameter:\n\n{}\n\nand the route:\n\n{}",
+                style.show(&parameter),
+                style.show(&resource)
+            )),
+            None => out.push_str(&format!(
+                "\n\nor route 0.0.0.0/0 through the NAT gateway `{nat}`:\n\n{}",
+                style.show(&resource)
+            )),
+        }
     }
     out
 }
