@@ -328,19 +328,9 @@ impl LauncherHelp {
     /// The help text, its snippet in the file's style.
     pub fn text(self, style: &Style) -> String {
         match self {
-            LauncherHelp::Eks => format!(
-                "remove `RemoteAccess` and reach the nodes with Session Manager (the node role needs AmazonSSMManagedInstanceCore), or name who may connect:\n\n{}",
-                style.show_pair(
-                    "RemoteAccess",
-                    &Snippet::map([
-                        ("Ec2SshKey", Snippet::reference("KeyName")),
-                        (
-                            "SourceSecurityGroups",
-                            Snippet::Seq(vec![Snippet::reference("BastionSecurityGroup")]),
-                        ),
-                    ])
-                )
-            ),
+            // The rules build the EKS snippet themselves: it names the node group's own
+            // key and a parameter the template must not already use.
+            LauncherHelp::Eks => "remove `RemoteAccess` and reach the nodes with Session Manager (the node role needs AmazonSSMManagedInstanceCore), or name who may connect in its `SourceSecurityGroups`".to_string(),
             LauncherHelp::Beanstalk => format!(
                 "drop `EC2KeyName` and reach the instances with Session Manager, or limit SSH to a narrow source:\n\n{}",
                 style.show(&Snippet::Seq(vec![Snippet::map([
