@@ -161,8 +161,9 @@ impl SourceFile {
         }
     }
 
-    /// The number of characters before byte `offset` (a character boundary).
-    fn chars_before(&self, offset: usize) -> usize {
+    /// The number of characters before byte `offset` (a character boundary), counting
+    /// at most [`CHAR_MARK_EVERY`] bytes.
+    pub fn chars_before(&self, offset: usize) -> usize {
         if self.char_marks.is_empty() {
             return offset;
         }

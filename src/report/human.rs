@@ -74,8 +74,14 @@ pub fn render_findings(reports: &[FileReport], options: &HumanOptions) -> String
             let finding = &printable_finding(finding);
             // miette is given only the lines around the finding's labels (it reads its
             // source from the start for every label), with overlong lines cut.
-            let excerpt = (!report.source.text.is_empty())
-                .then(|| Excerpt::new(&name, &text, &lines, &finding_spans(&text, finding)));
+            let excerpt = (!report.source.text.is_empty()).then(|| {
+                // Characters counted with the file's marks: a cut line of a minified
+                // template is megabytes long, and each finding cuts it.
+                let chars = |from: usize, to: usize| {
+                    report.source.chars_before(to) - report.source.chars_before(from)
+                };
+                Excerpt::new(&name, &text, &lines, &finding_spans(&text, finding), &chars)
+            });
             let hidden = finding.labels.len().saturating_sub(MAX_SHOWN_LABELS - 1);
             let diagnostic = FindingDiagnostic {
                 finding,
@@ -358,7 +364,14 @@ struct Excerpt {
 }
 
 impl Excerpt {
-    fn new(name: &str, text: &str, starts: &LineStarts, spans: &[SourceSpan]) -> Excerpt {
+    /// `chars(a, b)`: the number of characters between the byte offsets `a` and `b`.
+    fn new(
+        name: &str,
+        text: &str,
+        starts: &LineStarts,
+        spans: &[SourceSpan],
+        chars: &dyn Fn(usize, usize) -> usize,
+    ) -> Excerpt {
         let last_line = starts.0.len() - 1;
         // The lines of each label, merged into runs: those that overlap, and those miette
         // would draw as one snippet. miette joins the next label's snippet to the last
@@ -403,7 +416,7 @@ impl Excerpt {
             let start = excerpt.text.len();
             for index in first..=last {
                 let (line_start, line_end) = starts.range(index, text.len());
-                excerpt.push_line(text, line_start, line_end, spans);
+                excerpt.push_line(text, line_start, line_end, spans, chars);
             }
             excerpt.pieces.push(Piece {
                 start,
@@ -422,7 +435,14 @@ impl Excerpt {
         excerpt
     }
 
-    fn push_line(&mut self, text: &str, start: usize, end: usize, spans: &[SourceSpan]) {
+    fn push_line(
+        &mut self,
+        text: &str,
+        start: usize,
+        end: usize,
+        spans: &[SourceSpan],
+        chars: &dyn Fn(usize, usize) -> usize,
+    ) {
         let line = text.get(start..end).unwrap_or_default();
         let content_end = start + line.trim_end_matches(['\n', '\r']).len();
         let at = self.text.len();
@@ -469,7 +489,7 @@ impl Excerpt {
             kept: (from, to),
             at,
             kept_at,
-            chars_before_kept: text.get(start..from).unwrap_or_default().chars().count(),
+            chars_before_kept: chars(start, from),
         });
     }
 
@@ -579,6 +599,10 @@ fn source_span(text: &str, span: Span) -> SourceSpan {
 mod tests {
     use super::*;
 
+    fn count_chars(text: &str) -> impl Fn(usize, usize) -> usize + '_ {
+        |from, to| text.get(from..to).map_or(0, |t| t.chars().count())
+    }
+
     #[test]
     fn spans_snap_to_char_boundaries() {
         let text = "aé";
@@ -648,7 +672,7 @@ mod tests {
             SourceSpan::new(middle.into(), 4),
             SourceSpan::new(far.into(), 2),
         ];
-        let excerpt = Excerpt::new("t.yaml", &text, &starts, &spans);
+        let excerpt = Excerpt::new("t.yaml", &text, &starts, &spans, &count_chars(&text));
         assert!(excerpt.text.len() < 400, "{}", excerpt.text.len());
         assert_eq!(excerpt.pieces.len(), 2);
         let contents = excerpt.read_span(&excerpt.spans[0], 1, 1).unwrap();
@@ -667,7 +691,13 @@ mod tests {
         let text = format!("{{\"a\": \"{}\", \"b\": 1}}\n", "x".repeat(100_000));
         let at = text.find("\"b\"").unwrap();
         let starts = LineStarts::new(&text);
-        let excerpt = Excerpt::new("t.json", &text, &starts, &[SourceSpan::new(at.into(), 3)]);
+        let excerpt = Excerpt::new(
+            "t.json",
+            &text,
+            &starts,
+            &[SourceSpan::new(at.into(), 3)],
+            &count_chars(&text),
+        );
         assert!(excerpt.text.len() < 2 * CUT_WINDOW, "{}", excerpt.text);
         let span = excerpt.spans[0];
         assert_eq!(&excerpt.text[span.offset()..span.offset() + 3], "\"b\"");

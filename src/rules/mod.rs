@@ -377,9 +377,9 @@ impl<'a> Context<'a> {
     where
         'a: 's,
     {
-        self.resources()
-            .iter()
-            .filter(move |r| types.contains(&r.type_name))
+        self.template()
+            .into_iter()
+            .flat_map(|t| t.resources_of_type(types))
     }
 
     /// A resource of the template.
@@ -426,11 +426,13 @@ impl<'a> Context<'a> {
 }
 
 /// A logical id starting with `base` that the template does not use, nor `taken`
-/// (`SsmRole`, `SsmRole2`, …): what a fix or help snippet adds never collides.
+/// (`SsmRole`, `SsmRole2`, …), not even a resource that no deployment creates: what a
+/// fix or help snippet adds never collides. Index lookups: one per fix stays cheap.
 pub fn fresh_id(template: Option<&Template<'_>>, base: &str, taken: &[&str]) -> String {
     let free = |id: &str| {
-        template.is_none_or(|t| t.resource(id).is_none() && t.parameter(id).is_none())
-            && !taken.contains(&id)
+        template.is_none_or(|t| {
+            t.resource(id).is_none() && t.parameter(id).is_none() && !t.is_absent(id)
+        }) && !taken.contains(&id)
     };
     if free(base) {
         return base.to_string();

@@ -15,6 +15,9 @@ use super::{Node, NodeKind};
 pub struct Editor<'a> {
     text: &'a str,
     pub style: Style,
+    /// The offset of every `\n`, found once: a minified template is one line of
+    /// megabytes, and a fix per resource must not scan it for line ends each time.
+    newlines: std::cell::OnceCell<Vec<usize>>,
 }
 
 impl<'a> Editor<'a> {
@@ -22,7 +25,19 @@ impl<'a> Editor<'a> {
         Editor {
             text,
             style: Style::detect(text, json),
+            newlines: std::cell::OnceCell::new(),
         }
+    }
+
+    fn newlines(&self) -> &[usize] {
+        self.newlines
+            .get_or_init(|| self.text.match_indices('\n').map(|(i, _)| i).collect())
+    }
+
+    /// The first `\n` at or after `at`, if any.
+    fn newline_from(&self, at: usize) -> Option<usize> {
+        let newlines = self.newlines();
+        newlines.get(newlines.partition_point(|&n| n < at)).copied()
     }
 
     fn byte(&self, at: usize) -> Option<u8> {
@@ -32,20 +47,17 @@ impl<'a> Editor<'a> {
     /// The start of the line holding `at`.
     fn line_start(&self, at: usize) -> usize {
         let at = at.min(self.text.len());
-        self.text
-            .get(..at)
-            .and_then(|t| t.rfind('\n'))
-            .map_or(0, |i| i + 1)
+        let newlines = self.newlines();
+        match newlines.partition_point(|&n| n < at) {
+            0 => 0,
+            i => newlines.get(i - 1).map_or(0, |n| n + 1),
+        }
     }
 
     /// The end of the line holding `at`, before its line break.
     fn line_end(&self, at: usize) -> usize {
         let at = at.min(self.text.len());
-        let end = self
-            .text
-            .get(at..)
-            .and_then(|t| t.find('\n'))
-            .map_or(self.text.len(), |i| at + i);
+        let end = self.newline_from(at).unwrap_or(self.text.len());
         if end > 0 && self.byte(end - 1) == Some(b'\r') {
             end - 1
         } else {
@@ -56,10 +68,7 @@ impl<'a> Editor<'a> {
     /// Past the line break of the line holding `at` (or the end of the text).
     fn next_line(&self, at: usize) -> usize {
         let at = at.min(self.text.len());
-        self.text
-            .get(at..)
-            .and_then(|t| t.find('\n'))
-            .map_or(self.text.len(), |i| at + i + 1)
+        self.newline_from(at).map_or(self.text.len(), |i| i + 1)
     }
 
     /// The column of `at` in bytes (spaces before a key).
@@ -102,9 +111,10 @@ impl<'a> Editor<'a> {
 
     /// Whether the whole node is on one line.
     fn one_line(&self, node: &Node) -> bool {
-        self.text
-            .get(node.span.start()..node.span.end())
-            .is_some_and(|t| !t.contains('\n'))
+        self.text.get(node.span.range()).is_some()
+            && self
+                .newline_from(node.span.start())
+                .is_none_or(|n| n >= node.span.end())
     }
 
     /// The leading blanks of the line holding `at`.
@@ -118,12 +128,18 @@ impl<'a> Editor<'a> {
     /// Adds `entries` to the mapping `map` (after its last entry). `None` for a mapping
     /// that is not written as one (a tagged value) or has a key already.
     pub fn insert_entries(&self, map: &Node, entries: &[(&str, Snippet)]) -> Option<Edit> {
+        if entries.iter().any(|(k, _)| map.entry(k).is_some()) {
+            return None;
+        }
+        self.insert_new_entries(map, entries)
+    }
+
+    /// [`Editor::insert_entries`] for keys the caller knows are new (logical ids checked
+    /// against the template's index): a fix per resource must not scan `Resources`.
+    pub fn insert_new_entries(&self, map: &Node, entries: &[(&str, Snippet)]) -> Option<Edit> {
         let present = map.as_map()?;
         // `{Fn::If: ...}` is a function, not a mapping to add keys to.
-        if map.as_intrinsic().is_some()
-            || entries.iter().any(|(k, _)| map.entry(k).is_some())
-            || entries.is_empty()
-        {
+        if map.as_intrinsic().is_some() || entries.is_empty() {
             return None;
         }
         let style = &self.style;

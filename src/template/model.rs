@@ -61,13 +61,16 @@ pub struct Template<'a> {
     pub source_text: &'a str,
     resource_index: HashMap<&'a str, usize>,
     parameter_index: HashMap<&'a str, usize>,
+    /// Indexes into `resources` by type, ascending.
+    type_index: HashMap<&'a str, Vec<usize>>,
     /// Indexes into `references` by the resource referred to.
     referrer_index: HashMap<&'a str, Vec<usize>>,
     /// (type, name property, literal name) → the first resource with that name.
     name_index: HashMap<(&'a str, &'static str, &'a str), usize>,
     /// The conditions as formulas over the parameters.
     logic: Conditions<'a>,
-    /// Resources whose `Condition:` is false in every deployment the parameters allow.
+    /// Resources whose `Condition:` is false in every deployment the parameters allow
+    /// (sorted).
     absent: Vec<&'a str>,
     /// `(start, end, index)` of each resource's node, sorted: which resource a node is in.
     extents: Vec<(usize, usize, usize)>,
@@ -200,6 +203,7 @@ impl<'a> Template<'a> {
                 });
             }
         }
+        absent.sort_unstable();
         let resource_index = resources
             .iter()
             .enumerate()
@@ -220,6 +224,7 @@ impl<'a> Template<'a> {
             source_text: "",
             resource_index,
             parameter_index,
+            type_index: HashMap::new(),
             referrer_index: HashMap::new(),
             name_index: HashMap::new(),
             logic,
@@ -233,6 +238,9 @@ impl<'a> Template<'a> {
             .map(|(i, r)| (r.node.span.start(), r.node.span.end(), i))
             .collect();
         template.extents.sort_unstable();
+        for (i, r) in template.resources.iter().enumerate() {
+            template.type_index.entry(r.type_name).or_default().push(i);
+        }
         for (i, r) in template.resources.iter().enumerate() {
             for entry in r.properties.and_then(Node::as_map).unwrap_or_default() {
                 let Some(property) = NAME_PROPERTIES.iter().find(|p| **p == entry.key) else {
@@ -278,7 +286,7 @@ impl<'a> Template<'a> {
     /// Whether `id` is a resource that the given parameters rule out (its `Condition:`
     /// cannot hold): it exists in no deployment analysed.
     pub fn is_absent(&self, id: &str) -> bool {
-        self.absent.contains(&id)
+        self.absent.binary_search(&id).is_ok()
     }
 
     /// The resource whose definition contains the byte offset `at`.
@@ -315,13 +323,33 @@ impl<'a> Template<'a> {
             .and_then(|&i| self.resources.get(i))
     }
 
+    /// The resources of one of `types`, in file order, at a cost in what they are (an
+    /// index: rules ask per finding, and a template may hold 50,000 resources).
     pub fn resources_of_type<'s>(
         &'s self,
-        types: &'s [&str],
+        types: &[&str],
     ) -> impl Iterator<Item = &'s Resource<'a>> + 's {
-        self.resources
+        let single = match types {
+            [one] => self.type_index.get::<str>(one).map(Vec::as_slice),
+            _ => None,
+        };
+        let mut merged: Vec<usize> = Vec::new();
+        if types.len() > 1 {
+            merged.extend(
+                types
+                    .iter()
+                    .filter_map(|t| self.type_index.get::<str>(t))
+                    .flatten(),
+            );
+            merged.sort_unstable();
+            merged.dedup();
+        }
+        single
+            .unwrap_or_default()
             .iter()
-            .filter(move |r| types.contains(&r.type_name))
+            .copied()
+            .chain(merged)
+            .filter_map(|i| self.resources.get(i))
     }
 
     /// Resources that refer to `id`.

@@ -188,7 +188,8 @@ fn fix(cx: &Context<'_>, compute: &Compute<'_>) -> Option<Fix> {
     if !new.is_empty() {
         let entries: Vec<(&str, Snippet)> =
             new.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-        edits.push(editor.insert_entries(resources, &entries)?);
+        // The ids are fresh (`fresh_id`): no scan of `Resources` per fix.
+        edits.push(editor.insert_new_entries(resources, &entries)?);
     }
     let title = if new.is_empty() {
         format!("use instance profile `{profile}`")
@@ -202,7 +203,8 @@ fn fix(cx: &Context<'_>, compute: &Compute<'_>) -> Option<Fix> {
 /// (with its role), which the preamble returned defines ("create ...:\n\nSNIPPET\n\nthen ").
 fn snippet_profile(cx: &Context<'_>) -> (String, String) {
     let style = cx.style();
-    let profiles: Vec<_> = cx.resources_of_type(&[INSTANCE_PROFILE]).collect();
+    // Two tell "the only one" from "several".
+    let profiles: Vec<_> = cx.resources_of_type(&[INSTANCE_PROFILE]).take(2).collect();
     match profiles.as_slice() {
         [only] => (only.id.to_string(), String::new()),
         _ => {
