@@ -428,13 +428,12 @@ fn section(docs: &str, heading: &str) -> Option<String> {
 }
 
 fn region(source: &SourceFile, span: Span) -> Region {
-    let start = source.line_col(span.start());
-    let end = source.line_col(span.end().max(span.start()));
+    let range = crate::report::json::JsonRange::of(source, span);
     Region {
-        start_line: start.line,
-        start_column: start.column,
-        end_line: end.line,
-        end_column: end.column,
+        start_line: range.line,
+        start_column: range.column,
+        end_line: range.end_line,
+        end_column: range.end_column,
     }
 }
 
