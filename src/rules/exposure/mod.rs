@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::base::{Span, Tri};
-use crate::diagnostic::emit::{Snippet, Style};
+use crate::diagnostic::emit::Snippet;
 use crate::rules::{label_defaults, qualifiers, Context, Distinct, Finding, RuleMeta};
 use crate::semantic::ingress::{GroupLink, IngressRule, LauncherHelp, Origin};
 use crate::semantic::traffic::{Port, PortMatch, Source};
@@ -124,10 +124,9 @@ pub fn ingress_finding(
             ..
         } => format!("{}\n\n{session}", eks_help(cx, rule)),
         Origin::Launcher { help, .. } => format!("{}\n\n{session}", help.text(cx.style())),
-        Origin::SecurityGroup => format!(
-            "{}\n\n{session}",
-            fix_snippet(cx.style(), rule, m, port, service)
-        ),
+        Origin::SecurityGroup => {
+            format!("{}\n\n{session}", fix_snippet(cx, rule, m, port, service))
+        }
     };
     Some(finding.help(help))
 }
@@ -299,12 +298,13 @@ fn replacement_entries(rule: &IngressRule<'_>, m: PortMatch, port: i64) -> Vec<S
 /// standalone resource reduced to the remaining ports; a sentence alone when there is
 /// nothing to show.
 pub fn fix_snippet(
-    style: &Style,
+    cx: &Context<'_>,
     rule: &IngressRule<'_>,
     m: PortMatch,
     port: i64,
     service: &str,
 ) -> String {
+    let style = cx.style();
     let replacements = replacement_entries(rule, m, port);
     let what = match m {
         PortMatch::Range(a, b) if a == b => format!("remove the {service} rule"),
@@ -318,10 +318,11 @@ pub fn fix_snippet(
         if replacements.is_empty() {
             return format!("{what}: delete the `{id}` resource (AWS::EC2::SecurityGroupIngress).");
         }
+        // The rest of a split range goes into a new resource, under an id not yet used.
         let resources = replacements.into_iter().enumerate().map(|(i, entry)| {
             let name = match i {
                 0 => id.to_string(),
-                _ => format!("{id}{}", i + 1),
+                _ => crate::rules::fresh_id(cx.template(), id, &[]),
             };
             (
                 name,
