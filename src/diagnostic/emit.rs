@@ -328,7 +328,11 @@ const SHORT_TAGS: &[&str] = &[
 impl Style {
     /// The style of `text`, a JSON document when `json`.
     pub fn detect(text: &str, json: bool) -> Style {
-        let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+        // The first line break shows the file's (no scan of a whole large file).
+        let crlf = text
+            .find('\n')
+            .is_some_and(|at| text.get(..at).is_some_and(|l| l.ends_with('\r')));
+        let newline = if crlf { "\r\n" } else { "\n" };
         let mut unit = None;
         let mut previous: Option<(usize, bool)> = None;
         let (mut single, mut double, mut short_tags) = (0usize, 0usize, false);
@@ -360,9 +364,9 @@ impl Style {
             }
             previous = Some((lead, opens));
             if !json {
-                single += trimmed.matches(": '").count() + usize::from(trimmed.starts_with("- '"));
-                double +=
-                    trimmed.matches(": \"").count() + usize::from(trimmed.starts_with("- \""));
+                let (s, d) = quoted_values(trimmed);
+                single += s;
+                double += d;
                 short_tags = short_tags || uses_short_tag(trimmed);
             }
         }
@@ -651,6 +655,27 @@ fn strip_comment(line: &str) -> &str {
 }
 
 /// Whether a line (without its comment) uses a short-form CloudFormation tag.
+/// How many values of a YAML line open with a single and with a double quote (`: '`,
+/// `- '` at the start): one pass over the bytes, no substring search per line.
+fn quoted_values(line: &str) -> (usize, usize) {
+    let bytes = line.as_bytes();
+    let (mut single, mut double) = (0, 0);
+    let mut count = |quote: u8| match quote {
+        b'\'' => single += 1,
+        b'"' => double += 1,
+        _ => {}
+    };
+    if let [b'-', b' ', quote, ..] = bytes {
+        count(*quote);
+    }
+    for window in bytes.windows(3) {
+        if let [b':', b' ', quote] = window {
+            count(*quote);
+        }
+    }
+    (single, double)
+}
+
 fn uses_short_tag(line: &str) -> bool {
     line.match_indices('!').any(|(at, _)| {
         let rest = line.get(at + 1..).unwrap_or("");

@@ -257,10 +257,24 @@ impl<'a> Chains<'a> {
                 }
             }
         }
-        // Kept for the whole lint: no spare capacity.
+        // Kept for the whole lint: no spare capacity (most lists hold one link).
         chains.computes.shrink_to_fit();
+        for compute in &mut chains.computes {
+            compute.links.shrink_to_fit();
+            compute.roles.shrink_to_fit();
+        }
         chains.profiles.shrink_to_fit();
+        for profile in &mut chains.profiles {
+            profile.roles.shrink_to_fit();
+        }
         chains.instance_roles.shrink_to_fit();
+        for role in &mut chains.instance_roles {
+            role.profiles.shrink_to_fit();
+            role.users.shrink_to_fit();
+        }
+        for users in chains.users_index.values_mut() {
+            users.shrink_to_fit();
+        }
         chains
     }
 

@@ -56,15 +56,19 @@ pub struct Template<'a> {
     pub resources: Vec<Resource<'a>>,
     pub mappings: Option<&'a Node>,
     pub conditions: Option<&'a Node>,
-    pub references: Vec<Reference<'a>>,
+    /// Every reference between resources as (index of the referring resource, span),
+    /// grouped by the resource referred to (in template order within a group), so that
+    /// [`Template::referrers`] reads one slice.
+    references: Vec<(u32, Span)>,
     /// The file's text, when known: lets policies written as strings point into it.
     pub source_text: &'a str,
     resource_index: HashMap<&'a str, usize>,
     parameter_index: HashMap<&'a str, usize>,
     /// Indexes into `resources` by type, ascending.
     type_index: HashMap<&'a str, Vec<usize>>,
-    /// Indexes into `references` by the resource referred to.
-    referrer_index: HashMap<&'a str, Vec<usize>>,
+    /// The range of `references` that refers to a resource, by its id (no list per
+    /// resource: a template refers to most of its resources).
+    referrer_index: HashMap<&'a str, std::ops::Range<usize>>,
     /// (type, name property, literal name) → the first resource with that name.
     name_index: HashMap<(&'a str, &'static str, &'a str), usize>,
     /// The conditions as formulas over the parameters.
@@ -254,9 +258,24 @@ impl<'a> Template<'a> {
                 }
             }
         }
-        template.references = template.collect_references();
-        for (i, r) in template.references.iter().enumerate() {
-            template.referrer_index.entry(r.to).or_default().push(i);
+        let mut references = template.collect_references();
+        // Stable: each group keeps template order.
+        references.sort_by(|a, b| a.to.cmp(b.to));
+        references.shrink_to_fit();
+        let mut start = 0;
+        for (i, r) in references.iter().enumerate() {
+            if references.get(i + 1).is_none_or(|next| next.to != r.to) {
+                template.referrer_index.insert(r.to, start..i + 1);
+                start = i + 1;
+            }
+        }
+        let index_of = |id: &str| template.resource_index.get(id).copied().unwrap_or(0);
+        template.references = references
+            .iter()
+            .map(|r| (u32::try_from(index_of(r.from)).unwrap_or(u32::MAX), r.span))
+            .collect();
+        for list in template.type_index.values_mut() {
+            list.shrink_to_fit();
         }
         template
     }
@@ -353,12 +372,21 @@ impl<'a> Template<'a> {
     }
 
     /// Resources that refer to `id`.
-    pub fn referrers<'s>(&'s self, id: &str) -> impl Iterator<Item = &'s Reference<'a>> + 's {
-        self.referrer_index
-            .get(id)
-            .into_iter()
-            .flatten()
-            .filter_map(|&i| self.references.get(i))
+    pub fn referrers<'s>(&'s self, id: &str) -> impl Iterator<Item = Reference<'a>> + 's {
+        let found = self.referrer_index.get_key_value(id);
+        let to = found.map_or("", |(to, _)| *to);
+        found
+            .and_then(|(_, range)| self.references.get(range.clone()))
+            .unwrap_or_default()
+            .iter()
+            .filter_map(move |&(from, span)| {
+                let from = self.resources.get(usize::try_from(from).ok()?)?;
+                Some(Reference {
+                    from: from.id,
+                    to,
+                    span,
+                })
+            })
     }
 
     fn collect_references(&self) -> Vec<Reference<'a>> {

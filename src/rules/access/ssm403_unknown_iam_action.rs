@@ -69,9 +69,20 @@ impl Rule for UnknownIamAction {
             .iter()
             .chain(cx.model.trust_statements())
             .chain(cx.model.resource_statements());
+        // Templates repeat their actions (every role its `sts:AssumeRole`): each known
+        // one is looked up in the catalog once.
+        let mut matching: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for l in located {
             let st = &l.statement;
             for (pattern, &span) in st.actions.known.iter().zip(&st.action_spans) {
+                let pattern: &str = pattern;
+                if matching.contains(pattern) {
+                    continue;
+                }
+                if actions().matches_any(pattern) {
+                    matching.insert(pattern);
+                    continue;
+                }
                 if let Some(finding) = self.finding(cx, l, st, pattern, span) {
                     out.push(finding);
                 }
