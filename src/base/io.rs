@@ -41,12 +41,18 @@ pub fn read_regular_file(path: &Path) -> Result<Vec<u8>, String> {
     if !opened.is_file() {
         return Err("not a regular file".to_string());
     }
-    read_limited(&mut file)
+    // Sized once from the metadata: a buffer grown by doubling would hold a large
+    // template up to three times while it is read.
+    let expected = usize::try_from(opened.len().min(MAX_INPUT_BYTES)).unwrap_or(0);
+    read_limited_into(&mut file, Vec::with_capacity(expected.saturating_add(1)))
 }
 
 /// Reads to the end, at most [`MAX_INPUT_BYTES`].
 pub fn read_limited(reader: &mut dyn Read) -> Result<Vec<u8>, String> {
-    let mut bytes = Vec::new();
+    read_limited_into(reader, Vec::new())
+}
+
+fn read_limited_into(reader: &mut dyn Read, mut bytes: Vec<u8>) -> Result<Vec<u8>, String> {
     reader
         .take(MAX_INPUT_BYTES + 1)
         .read_to_end(&mut bytes)

@@ -69,7 +69,9 @@ pub struct LineCol {
 #[derive(Debug)]
 pub struct SourceFile {
     pub name: String,
-    pub text: Arc<str>,
+    /// Shared with the reports (a `String` behind the `Arc`: made from the text read
+    /// without copying it).
+    pub text: Arc<String>,
     line_starts: LineStarts,
     /// The number of characters before each multiple of [`CHAR_MARK_EVERY`] bytes (none
     /// for an ASCII text), so that a column costs at most that many bytes to count, not
@@ -141,8 +143,8 @@ const fn starts_char(b: u8) -> bool {
 }
 
 impl SourceFile {
-    pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
-        let text: Arc<str> = text.into();
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        let text = Arc::new(text.into());
         let line_starts = LineStarts::of(&text);
         let mut char_marks = Vec::new();
         if !text.is_ascii() {

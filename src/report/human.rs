@@ -64,9 +64,9 @@ pub fn render_findings(reports: &[FileReport], options: &HumanOptions) -> String
         }
         // Control characters from the file (a binary file, an ESC sequence) must not reach
         // the terminal; replacing them keeps every byte offset.
-        let text: Arc<str> = match printable(&report.source.text) {
+        let text: Arc<String> = match printable(&report.source.text) {
             Cow::Borrowed(_) => Arc::clone(&report.source.text),
-            Cow::Owned(text) => text.into(),
+            Cow::Owned(text) => Arc::new(text),
         };
         let name = printable(&report.source.name).into_owned();
         let lines = LineStarts::new(&text);
