@@ -89,9 +89,10 @@ enum LineStarts {
 
 impl LineStarts {
     fn of(text: &str) -> Self {
-        let starts = || std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1));
+        let bytes = text.as_bytes();
+        let starts = || std::iter::once(0).chain(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
         if u32::try_from(text.len()).is_ok() {
-            let lines = 1 + text.bytes().filter(|&b| b == b'\n').count();
+            let lines = 1 + memchr::memchr_iter(b'\n', bytes).count();
             let mut narrow = Vec::with_capacity(lines);
             narrow.extend(starts().map(|s| u32::try_from(s).unwrap_or(u32::MAX)));
             LineStarts::Narrow(narrow.into_boxed_slice())

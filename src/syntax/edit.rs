@@ -17,7 +17,8 @@ pub struct Editor<'a> {
     pub style: Style,
     /// The offset of every `\n`, found once: a minified template is one line of
     /// megabytes, and a fix per resource must not scan it for line ends each time.
-    newlines: std::cell::OnceCell<Vec<usize>>,
+    /// In 32 bits, like every span (inputs are capped at 64 MiB).
+    newlines: std::cell::OnceCell<Box<[u32]>>,
 }
 
 impl<'a> Editor<'a> {
@@ -29,15 +30,27 @@ impl<'a> Editor<'a> {
         }
     }
 
-    fn newlines(&self) -> &[usize] {
-        self.newlines
-            .get_or_init(|| self.text.match_indices('\n').map(|(i, _)| i).collect())
+    fn newlines(&self) -> &[u32] {
+        self.newlines.get_or_init(|| {
+            let bytes = self.text.as_bytes();
+            let mut out = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count());
+            out.extend(
+                memchr::memchr_iter(b'\n', bytes).map(|i| u32::try_from(i).unwrap_or(u32::MAX)),
+            );
+            out.into_boxed_slice()
+        })
+    }
+
+    /// The index of the first `\n` at or after `at`.
+    fn newlines_before(&self, at: usize) -> usize {
+        self.newlines()
+            .partition_point(|&n| usize::try_from(n).unwrap_or(usize::MAX) < at)
     }
 
     /// The first `\n` at or after `at`, if any.
     fn newline_from(&self, at: usize) -> Option<usize> {
-        let newlines = self.newlines();
-        newlines.get(newlines.partition_point(|&n| n < at)).copied()
+        let i = self.newlines_before(at);
+        self.newlines().get(i).map(|&n| n as usize)
     }
 
     fn byte(&self, at: usize) -> Option<u8> {
@@ -47,10 +60,9 @@ impl<'a> Editor<'a> {
     /// The start of the line holding `at`.
     fn line_start(&self, at: usize) -> usize {
         let at = at.min(self.text.len());
-        let newlines = self.newlines();
-        match newlines.partition_point(|&n| n < at) {
+        match self.newlines_before(at) {
             0 => 0,
-            i => newlines.get(i - 1).map_or(0, |n| n + 1),
+            i => self.newlines().get(i - 1).map_or(0, |&n| n as usize + 1),
         }
     }
 
