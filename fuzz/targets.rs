@@ -61,7 +61,7 @@ fn check_spans(text: &str, root: &Node) {
                     todo.push(&e.value);
                 }
             }
-            NodeKind::Opaque { value, .. } => todo.push(value),
+            NodeKind::Opaque(tagged) => todo.push(&tagged.value),
             _ => {}
         }
     }

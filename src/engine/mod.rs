@@ -10,7 +10,7 @@ use crate::base::{SourceFile, Span};
 use crate::diagnostic::{Finding, RuleMeta, Severity};
 use crate::rules::{self, Context, OptionValue, RuleInfo, RuleSettings};
 use crate::semantic::{Input, Model, PolicyFile};
-use crate::syntax::{Entry, Node, NodeKind};
+use crate::syntax::{Entry, Items, Node, NodeKind};
 use crate::template::eval::Evaluator;
 use crate::template::model::{classify, DocumentKind, Template};
 
@@ -291,7 +291,7 @@ fn lint_text(source: SourceFile, given: Given, options: &LintOptions) -> FileRep
                         .to_string(),
                 );
                 Node::new(
-                    NodeKind::Map(Box::new([Entry {
+                    NodeKind::Map(Items::from([Entry {
                         key: "Statement".into(),
                         key_span: root.span,
                         value: root.clone(),

@@ -950,7 +950,7 @@ fn multiline_scalars(node: &Node, text: &str, out: &mut Vec<Span>) {
                 multiline_scalars(&entry.value, text, out);
             }
         }
-        NodeKind::Opaque { value, .. } => multiline_scalars(value, text, out),
+        NodeKind::Opaque(tagged) => multiline_scalars(&tagged.value, text, out),
         NodeKind::Null | NodeKind::Bool(_) | NodeKind::Number(_) => {}
     }
 }
@@ -996,7 +996,7 @@ fn extents_on_lines(
                     todo.push(item);
                 }
             }
-            NodeKind::Opaque { value, .. } => todo.push(value),
+            NodeKind::Opaque(tagged) => todo.push(&tagged.value),
             _ => {}
         }
     }

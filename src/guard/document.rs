@@ -297,11 +297,11 @@ impl<'a, 'e> Normaliser<'a, 'e> {
                 }
                 out.push('}');
             }
-            NodeKind::Opaque { tag, value } => {
+            NodeKind::Opaque(tagged) => {
                 out.push('{');
-                push_string(out, &format!("!{tag}"));
+                push_string(out, &format!("!{}", tagged.tag));
                 out.push(':');
-                self.emit_literal(value, true, raw, out);
+                self.emit_literal(&tagged.value, true, raw, out);
                 out.push('}');
             }
         }
@@ -388,11 +388,11 @@ impl<'a, 'e> Normaliser<'a, 'e> {
                             .map(|item| (item, segment.len()))
                     })
                 }
-                NodeKind::Opaque { tag, value } => rest
+                NodeKind::Opaque(tagged) => rest
                     .strip_prefix('!')
-                    .and_then(|r| r.strip_prefix(tag.as_str()))
+                    .and_then(|r| r.strip_prefix(tagged.tag.as_str()))
                     .filter(|r| r.is_empty() || r.starts_with('/'))
-                    .map(|_| (value.as_ref(), tag.len() + 1)),
+                    .map(|_| (&tagged.value, tagged.tag.len() + 1)),
                 _ => None,
             };
             let Some((child, consumed)) = next else {

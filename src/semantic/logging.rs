@@ -16,7 +16,7 @@ use super::Input as FileInput;
 use crate::base::{Span, Tri};
 use crate::diagnostic::emit::{Snippet, Style};
 use crate::policy::refs;
-use crate::syntax::{Entry, Node, NodeKind};
+use crate::syntax::{Entry, Items, Node, NodeKind};
 use crate::template::eval::{Evaluator, Part, Resolved, Unknown, Value};
 use crate::template::model::{Resource, Template};
 use crate::template::When;
@@ -662,11 +662,11 @@ fn substitute<'a>(
 ) -> (Input<'a>, Vec<String>) {
     let string = Node::new(NodeKind::String(text.into()), span);
     let arg = match sub.vars {
-        Some(vars) => Node::new(NodeKind::Seq(Box::new([string, vars.clone()])), span),
+        Some(vars) => Node::new(NodeKind::Seq(Items::from([string, vars.clone()])), span),
         None => string,
     };
     let node = Node::new(
-        NodeKind::Map(Box::new([Entry {
+        NodeKind::Map(Items::from([Entry {
             key: "Fn::Sub".into(),
             key_span: span,
             value: arg,

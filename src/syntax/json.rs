@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use jsonc_parser::ast::{ObjectPropName, Value};
 use jsonc_parser::{CollectOptions, ParseOptions};
 
-use super::node::{Entry, Interner, Node, NodeKind, ParseError};
+use super::node::{Entry, Interner, Items, Node, NodeKind, ParseError};
 use super::yaml::MAX_DEPTH;
 use crate::base::Span;
 
@@ -56,38 +56,40 @@ fn convert(value: Value<'_>, base: usize, interner: &mut Interner) -> Result<Nod
         Value::BooleanLit(b) => Node::new(NodeKind::Bool(b.value), span(b.range)),
         Value::NullKeyword(n) => Node::new(NodeKind::Null, span(n.range)),
         Value::Array(a) => {
-            let items = a
-                .elements
-                .into_iter()
-                .map(|v| convert(v, base, interner))
-                .collect::<Result<Vec<_>, _>>()?;
-            Node::new(NodeKind::Seq(items.into()), span(a.range))
+            let items = Items::try_collect(
+                a.elements.len(),
+                a.elements.into_iter().map(|v| convert(v, base, interner)),
+            )?;
+            Node::new(NodeKind::Seq(items), span(a.range))
         }
         Value::Object(o) => {
             let mut first_at: HashMap<String, Span> = HashMap::new();
-            let mut entries = Vec::with_capacity(o.properties.len());
-            for prop in o.properties {
-                let (key, key_span) = match prop.name {
-                    ObjectPropName::String(s) => (s.value.into_owned(), span(s.range)),
-                    ObjectPropName::Word(w) => (w.value.to_string(), span(w.range)),
-                };
-                if let Some(first) = first_at.get(&key) {
-                    let mut err = ParseError::new(
-                        format!("duplicate mapping key `{key}`"),
+            let len = o.properties.len();
+            let entries = Items::try_collect(
+                len,
+                o.properties.into_iter().map(|prop| {
+                    let (key, key_span) = match prop.name {
+                        ObjectPropName::String(s) => (s.value.into_owned(), span(s.range)),
+                        ObjectPropName::Word(w) => (w.value.to_string(), span(w.range)),
+                    };
+                    if let Some(first) = first_at.get(&key) {
+                        let mut err = ParseError::new(
+                            format!("duplicate mapping key `{key}`"),
+                            key_span,
+                            "duplicate key",
+                        );
+                        err.related.push((*first, "first defined here".to_string()));
+                        return Err(err);
+                    }
+                    first_at.insert(key.clone(), key_span);
+                    Ok(Entry {
+                        key: interner.text(&key),
                         key_span,
-                        "duplicate key",
-                    );
-                    err.related.push((*first, "first defined here".to_string()));
-                    return Err(err);
-                }
-                first_at.insert(key.clone(), key_span);
-                entries.push(Entry {
-                    key: interner.text(&key),
-                    key_span,
-                    value: convert(prop.value, base, interner)?,
-                });
-            }
-            Node::new(NodeKind::Map(entries.into()), span(o.range))
+                        value: convert(prop.value, base, interner)?,
+                    })
+                }),
+            )?;
+            Node::new(NodeKind::Map(entries), span(o.range))
         }
     })
 }

@@ -5,7 +5,7 @@ pub mod json;
 pub mod node;
 pub mod yaml;
 
-pub use node::{Entry, Node, NodeKind, ParseError, Text};
+pub use node::{Entry, Items, Node, NodeKind, ParseError, Tagged, Text};
 
 /// Which syntax a text is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,22 +6,25 @@
 //! become [`NodeKind::Opaque`], which evaluates to unknown.
 
 use std::collections::HashSet;
-use std::sync::Arc;
+
+use arcstr::ArcStr;
+use thin_vec::ThinVec;
 
 use crate::base::Span;
 use crate::diagnostic::emit::Snippet;
 
 /// A string of the tree: exactly its text, no spare capacity, and shared between the
 /// keys and short scalars that repeat (a template writes `Type` and `Properties`
-/// thousands of times; see [`Interner`]).
+/// thousands of times; see [`Interner`]). One word: the length is kept beside the text,
+/// behind the pointer, so that an [`Entry`] and a [`NodeKind`] stay small.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct Text(Arc<str>);
+pub struct Text(ArcStr);
 
 /// Gives the equal keys and short scalars of one parse one shared text. Every scalar is
 /// hashed: foldhash, not SipHash (no hash-flooding concern: a bad input costs only time
 /// linear in its size, and the set lives for one parse).
 #[derive(Default)]
-pub(crate) struct Interner(HashSet<Arc<str>, foldhash::fast::RandomState>);
+pub(crate) struct Interner(HashSet<ArcStr, foldhash::fast::RandomState>);
 
 impl Interner {
     /// Longer texts (scripts, policy JSON) rarely repeat: they are not looked up.
@@ -29,13 +32,13 @@ impl Interner {
 
     pub(crate) fn text(&mut self, s: &str) -> Text {
         if s.len() > Self::MAX_SHARED {
-            return Text(Arc::from(s));
+            return Text(ArcStr::from(s));
         }
         if let Some(shared) = self.0.get(s) {
-            return Text(Arc::clone(shared));
+            return Text(ArcStr::clone(shared));
         }
-        let shared: Arc<str> = Arc::from(s);
-        self.0.insert(Arc::clone(&shared));
+        let shared = ArcStr::from(s);
+        self.0.insert(ArcStr::clone(&shared));
         Text(shared)
     }
 }
@@ -92,7 +95,7 @@ impl From<&str> for Text {
 
 impl From<Text> for String {
     fn from(t: Text) -> Self {
-        t.0.to_string()
+        t.0.as_str().to_owned()
     }
 }
 
@@ -145,15 +148,113 @@ pub enum NodeKind {
     /// A number, as written (`010`, `1e3` and `22` keep their text).
     Number(Text),
     String(Text),
-    /// Exactly its items: the tree holds many collections, none with spare capacity.
-    Seq(Box<[Node]>),
-    Map(Box<[Entry]>),
-    /// A value under a tag CloudFormation does not define (both boxed: rare, and a
-    /// [`NodeKind`] is then 24 bytes).
-    Opaque {
-        tag: Box<Text>,
-        value: Box<Node>,
-    },
+    Seq(Items<Node>),
+    Map(Items<Entry>),
+    /// A value under a tag CloudFormation does not define (boxed: rare, and a
+    /// [`NodeKind`] is then 16 bytes).
+    Opaque(Box<Tagged>),
+}
+
+/// The value of a [`NodeKind::Opaque`] node, and its tag as written (`!Rain::Module`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tagged {
+    pub tag: Text,
+    pub value: Node,
+}
+
+/// The items of a sequence or the entries of a mapping: exactly them (the tree holds
+/// many collections, none with spare capacity), behind one word (the length is kept
+/// with the items). Reads as a slice; built from a `Vec`, an array or an iterator.
+#[derive(Clone, PartialEq)]
+pub struct Items<T>(ThinVec<T>);
+
+impl<T> Default for Items<T> {
+    fn default() -> Self {
+        Items(ThinVec::new())
+    }
+}
+
+impl<T> Items<T> {
+    /// Collects `items`, `len` of them, stopping at the first error.
+    pub(crate) fn try_collect<E>(
+        len: usize,
+        items: impl IntoIterator<Item = Result<T, E>>,
+    ) -> Result<Self, E> {
+        let mut out = ThinVec::with_capacity(len);
+        for item in items {
+            out.push(item?);
+        }
+        out.shrink_to_fit();
+        Ok(Items(out))
+    }
+}
+
+impl<T> std::ops::Deref for Items<T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        &self.0
+    }
+}
+
+impl<T> std::ops::DerefMut for Items<T> {
+    fn deref_mut(&mut self) -> &mut [T] {
+        &mut self.0
+    }
+}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for Items<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl<T> FromIterator<T> for Items<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Self {
+        // Exact when the iterator knows its length, else shrunk to it.
+        let mut items: ThinVec<T> = items.into_iter().collect();
+        items.shrink_to_fit();
+        Items(items)
+    }
+}
+
+impl<T> From<Vec<T>> for Items<T> {
+    fn from(items: Vec<T>) -> Self {
+        items.into_iter().collect()
+    }
+}
+
+impl<T, const N: usize> From<[T; N]> for Items<T> {
+    fn from(items: [T; N]) -> Self {
+        items.into_iter().collect()
+    }
+}
+
+impl<T> IntoIterator for Items<T> {
+    type Item = T;
+    type IntoIter = thin_vec::IntoIter<T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Items<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a mut Items<T> {
+    type Item = &'a mut T;
+    type IntoIter = std::slice::IterMut<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter_mut()
+    }
 }
 
 /// One `key: value` pair of a mapping.
@@ -251,7 +352,7 @@ impl Node {
                         todo.push(&mut e.value);
                     }
                 }
-                NodeKind::Opaque { value, .. } => todo.push(value),
+                NodeKind::Opaque(tagged) => todo.push(&mut tagged.value),
                 _ => {}
             }
         }
@@ -275,8 +376,8 @@ impl Node {
                     .map(|e| (e.key.to_string(), e.value.to_snippet()))
                     .collect(),
             ),
-            NodeKind::Opaque { tag, value } => {
-                Snippet::Tagged(tag.to_string(), Box::new(value.to_snippet()))
+            NodeKind::Opaque(tagged) => {
+                Snippet::Tagged(tagged.tag.to_string(), Box::new(tagged.value.to_snippet()))
             }
         }
     }
@@ -299,9 +400,10 @@ impl Node {
                     .map(|e| (e.key.to_string(), e.value.to_styled_snippet()))
                     .collect(),
             ),
-            NodeKind::Opaque { tag, value } => {
-                Snippet::Tagged(tag.to_string(), Box::new(value.to_styled_snippet()))
-            }
+            NodeKind::Opaque(tagged) => Snippet::Tagged(
+                tagged.tag.to_string(),
+                Box::new(tagged.value.to_styled_snippet()),
+            ),
             _ => self.to_snippet(),
         }
     }
@@ -315,7 +417,7 @@ impl Node {
             NodeKind::String(_) => "string",
             NodeKind::Seq(_) => "list",
             NodeKind::Map(_) => "mapping",
-            NodeKind::Opaque { .. } => "tagged value",
+            NodeKind::Opaque(_) => "tagged value",
         }
     }
 }
@@ -380,4 +482,50 @@ pub fn long_form_of_tag(tag: &str) -> Option<&'static str> {
         "Implies" => "Fn::Implies",
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_handle_of_the_tree_is_one_word() {
+        use std::mem::size_of;
+        assert_eq!(size_of::<Text>(), 8);
+        assert_eq!(size_of::<Option<Text>>(), 8);
+        assert_eq!(size_of::<Items<Node>>(), 8);
+        assert_eq!(size_of::<Items<Entry>>(), 8);
+        assert_eq!(size_of::<NodeKind>(), 16);
+        assert_eq!(size_of::<Node>(), 24);
+        assert_eq!(size_of::<Entry>(), 40);
+    }
+
+    #[test]
+    fn items_hold_no_spare_capacity() {
+        let exact = |items: &Items<u32>| items.0.capacity() == items.len();
+        assert!(exact(&(0..5).filter(|i| i % 2 == 0).collect()));
+        assert!(exact(&Items::from(vec![1, 2, 3])));
+        assert!(exact(&Items::from([1])));
+        let collected = Items::try_collect(3, (0..3).map(Ok::<u32, ()>));
+        assert!(collected.is_ok_and(|items| exact(&items) && *items == [0, 1, 2]));
+        assert_eq!(Items::try_collect(3, [Ok(1), Err("no"), Ok(3)]), Err("no"));
+        assert_eq!(Items::<u32>::default().0.capacity(), 0);
+    }
+
+    #[test]
+    fn text_reads_as_its_str() {
+        let t = Text::from("Ref");
+        assert_eq!(format!("{t:?} {t}"), "\"Ref\" Ref");
+        assert_eq!(t, "Ref");
+        assert_eq!(String::from(t.clone()), "Ref");
+        assert!(Text::default().is_empty());
+        let mut interner = Interner::default();
+        let (a, b) = (interner.text("Type"), interner.text("Type"));
+        assert!(ArcStr::ptr_eq(&a.0, &b.0));
+        let long = "x".repeat(Interner::MAX_SHARED + 1);
+        assert!(!ArcStr::ptr_eq(
+            &interner.text(&long).0,
+            &interner.text(&long).0
+        ));
+    }
 }

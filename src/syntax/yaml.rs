@@ -8,7 +8,9 @@ use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span as YamlSpan, Tag};
 
-use super::node::{long_form_of_tag, Entry, Interner, Node, NodeKind, ParseError, Text};
+use super::node::{
+    long_form_of_tag, Entry, Interner, Items, Node, NodeKind, ParseError, Tagged, Text,
+};
 use crate::base::{CharToByte, Span};
 
 /// Documents nested deeper than this are rejected (CloudFormation templates rarely pass 20).
@@ -546,15 +548,13 @@ impl Builder<'_> {
                 let first = first.min(self.items.len());
                 let last = self.items.get(first..).and_then(<[Node]>::last);
                 let last = last.map(|n| n.span.end());
-                let items: Vec<Node> = self.items.drain(first..).collect();
-                (NodeKind::Seq(items.into_boxed_slice()), last)
+                (NodeKind::Seq(self.items.drain(first..).collect()), last)
             }
             Open::Map { .. } => {
                 let first = first.min(self.entries.len());
                 let last = self.entries.get(first..).and_then(<[Entry]>::last);
                 let last = last.map(|e| e.value.span.end().max(e.key_span.end()));
-                let entries: Vec<Entry> = self.entries.drain(first..).collect();
-                (NodeKind::Map(entries.into_boxed_slice()), last)
+                (NodeKind::Map(self.entries.drain(first..).collect()), last)
             }
         };
         // Block collections end where their last item ends, not at the next token.
@@ -721,7 +721,7 @@ fn apply_tag(node: Node, tag: Option<Tag>, interner: &mut Interner) -> Result<No
         if let Some(long) = long_form_of_tag(name) {
             let span = node.span;
             return Ok(Node::new(
-                NodeKind::Map(Box::new([Entry {
+                NodeKind::Map(Items::from([Entry {
                     key: interner.text(long),
                     key_span: span,
                     value: node,
@@ -743,10 +743,10 @@ fn apply_tag(node: Node, tag: Option<Tag>, interner: &mut Interner) -> Result<No
     // Namespaced tags of preprocessors (`!Rain::Module`) are kept but evaluate to unknown.
     let span = node.span;
     Ok(Node::new(
-        NodeKind::Opaque {
-            tag: Box::new(format!("{}{}", tag.handle, tag.suffix).into()),
-            value: Box::new(node),
-        },
+        NodeKind::Opaque(Box::new(Tagged {
+            tag: format!("{}{}", tag.handle, tag.suffix).into(),
+            value: node,
+        })),
         span,
     ))
 }
@@ -840,7 +840,7 @@ mod tests {
             err.as_deref(),
             Some("unknown tag `!Reff` (did you mean `!Ref`?)")
         );
-        assert!(matches!(kind("!Rain::Module x"), NodeKind::Opaque { .. }));
+        assert!(matches!(kind("!Rain::Module x"), NodeKind::Opaque(_)));
     }
 
     #[test]

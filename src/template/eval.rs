@@ -475,7 +475,9 @@ impl<'a> Evaluator<'a> {
             NodeKind::Bool(b) => one(Value::Bool(*b)),
             NodeKind::String(s) | NodeKind::Number(s) => one(Value::Str(Cow::Borrowed(s))),
             NodeKind::Seq(_) => one(Value::Node(node)),
-            NodeKind::Opaque { tag, .. } => one(Value::Unknown(Unknown::Opaque(tag.to_string()))),
+            NodeKind::Opaque(tagged) => {
+                one(Value::Unknown(Unknown::Opaque(tagged.tag.to_string())))
+            }
             NodeKind::Map(_) => match node.as_intrinsic() {
                 Some((name, arg)) => self.intrinsic(name, arg, node, at.deeper()),
                 None => one(Value::Node(node)),

@@ -408,7 +408,7 @@ impl<'a> Template<'a> {
                         }
                     }
                     NodeKind::Seq(items) => todo.extend(items),
-                    NodeKind::Opaque { value, .. } => todo.push(value),
+                    NodeKind::Opaque(tagged) => todo.push(&tagged.value),
                     _ => {}
                 }
             }
