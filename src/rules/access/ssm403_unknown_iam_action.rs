@@ -71,7 +71,7 @@ impl Rule for UnknownIamAction {
             .chain(cx.model.resource_statements());
         for l in located {
             let st = &l.statement;
-            for (pattern, &span) in st.actions.known.iter().zip(&st.action_spans) {
+            for (pattern, &span) in st.actions.known.iter().zip(st.action_spans.iter()) {
                 if let Some(finding) = self.finding(cx, l, st, pattern, span) {
                     out.push(finding);
                 }
