@@ -325,6 +325,17 @@ impl<'a> Permissions<'a> {
         all
     }
 
+    /// Cuts every list to its length (and the boundary's): a principal's permissions are
+    /// kept for the whole lint, and were built an item at a time.
+    fn shrink_to_fit(&mut self) {
+        self.statements.shrink_to_fit();
+        self.attached.shrink_to_fit();
+        self.unknown_sources.shrink_to_fit();
+        if let Some(boundary) = self.boundary.as_deref_mut() {
+            boundary.shrink_to_fit();
+        }
+    }
+
     /// Adds what `other` grants and denies (a user's groups).
     fn extend(&mut self, other: Permissions<'a>) {
         self.statements.extend(other.statements);
@@ -475,6 +486,7 @@ impl<'a> Attachments<'a> {
                 perms.extend(self.own_permissions(eval, group));
             }
         }
+        perms.shrink_to_fit();
         perms
     }
 
@@ -821,7 +833,10 @@ mod tests {
         let yaml = role("              - Effect: Allow\n                Action: ssm:*\n                Resource: '*'\n                Condition: {Bool: {aws:SecureTransport: 'true'}}\n");
         with_permissions(&yaml, "R", |p| {
             assert_eq!(p.decide("ssm:UpdateInstanceInformation"), Decision::Unknown);
-            assert_eq!(p.statements[0].condition_keys, ["Bool:aws:SecureTransport"]);
+            assert_eq!(
+                *p.statements[0].condition_keys(),
+                ["Bool:aws:SecureTransport"]
+            );
         });
     }
 
@@ -831,7 +846,7 @@ mod tests {
         with_permissions(&yaml, "R", |p| {
             let st = &p.statements[0];
             assert_eq!(
-                st.resources.known,
+                *st.resources.known,
                 ["arn:aws:ssm:*:*:session/${aws:username}-*"]
             );
             assert_eq!(

@@ -13,11 +13,12 @@ pub mod refs;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::{LazyLock, OnceLock};
 
 pub use crate::base::text::wildcard_match;
 use crate::base::Span;
 pub use crate::base::Tri;
-use crate::syntax::Node;
+use crate::syntax::{Node, NodeKind, Text};
 use crate::template::eval::{Evaluator, Part, Resolved, Value};
 use crate::template::When;
 
@@ -40,7 +41,9 @@ pub enum Effect {
 /// A list of `Action`/`Resource`/principal patterns, some of which may be unknown.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Patterns {
-    pub known: Vec<String>,
+    /// Exactly the known patterns: a literal is the template's own text (shared, not
+    /// copied), a computed one a text of its own.
+    pub known: Box<[Text]>,
     /// Some element could not be evaluated (parameter, import, …).
     pub unknown: bool,
 }
@@ -68,6 +71,9 @@ pub enum Origin {
     Managed { name: crate::syntax::Text },
 }
 
+/// One statement of a policy. Statements live as long as the lint of their file (and a
+/// managed policy's for the process), thousands at once: what most of them lack is boxed
+/// ([`Extra`]), and every list is exactly its items.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Statement<'a> {
     pub effect: Effect,
@@ -76,31 +82,41 @@ pub struct Statement<'a> {
     pub not_action: bool,
     pub resources: Patterns,
     pub not_resource: bool,
-    /// `Principal` values, when the statement names any (trust and resource policies):
-    /// most statements name none, and keep one word for them.
-    pub principals: Option<Box<Principals>>,
-    /// `Principal: "*"` or `{"AWS": "*"}`.
-    pub principal_anyone: bool,
-    pub has_principal: bool,
-    /// `NotPrincipal` instead of `Principal`.
-    pub not_principal: bool,
-    /// Condition operators and keys (`StringLike:ssm:resourceTag/Env`), empty when the
-    /// statement is unconditional.
-    pub condition_keys: Vec<String>,
-    /// Some condition value names the caller (`${aws:username}`, `${aws:userid}`).
-    pub condition_names_caller: bool,
+    /// `Principal`, `Condition` and `Sid`, when the statement has any (trust and resource
+    /// policies, conditional statements): most identity statements have none, and keep
+    /// one word for them. Read through [`Statement::services`],
+    /// [`Statement::condition_keys`] and the other accessors.
+    pub extra: Option<Box<Extra>>,
     /// Spans of the `Action`/`NotAction` and `Resource`/`NotResource` values.
     pub action_span: Option<Span>,
     /// The span of each of `actions.known`, in order (none for a managed policy's).
-    pub action_spans: Vec<Span>,
+    pub action_spans: Box<[Span]>,
     pub resource_span: Option<Span>,
-    pub principal_span: Option<Span>,
-    pub sid: Option<String>,
     /// The statement node in the template (none for managed policies).
     pub span: Option<Span>,
     /// `Fn::If` branches this statement exists under.
     pub when: When<'a>,
     pub origin: Origin,
+}
+
+/// The parts of a statement that most identity statements do not have.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Extra {
+    /// `Principal` values (trust and resource policies).
+    pub principals: Principals,
+    /// `Principal: "*"` or `{"AWS": "*"}`.
+    pub principal_anyone: bool,
+    pub has_principal: bool,
+    /// `NotPrincipal` instead of `Principal`.
+    pub not_principal: bool,
+    /// The span of the `Principal`/`NotPrincipal` value.
+    pub principal_span: Option<Span>,
+    /// Condition operators and keys (`StringLike:ssm:resourceTag/Env`), empty when the
+    /// statement is unconditional.
+    pub condition_keys: Box<[Text]>,
+    /// Some condition value names the caller (`${aws:username}`, `${aws:userid}`).
+    pub condition_names_caller: bool,
+    pub sid: Option<Text>,
 }
 
 /// The principals a statement names.
@@ -114,10 +130,8 @@ pub struct Principals {
     pub federated: Patterns,
 }
 
-static NO_PATTERNS: Patterns = Patterns {
-    known: Vec::new(),
-    unknown: false,
-};
+/// What a statement without principals names (an empty `Box<[_]>` is not `const`).
+static NO_PATTERNS: LazyLock<Patterns> = LazyLock::new(Patterns::default);
 
 /// The empty `When`: what a principal's own statements rest on besides their own.
 static NO_CONDITIONS: When<'static> = When::new();
@@ -125,23 +139,62 @@ static NO_CONDITIONS: When<'static> = When::new();
 impl Statement<'_> {
     /// `Principal.Service` values (trust policies).
     pub fn services(&self) -> &Patterns {
-        self.principals
+        self.extra
             .as_ref()
-            .map_or(&NO_PATTERNS, |p| &p.services)
+            .map_or(&NO_PATTERNS, |e| &e.principals.services)
     }
 
     /// `Principal.AWS` values (accounts, roles, users).
     pub fn aws_principals(&self) -> &Patterns {
-        self.principals
+        self.extra
             .as_ref()
-            .map_or(&NO_PATTERNS, |p| &p.aws_principals)
+            .map_or(&NO_PATTERNS, |e| &e.principals.aws_principals)
     }
 
     /// `Principal.Federated` values (identity providers).
     pub fn federated(&self) -> &Patterns {
-        self.principals
+        self.extra
             .as_ref()
-            .map_or(&NO_PATTERNS, |p| &p.federated)
+            .map_or(&NO_PATTERNS, |e| &e.principals.federated)
+    }
+
+    /// `Principal: "*"` or `{"AWS": "*"}`.
+    pub fn principal_anyone(&self) -> bool {
+        self.extra.as_ref().is_some_and(|e| e.principal_anyone)
+    }
+
+    /// The statement has a `Principal` or a `NotPrincipal`.
+    pub fn has_principal(&self) -> bool {
+        self.extra.as_ref().is_some_and(|e| e.has_principal)
+    }
+
+    /// `NotPrincipal` instead of `Principal`.
+    pub fn not_principal(&self) -> bool {
+        self.extra.as_ref().is_some_and(|e| e.not_principal)
+    }
+
+    /// The span of the `Principal`/`NotPrincipal` value (none when the statement names no
+    /// principal, and for a managed policy's).
+    pub fn principal_span(&self) -> Option<Span> {
+        self.extra.as_ref().and_then(|e| e.principal_span)
+    }
+
+    /// Condition operators and keys (`StringLike:ssm:resourceTag/Env`), empty when the
+    /// statement is unconditional.
+    pub fn condition_keys(&self) -> &[Text] {
+        self.extra.as_ref().map_or(&[], |e| &e.condition_keys)
+    }
+
+    /// Some condition value names the caller (`${aws:username}`, `${aws:userid}`).
+    pub fn condition_names_caller(&self) -> bool {
+        self.extra
+            .as_ref()
+            .is_some_and(|e| e.condition_names_caller)
+    }
+
+    /// The `Sid`, when it is a string.
+    pub fn sid(&self) -> Option<&str> {
+        self.extra.as_ref().and_then(|e| e.sid.as_deref())
     }
 
     /// The statement on its own, under no `Fn::If` (for documents that have none: managed
@@ -153,17 +206,10 @@ impl Statement<'_> {
             not_action: self.not_action,
             resources: self.resources,
             not_resource: self.not_resource,
-            principals: self.principals,
-            principal_anyone: self.principal_anyone,
-            has_principal: self.has_principal,
-            not_principal: self.not_principal,
-            condition_keys: self.condition_keys,
-            condition_names_caller: self.condition_names_caller,
+            extra: self.extra,
             action_span: self.action_span,
             action_spans: self.action_spans,
             resource_span: self.resource_span,
-            principal_span: self.principal_span,
-            sid: self.sid,
             span: self.span,
             when: When::new(),
             origin: self.origin,
@@ -175,9 +221,11 @@ impl Statement<'_> {
     pub fn without_spans(mut self) -> Self {
         self.action_span = None;
         self.resource_span = None;
-        self.principal_span = None;
         self.span = None;
-        self.action_spans = Vec::new();
+        self.action_spans = Box::default();
+        if let Some(extra) = self.extra.as_deref_mut() {
+            extra.principal_span = None;
+        }
         self
     }
 
@@ -273,7 +321,7 @@ impl Statement<'_> {
         }
         if action_tri == Tri::Yes
             && resource_tri == Tri::Yes
-            && self.condition_keys.is_empty()
+            && self.condition_keys().is_empty()
             && exists == Tri::Yes
         {
             Tri::Yes
@@ -499,8 +547,10 @@ pub fn statements_under<'a>(
                             s.span = Some(doc.node.span);
                             s.action_span = Some(doc.node.span);
                             s.resource_span = Some(doc.node.span);
-                            s.principal_span = Some(doc.node.span);
                             s.action_spans.fill(doc.node.span);
+                            if let Some(extra) = s.extra.as_deref_mut() {
+                                extra.principal_span = extra.principal_span.map(|_| doc.node.span);
+                            }
                         }
                         s.when = doc.when.clone();
                     }
@@ -606,7 +656,7 @@ fn read_statement<'a>(
         // Trust policies have no Resource: they apply to the role itself.
         (None, None) => (
             Patterns {
-                known: vec!["*".into()],
+                known: Box::new([any_resource()]),
                 ..Patterns::default()
             },
             false,
@@ -637,49 +687,68 @@ fn read_statement<'a>(
             }
         }
     }
-    let condition_keys = node
-        .get("Condition")
-        .and_then(Node::as_map)
-        .map(|ops| {
-            ops.iter()
+    let condition_keys: Box<[Text]> = match node.get("Condition") {
+        Some(condition) => match condition.as_map() {
+            Some(ops) => ops
+                .iter()
                 .flat_map(|op| {
                     op.value
                         .as_map()
                         .unwrap_or_default()
                         .iter()
-                        .map(move |k| format!("{}:{}", op.key, k.key))
+                        .map(move |k| Text::from(format!("{}:{}", &*op.key, &*k.key)))
                 })
-                .collect()
-        })
-        .unwrap_or_else(|| {
+                .collect(),
             // A condition that is not a literal mapping is still a condition.
-            node.get("Condition")
-                .map(|_| vec!["?".to_string()])
-                .unwrap_or_default()
-        });
-    let condition_names_caller = node.get("Condition").is_some_and(names_caller);
+            None => Box::new([Text::from("?")]),
+        },
+        None => Box::default(),
+    };
     let span_of = |keys: [&str; 2]| keys.iter().find_map(|k| node.get(k)).map(|n| n.span);
+    let extra = Extra {
+        principals,
+        principal_anyone,
+        has_principal: node.get("Principal").is_some() || node.get("NotPrincipal").is_some(),
+        not_principal,
+        principal_span: span_of(["Principal", "NotPrincipal"]),
+        condition_keys,
+        condition_names_caller: node.get("Condition").is_some_and(names_caller),
+        sid: node.get("Sid").and_then(|sid| match &sid.kind {
+            NodeKind::String(text) => Some(text.clone()),
+            _ => None,
+        }),
+    };
     Some(Statement {
         effect,
         actions,
         not_action,
         resources,
         not_resource,
-        principals: (principals != Principals::default()).then(|| Box::new(principals)),
-        principal_anyone,
-        has_principal: node.get("Principal").is_some() || node.get("NotPrincipal").is_some(),
-        not_principal,
-        condition_keys,
-        condition_names_caller,
+        extra: (extra != Extra::default()).then(|| Box::new(extra)),
         action_span: span_of(["Action", "NotAction"]),
-        action_spans,
+        action_spans: action_spans.into_boxed_slice(),
         resource_span: span_of(["Resource", "NotResource"]),
-        principal_span: span_of(["Principal", "NotPrincipal"]),
-        sid: node.get("Sid").and_then(Node::as_str).map(str::to_string),
         span: Some(node.span),
         when: st.when.clone(),
         origin: origin.clone(),
     })
+}
+
+/// `*`, the resource of a statement that names none (a trust policy's), one text for all
+/// of them.
+fn any_resource() -> Text {
+    static ANY: OnceLock<Text> = OnceLock::new();
+    ANY.get_or_init(|| Text::from("*")).clone()
+}
+
+/// The text of a known string read from `node`: the tree's own when `node` is the
+/// literal that holds it (shared, no copy), a new one when it was computed (`!Sub`, a
+/// parameter's default).
+fn text_at(node: &Node, value: &str) -> Text {
+    match &node.kind {
+        NodeKind::String(text) | NodeKind::Number(text) if **text == *value => text.clone(),
+        _ => Text::from(value),
+    }
 }
 
 /// An ARN whose only unknown pieces are its partition, region or account
@@ -741,38 +810,94 @@ fn patterns_at<'a>(
     mut spans: Option<&mut Vec<Span>>,
 ) -> Patterns {
     let resource_key = matches!(key, "Resource" | "NotResource");
-    let mut out = Patterns::default();
+    let mut known = Vec::new();
+    let mut unknown = false;
     for field in eval.field(parent, key) {
         let items = match &field.value {
             Value::Node(n) if n.as_seq().is_some() => eval.items(n),
             _ => vec![field],
         };
+        // Room for every item at once: statements live for the whole lint, and the lists
+        // are cut to their length below.
+        known.reserve_exact(items.len());
+        if let Some(spans) = spans.as_deref_mut() {
+            spans.reserve_exact(items.len());
+        }
         for item in items {
-            match &item.value {
-                Value::Str(s) => {
-                    out.known.push(s.to_string());
-                    if let Some(spans) = spans.as_deref_mut() {
-                        spans.push(item.node.span);
-                    }
+            let text = match &item.value {
+                Value::Str(s) => Some(text_at(item.node, s)),
+                Value::Partial(parts) => arn_with_unknown_scope(parts).map(Text::from),
+                _ => None,
+            };
+            if let Some(text) = text {
+                known.push(text);
+                if let Some(spans) = spans.as_deref_mut() {
+                    spans.push(item.node.span);
                 }
-                Value::Partial(parts) if arn_with_unknown_scope(parts).is_some() => {
-                    out.known.extend(arn_with_unknown_scope(parts));
-                    if let Some(spans) = spans.as_deref_mut() {
-                        spans.push(item.node.span);
-                    }
+                continue;
+            }
+            match resource_key
+                .then(|| refs::render(eval, &item.value))
+                .flatten()
+            {
+                // A generated name is no literal's: only an open token stays unknown.
+                Some(pattern) => {
+                    unknown |= refs::is_open(&pattern);
+                    known.push(Text::from(pattern));
                 }
-                other => match resource_key.then(|| refs::render(eval, other)).flatten() {
-                    // A generated name is no literal's: only an open token stays unknown.
-                    Some(pattern) => {
-                        out.unknown |= refs::is_open(&pattern);
-                        out.known.push(pattern);
-                    }
-                    None => out.unknown = true,
-                },
+                None => unknown = true,
             }
         }
     }
-    // Statements live for the whole lint: no spare capacity.
-    out.known.shrink_to_fit();
-    out
+    Patterns {
+        known: known.into_boxed_slice(),
+        unknown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::template::model::Template;
+
+    /// Statements are held by the ten thousand (three per role of a large template, and
+    /// the trust statements): what most lack is boxed, every list is exact.
+    #[test]
+    fn a_statement_stays_small() {
+        assert_eq!(std::mem::size_of::<Statement<'static>>(), 152);
+        assert_eq!(std::mem::size_of::<Patterns>(), 24);
+    }
+
+    #[test]
+    fn literal_patterns_share_the_text_of_the_tree() {
+        let yaml = "Statement:\n  - Effect: Allow\n    Sid: Read\n    Action: [s3:GetObject, !Sub 's3:${AWS::Partition}']\n    Resource: arn:aws:s3:::bucket/*\n";
+        let root = crate::syntax::parse(yaml).unwrap_or_else(|e| panic!("{}", e.message));
+        let template = Template::new(&root).with_source_text(yaml);
+        let eval = Evaluator::new(&template, &HashMap::new());
+        let origin = Origin::Template {
+            resource: "R".into(),
+        };
+        let (statements, unknown) = statements_of(&eval, &root, &origin);
+        assert!(!unknown);
+        let [st] = statements.as_slice() else {
+            panic!("{statements:?}")
+        };
+        let node = root.get("Statement").and_then(Node::as_seq).unwrap()[0].clone();
+        let tree_text = |key: &str| match &node.get(key).unwrap().kind {
+            NodeKind::String(t) => t.as_ptr(),
+            NodeKind::Seq(items) => match &items[0].kind {
+                NodeKind::String(t) => t.as_ptr(),
+                other => panic!("{other:?}"),
+            },
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(*st.actions.known, ["s3:GetObject", "s3:aws"]);
+        assert_eq!(st.actions.known[0].as_ptr(), tree_text("Action"));
+        assert_eq!(st.resources.known[0].as_ptr(), tree_text("Resource"));
+        assert_eq!(st.sid().map(str::as_ptr), Some(tree_text("Sid")));
+        assert_eq!(st.action_spans.len(), 2);
+        assert!(st.principal_span().is_none() && st.condition_keys().is_empty());
+    }
 }

@@ -13,6 +13,7 @@ use super::managed::Shared;
 use super::refs;
 use super::{variables_as_wildcards, Decision, Effect, Statement, Target};
 use crate::base::Tri;
+use crate::syntax::Text;
 use crate::template::When;
 
 /// Region and account of the probe ARNs; policies' own regions and accounts are read as
@@ -91,8 +92,10 @@ pub fn scoped_here<'a>(perms: &Permissions<'a>) -> Permissions<'a> {
 
 fn widen<'a>(st: &Statement<'a>) -> Statement<'a> {
     let mut st = st.clone();
-    for p in &mut st.resources.known {
-        *p = any_scope(p);
+    for p in st.resources.known.iter_mut() {
+        if let Some(wide) = any_scope(p) {
+            *p = Text::from(wide);
+        }
     }
     st
 }
@@ -117,13 +120,15 @@ fn scoped_managed(
     widened
 }
 
-fn any_scope(pattern: &str) -> String {
+/// The ARN `pattern` with its partition, region and account read as `*`; `None` when it
+/// is no ARN (and stays as it is).
+fn any_scope(pattern: &str) -> Option<String> {
     let fields: Vec<&str> = pattern.splitn(6, ':').collect();
     match fields.as_slice() {
         [arn, _, service, _, _, resource] if arn.eq_ignore_ascii_case("arn") => {
-            format!("arn:*:{service}:*:*:{resource}")
+            Some(format!("arn:*:{service}:*:*:{resource}"))
         }
-        _ => pattern.to_string(),
+        _ => None,
     }
 }
 
@@ -167,7 +172,7 @@ fn might_cover(st: &Statement<'_>, probe: &str) -> bool {
     let probe_tokens = refs::tokens(probe);
     st.resources.known.iter().any(|pattern| {
         let pattern_tokens = refs::tokens(pattern);
-        let mut p = pattern.clone();
+        let mut p = String::from(&**pattern);
         for t in &pattern_tokens {
             if probe_tokens.contains(t) {
                 continue;

@@ -196,7 +196,7 @@ pub fn covers_every_instance(st: &Statement) -> Tri {
 
 /// Whether a condition of the statement restricts it by resource tag.
 pub fn scoped_by_tag(st: &Statement) -> bool {
-    st.condition_keys.iter().any(|k| {
+    st.condition_keys().iter().any(|k| {
         let k = k.to_ascii_lowercase();
         k.contains("ssm:resourcetag/") || k.contains("aws:resourcetag/")
     })
@@ -226,8 +226,8 @@ pub fn human_principals<'a>(
         .filter(|l| {
             let st = &l.statement;
             st.effect == Effect::Allow
-                && !st.not_principal
-                && (st.principal_anyone
+                && !st.not_principal()
+                && (st.principal_anyone()
                     || !st.aws_principals().known.is_empty()
                     || !st.federated().known.is_empty())
         })

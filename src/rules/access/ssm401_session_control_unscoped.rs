@@ -60,7 +60,7 @@ fn own_sessions(cx: &Context<'_>) -> Snippet {
 
 /// The session control actions the statement allows on other users' sessions.
 fn unscoped(st: &Statement<'_>) -> Vec<&'static str> {
-    if st.effect != Effect::Allow || st.not_resource || st.condition_names_caller {
+    if st.effect != Effect::Allow || st.not_resource || st.condition_names_caller() {
         return Vec::new();
     }
     // A pattern naming `${aws:username}` does not match another user's session.

@@ -48,18 +48,18 @@ impl Rule for TrustPolicyAllowsAnyone {
         for located in cx.model.trust_statements() {
             let st = &located.statement;
             // `Allow` with `NotPrincipal` trusts everyone but the principals it names.
-            let anyone = st.principal_anyone || st.not_principal;
+            let anyone = st.principal_anyone() || st.not_principal();
             let other_action = st.action_span.is_some()
                 && st.covers_action("sts:AssumeRole") == Tri::No
                 && located.holder.is_some();
             if st.effect != Effect::Allow
                 || !anyone
-                || !st.condition_keys.is_empty()
+                || !st.condition_keys().is_empty()
                 || other_action
             {
                 continue;
             }
-            let Some(span) = st.principal_span.or(st.span) else {
+            let Some(span) = st.principal_span().or(st.span) else {
                 continue;
             };
             let when = st.when.clone();
@@ -67,7 +67,7 @@ impl Rule for TrustPolicyAllowsAnyone {
                 Some(role) => format!("the trust policy of role `{}`", role.id),
                 None => "this policy".to_string(),
             };
-            let whom = if st.not_principal {
+            let whom = if st.not_principal() {
                 "every principal but those in `NotPrincipal`"
             } else {
                 "any principal"

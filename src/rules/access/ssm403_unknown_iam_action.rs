@@ -74,7 +74,7 @@ impl Rule for UnknownIamAction {
         let mut matching: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for l in located {
             let st = &l.statement;
-            for (pattern, &span) in st.actions.known.iter().zip(&st.action_spans) {
+            for (pattern, &span) in st.actions.known.iter().zip(st.action_spans.iter()) {
                 let pattern: &str = pattern;
                 if matching.contains(pattern) {
                     continue;

@@ -8,7 +8,7 @@ use crate::syntax::{Node, NodeKind};
 /// `ec2.amazonaws.com`), else appends the statement that trusts EC2. Not when the
 /// policy denies EC2 (that needs a decision) or its statements are not a written list.
 /// Unsafe: the role becomes assumable by instances.
-fn fix(cx: &Context<'_>, document: &Node, near_miss: Option<&String>, denied: bool) -> Option<Fix> {
+fn fix(cx: &Context<'_>, document: &Node, near_miss: Option<&str>, denied: bool) -> Option<Fix> {
     if denied {
         return None;
     }
@@ -18,7 +18,7 @@ fn fix(cx: &Context<'_>, document: &Node, near_miss: Option<&String>, denied: bo
         let mut todo = vec![document];
         while let Some(node) = todo.pop() {
             match &node.kind {
-                NodeKind::String(s) if s == miss.as_str() => found.push(node),
+                NodeKind::String(s) if s == miss => found.push(node),
                 NodeKind::Map(entries) => todo.extend(entries.iter().map(|e| &e.value)),
                 NodeKind::Seq(items) => todo.extend(items),
                 _ => {}
@@ -110,7 +110,7 @@ impl Rule for RoleNotTrustedByEc2 {
                 if st.covers_action("sts:AssumeRole") == Tri::No {
                     continue;
                 }
-                let by_ec2 = if st.principal_anyone {
+                let by_ec2 = if st.principal_anyone() {
                     Tri::Yes
                 } else {
                     EC2_SERVICES
@@ -132,13 +132,13 @@ impl Rule for RoleNotTrustedByEc2 {
                         .known
                         .iter()
                         .filter(|s| is_near_miss(s))
-                        .cloned(),
+                        .map(|s| &**s),
                 );
             }
             let denied = statements.iter().any(|st| {
                 st.effect == Effect::Deny
                     && st.applies("sts:AssumeRole") == Tri::Yes
-                    && (st.principal_anyone
+                    && (st.principal_anyone()
                         || EC2_SERVICES
                             .iter()
                             .any(|s| st.services().matches(s) == Tri::Yes))
@@ -170,7 +170,7 @@ impl Rule for RoleNotTrustedByEc2 {
             .label("EC2 is not trusted here")
             .resource(role.id)
             .help(help)
-            .fix(fix(cx, &entry.value, near_misses.first(), denied));
+            .fix(fix(cx, &entry.value, near_misses.first().copied(), denied));
             for st in &statements {
                 if st.services().known.iter().any(|s| is_near_miss(s)) {
                     if let Some(span) = st.span {
