@@ -187,11 +187,14 @@ impl<'a> Chains<'a> {
         let Some(template) = template else {
             return Chains::default();
         };
-        let computes = model
-            .launches()
-            .iter()
-            .filter_map(|launch| compute_of(template, eval, launch))
-            .collect();
+        // Lists of a large template are megabytes: reserved, not grown by doubling.
+        let launches = model.launches();
+        let mut computes = Vec::with_capacity(launches.len());
+        computes.extend(
+            launches
+                .iter()
+                .filter_map(|launch| compute_of(template, eval, launch)),
+        );
         let profiles = template
             .resources_of_type(&[INSTANCE_PROFILE])
             .map(|profile| ProfileRoles {
@@ -223,6 +226,7 @@ impl<'a> Chains<'a> {
                 }
             }
         }
+        chains.instance_roles.reserve(profile_roles.len());
         for (profile, role) in profile_roles {
             let record = chains.record(role, model, eval);
             if let Some(r) = chains.instance_roles.get_mut(record) {

@@ -138,10 +138,22 @@ pub fn ingress_rules<'a>(
     eval: &Evaluator<'a>,
     launches: &[Launch<'a>],
 ) -> Vec<IngressRule<'a>> {
-    let mut out = Vec::new();
     let Some(template) = template else {
-        return out;
+        return Vec::new();
     };
+    // Reserved for the rules as written (a few more for `Fn::If` alternatives and
+    // launchers grow it): a large template's list is megabytes, and growing it by
+    // doubling would hold the discarded halves as well.
+    let written: usize = template
+        .resources_of_type(&["AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress"])
+        .map(
+            |r| match r.property("SecurityGroupIngress").map(|p| p.as_seq()) {
+                Some(Some(items)) => items.len(),
+                Some(None) | None => 1,
+            },
+        )
+        .sum();
+    let mut out = Vec::with_capacity(written);
     let group_rule = Origin::SecurityGroup;
     for resource in &template.resources {
         match resource.type_name {

@@ -66,9 +66,9 @@ pub struct Template<'a> {
     parameter_index: HashMap<&'a str, usize>,
     /// Indexes into `resources` by type, ascending.
     type_index: HashMap<&'a str, Vec<usize>>,
-    /// The range of `references` that refers to a resource, by its id (no list per
-    /// resource: a template refers to most of its resources).
-    referrer_index: HashMap<&'a str, std::ops::Range<usize>>,
+    /// Where the references to resource `i` start in `references` (they end where those
+    /// to `i + 1` start): one number per resource, no map or list per resource.
+    referrer_starts: Box<[u32]>,
     /// (type, name property, literal name) → the first resource with that name.
     name_index: HashMap<(&'a str, &'static str, &'a str), usize>,
     /// The conditions as formulas over the parameters.
@@ -229,7 +229,7 @@ impl<'a> Template<'a> {
             resource_index,
             parameter_index,
             type_index: HashMap::new(),
-            referrer_index: HashMap::new(),
+            referrer_starts: Box::default(),
             name_index: HashMap::new(),
             logic,
             absent,
@@ -260,19 +260,22 @@ impl<'a> Template<'a> {
         }
         let mut references = template.collect_references();
         // Stable: each group keeps template order.
-        references.sort_by(|a, b| a.to.cmp(b.to));
-        references.shrink_to_fit();
-        let mut start = 0;
-        for (i, r) in references.iter().enumerate() {
-            if references.get(i + 1).is_none_or(|next| next.to != r.to) {
-                template.referrer_index.insert(r.to, start..i + 1);
-                start = i + 1;
+        references.sort_by_key(|&(to, _, _)| to);
+        let mut starts = Vec::with_capacity(template.resources.len() + 1);
+        let mut next = 0;
+        for i in 0..=template.resources.len() {
+            while references
+                .get(next)
+                .is_some_and(|&(to, _, _)| (to as usize) < i)
+            {
+                next += 1;
             }
+            starts.push(u32::try_from(next).unwrap_or(u32::MAX));
         }
-        let index_of = |id: &str| template.resource_index.get(id).copied().unwrap_or(0);
+        template.referrer_starts = starts.into_boxed_slice();
         template.references = references
-            .iter()
-            .map(|r| (u32::try_from(index_of(r.from)).unwrap_or(u32::MAX), r.span))
+            .into_iter()
+            .map(|(_, from, span)| (from, span))
             .collect();
         for list in template.type_index.values_mut() {
             list.shrink_to_fit();
@@ -373,10 +376,14 @@ impl<'a> Template<'a> {
 
     /// Resources that refer to `id`.
     pub fn referrers<'s>(&'s self, id: &str) -> impl Iterator<Item = Reference<'a>> + 's {
-        let found = self.referrer_index.get_key_value(id);
-        let to = found.map_or("", |(to, _)| *to);
+        let found = self.resource_index.get(id).copied().and_then(|i| {
+            let start = *self.referrer_starts.get(i)? as usize;
+            let end = *self.referrer_starts.get(i + 1)? as usize;
+            Some((self.resources.get(i)?.id, self.references.get(start..end)?))
+        });
+        let to = found.map_or("", |(to, _)| to);
         found
-            .and_then(|(_, range)| self.references.get(range.clone()))
+            .map(|(_, refs)| refs)
             .unwrap_or_default()
             .iter()
             .filter_map(move |&(from, span)| {
@@ -389,20 +396,27 @@ impl<'a> Template<'a> {
             })
     }
 
-    fn collect_references(&self) -> Vec<Reference<'a>> {
+    /// (referred resource, referring resource, span) of every reference, as indexes into
+    /// `resources`.
+    fn collect_references(&self) -> Vec<(u32, u32, Span)> {
+        let index = |id: &str| {
+            let i = self.resource_index.get(id).copied();
+            i.and_then(|i| u32::try_from(i).ok())
+        };
         let mut out = Vec::new();
-        for resource in &self.resources {
+        for (from, resource) in self.resources.iter().enumerate() {
+            let Ok(from) = u32::try_from(from) else {
+                continue;
+            };
             let mut todo: Vec<&'a Node> = vec![resource.node];
             while let Some(node) = todo.pop() {
                 match &node.kind {
                     NodeKind::Map(entries) => {
                         for entry in entries {
                             for target in self.targets_of(&entry.key, &entry.value) {
-                                out.push(Reference {
-                                    from: resource.id,
-                                    to: target,
-                                    span: entry.value.span,
-                                });
+                                if let Some(to) = index(target) {
+                                    out.push((to, from, entry.value.span));
+                                }
                             }
                             todo.push(&entry.value);
                         }
