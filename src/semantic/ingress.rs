@@ -61,14 +61,19 @@ pub enum Origin {
     /// A launcher that opens the port itself: an EKS node group's `RemoteAccess`, an
     /// Elastic Beanstalk key pair, a Cloud9 SSH environment, a GameLift fleet's
     /// `EC2InboundPermissions`.
-    Launcher {
-        /// "EKS node group `Nodes` (`RemoteAccess` without `SourceSecurityGroups`)".
-        subject: String,
-        /// The primary label, when the default one does not fit.
-        label: Option<&'static str>,
-        /// How to close it.
-        help: LauncherHelp,
-    },
+    /// (Boxed: most rules are a group's, and the list of a large template is megabytes.)
+    Launcher(Box<Opening>),
+}
+
+/// An opening a launcher makes itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opening {
+    /// "EKS node group `Nodes` (`RemoteAccess` without `SourceSecurityGroups`)".
+    pub subject: String,
+    /// The primary label, when the default one does not fit.
+    pub label: Option<&'static str>,
+    /// How to close it.
+    pub help: LauncherHelp,
 }
 
 impl<'a> std::ops::Deref for IngressRule<'a> {
@@ -82,8 +87,8 @@ impl<'a> std::ops::Deref for IngressRule<'a> {
 impl<'a> IngressRule<'a> {
     /// "security group `WebSG`" or "ingress rule `SshIngress` of security group `WebSG`".
     pub fn subject(&self) -> String {
-        if let Origin::Launcher { subject, .. } = &self.origin {
-            return subject.clone();
+        if let Origin::Launcher(opening) = &self.origin {
+            return opening.subject.clone();
         }
         match &self.group {
             None => format!("security group `{}`", self.resource.id),
@@ -370,11 +375,11 @@ fn launcher_openings<'a>(
     let path = |keys: &'static [&'static str]| launch.values(eval, &Locator::Path(keys));
     match resource.type_name {
         GAMELIFT_FLEET => {
-            let origin = Origin::Launcher {
+            let origin = Origin::Launcher(Box::new(Opening {
                 subject: format!("GameLift fleet `{}`", resource.id),
                 label: None,
                 help: LauncherHelp::GameLift,
-            };
+            }));
             for list in path(&["EC2InboundPermissions"]) {
                 let Some(node) = list.value_node() else {
                     continue;
@@ -418,14 +423,14 @@ fn launcher_openings<'a>(
                 if sources.iter().any(|s| s.when.compatible(&key.when)) {
                     continue;
                 }
-                let origin = Origin::Launcher {
+                let origin = Origin::Launcher(Box::new(Opening {
                     subject: format!(
                         "EKS node group `{}` (`RemoteAccess` without `SourceSecurityGroups`)",
                         resource.id
                     ),
                     label: None,
                     help: LauncherHelp::Eks,
-                };
+                }));
                 out.push(opening(resource, &key, port, world(), origin));
             }
         }
@@ -454,11 +459,11 @@ fn launcher_openings<'a>(
                     r,
                     22,
                     source,
-                    Origin::Launcher {
+                    Origin::Launcher(Box::new(Opening {
                         subject: format!("{subject} (`SSHSourceRestriction`)"),
                         label: None,
                         help: LauncherHelp::Beanstalk,
-                    },
+                    })),
                 );
                 rule.traffic.protocol = Protocol::parse(&Value::Str((*protocol).into()));
                 rule.traffic.from.value = from.parse().ok();
@@ -472,11 +477,11 @@ fn launcher_openings<'a>(
                     if key.value.as_str().is_some_and(|k| k.trim().is_empty()) {
                         continue;
                     }
-                    let origin = Origin::Launcher {
+                    let origin = Origin::Launcher(Box::new(Opening {
                         subject: format!("{subject} (`EC2KeyName` without `SSHSourceRestriction`)"),
                         label: None,
                         help: LauncherHelp::Beanstalk,
-                    };
+                    }));
                     out.push(opening(resource, &key, 22, world(), origin));
                 }
             }
@@ -493,13 +498,13 @@ fn launcher_openings<'a>(
                     .collect()
             };
             for at in ssh {
-                let origin = Origin::Launcher {
+                let origin = Origin::Launcher(Box::new(Opening {
                     subject: format!("Cloud9 environment `{}` (`CONNECT_SSH`)", resource.id),
                     label: type_node
                         .is_some_and(|t| std::ptr::eq(t, at.node))
                         .then_some("no `ConnectionType`: CONNECT_SSH, inbound SSH"),
                     help: LauncherHelp::Cloud9,
-                };
+                }));
                 let source = Source::PrefixList("the AWS Cloud9 service's IP ranges".into());
                 out.push(opening(resource, &at, 22, source, origin));
             }

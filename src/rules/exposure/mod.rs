@@ -94,12 +94,14 @@ pub fn ingress_finding(
             "; Session Manager makes this {service} path unnecessary"
         );
     }
-    let label = match &rule.origin {
-        Origin::Launcher {
-            label: Some(label), ..
-        } => label.to_string(),
-        _ if internet => "open to the whole internet".to_string(),
-        _ => format!("{service} allowed from here"),
+    let own_label = match &rule.origin {
+        Origin::Launcher(opening) => opening.label,
+        Origin::SecurityGroup => None,
+    };
+    let label = match own_label {
+        Some(label) => label.to_string(),
+        None if internet => "open to the whole internet".to_string(),
+        None => format!("{service} allowed from here"),
     };
     let mut finding = Finding::new(meta, rule.source_node.span, message)
         .label(label)
@@ -119,11 +121,12 @@ pub fn ingress_finding(
     finding = label_defaults(finding, cx.template(), &rule.defaults);
     finding = label_source_parameter(cx, finding, &rule.source);
     let help = match &rule.origin {
-        Origin::Launcher {
-            help: LauncherHelp::Eks,
-            ..
-        } => format!("{}\n\n{session}", eks_help(cx, rule)),
-        Origin::Launcher { help, .. } => format!("{}\n\n{session}", help.text(cx.style())),
+        Origin::Launcher(opening) if opening.help == LauncherHelp::Eks => {
+            format!("{}\n\n{session}", eks_help(cx, rule))
+        }
+        Origin::Launcher(opening) => {
+            format!("{}\n\n{session}", opening.help.text(cx.style()))
+        }
         Origin::SecurityGroup => {
             format!("{}\n\n{session}", fix_snippet(cx, rule, m, port, service))
         }
