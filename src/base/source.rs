@@ -101,18 +101,10 @@ struct Checkpoint {
 const LINES_PER_CHECKPOINT: u32 = 64;
 const BYTES_PER_CHECKPOINT: u32 = 4096;
 
-fn offset32(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
-}
-
 impl LineStarts {
     fn of(text: &str) -> Self {
         let bytes = text.as_bytes();
-        let mut checkpoints = Vec::with_capacity(
-            bytes.len() / BYTES_PER_CHECKPOINT as usize
-                + memchr::memchr_iter(b'\n', bytes).count() / LINES_PER_CHECKPOINT as usize
-                + 2,
-        );
+        let mut checkpoints = Vec::new();
         let zero = Checkpoint {
             at: 0,
             line: 0,
@@ -122,7 +114,7 @@ impl LineStarts {
         let mut last = zero;
         let (mut line, mut line_start) = (0u32, 0u32);
         let ends = memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()));
-        for end in ends.map(offset32) {
+        for end in ends.map(narrow) {
             // Inside a long line: checkpoints every BYTES_PER_CHECKPOINT bytes.
             while end.saturating_sub(last.at) > BYTES_PER_CHECKPOINT {
                 last = Checkpoint {

@@ -654,7 +654,6 @@ fn strip_comment(line: &str) -> &str {
     line
 }
 
-/// Whether a line (without its comment) uses a short-form CloudFormation tag.
 /// How many values of a YAML line open with a single and with a double quote (`: '`,
 /// `- '` at the start): one pass over the bytes, no substring search per line.
 fn quoted_values(line: &str) -> (usize, usize) {
@@ -676,6 +675,7 @@ fn quoted_values(line: &str) -> (usize, usize) {
     (single, double)
 }
 
+/// Whether a line (without its comment) uses a short-form CloudFormation tag.
 fn uses_short_tag(line: &str) -> bool {
     line.match_indices('!').any(|(at, _)| {
         let rest = line.get(at + 1..).unwrap_or("");

@@ -399,10 +399,6 @@ impl<'a> Template<'a> {
     /// (referred resource, referring resource, span) of every reference, as indexes into
     /// `resources`.
     fn collect_references(&self) -> Vec<(u32, u32, Span)> {
-        let index = |id: &str| {
-            let i = self.resource_index.get(id).copied();
-            i.and_then(|i| u32::try_from(i).ok())
-        };
         let mut out = Vec::new();
         for (from, resource) in self.resources.iter().enumerate() {
             let Ok(from) = u32::try_from(from) else {
@@ -413,10 +409,8 @@ impl<'a> Template<'a> {
                 match &node.kind {
                     NodeKind::Map(entries) => {
                         for entry in entries {
-                            for target in self.targets_of(&entry.key, &entry.value) {
-                                if let Some(to) = index(target) {
-                                    out.push((to, from, entry.value.span));
-                                }
+                            for to in self.targets_of(&entry.key, &entry.value) {
+                                out.push((to, from, entry.value.span));
                             }
                             todo.push(&entry.value);
                         }
@@ -430,9 +424,9 @@ impl<'a> Template<'a> {
         out
     }
 
-    /// Logical ids of resources named by one `Ref`/`Fn::GetAtt`/`Fn::Sub`/`DependsOn` entry.
-    fn targets_of(&self, key: &str, value: &'a Node) -> Vec<&'a str> {
-        let known = |name: &str| self.resource_index.contains_key(name);
+    /// The resources (indexes into `resources`) named by one
+    /// `Ref`/`Fn::GetAtt`/`Fn::Sub`/`DependsOn` entry.
+    fn targets_of(&self, key: &str, value: &'a Node) -> Vec<u32> {
         let mut names: Vec<&'a str> = Vec::new();
         match key {
             "Ref" => names.extend(value.as_str()),
@@ -460,7 +454,10 @@ impl<'a> Template<'a> {
             },
             _ => {}
         }
-        names.retain(|n| known(n));
         names
+            .into_iter()
+            .filter_map(|n| self.resource_index.get(n))
+            .filter_map(|&i| u32::try_from(i).ok())
+            .collect()
     }
 }
